@@ -1,0 +1,101 @@
+"""The command line through Typer's runner: exact output, exit codes, help on every command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import typer
+
+from timeline import __version__
+from timeline.cli import app
+
+from .conftest import ROOT, assert_golden, write
+
+
+def commands() -> list[str]:
+    return sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", commands())
+def test_every_command_has_help_with_an_example(run, name):
+    result = run(name, "--help")
+    assert result.exit_code == 0
+    assert "Example: timeline " in result.stdout
+    assert "--file" in result.stdout or name in ("serve",)
+
+
+def test_version(run):
+    result = run("--version")
+    assert (result.exit_code, result.stdout) == (0, f"timeline {__version__}\n")
+
+
+def test_check_default(run, default_events):
+    result = run("check", "-f", str(default_events))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "20 events OK\n", "")
+
+
+def test_file_from_environment(run, default_events, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("check", env={"TIMELINE_FILE": str(default_events)})
+    assert result.exit_code == 0 and result.stdout == "20 events OK\n"
+    assert run("check").exit_code == 1  # ./events.yaml does not exist here
+
+
+@pytest.mark.parametrize("fmt, ext", [("text", "txt"), ("markdown", "md"), ("json", "json"), ("csv", "csv")])
+def test_list_golden(run, default_events, monkeypatch, fmt, ext):
+    monkeypatch.chdir(default_events.parent)
+    result = run("list", "--format", fmt)
+    assert result.exit_code == 0
+    assert_golden(f"list.{ext}", result.stdout)
+
+
+def test_list_json_contract(run, default_events):
+    data = json.loads(run("list", "-f", str(default_events), "--format", "json").stdout)
+    assert set(data["calendar"]) == {"name", "timezone", "domain"}
+    keys = {"id", "title", "kind", "status", "tags", "label", "start", "end", "parent", "source", "actual", "slip_days", "line"}
+    for event in data["events"]:
+        assert keys <= set(event)
+        for part in ("start", "end"):
+            assert set(event[part]) == {"earliest", "latest"}
+        assert isinstance(event["line"], int)
+    report = next(e for e in data["events"] if e["id"] == "report")
+    assert report["kind"] == "deadline"
+    assert report["end"]["latest"] == "2005-07-31"
+
+
+def test_list_timed_json_has_offsets(run, tmp_path):
+    path = write(tmp_path, "calendar: {timezone: Europe/Zurich}\nevents:\n  - {id: a, title: A, when: 2005-07-01T10:00}\n")
+    event = json.loads(run("list", "-f", str(path), "--format", "json").stdout)["events"][0]
+    assert event["start"] == {"earliest": "2005-07-01T10:00:00+02:00", "latest": "2005-07-01T10:00:00+02:00"}
+
+
+def test_list_filters(run, default_events):
+    result = run("list", "-f", str(default_events), "--format", "csv", "--tag", "prepcom", "--from", "2005-01-01", "--to", "2005-10-01")
+    ids = [line.split(",")[0] for line in result.stdout.splitlines()[1:]]
+    assert ids == ["prepcom-2-consultation", "prepcom-2", "prepcom-3"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["list", "--format", "xml"], "unknown format 'xml'"),
+        (["list", "--from", "soon"], "bad date 'soon'"),
+        (["list", "--kind", "party"], "unknown kind 'party'"),
+        (["lsit"], "No such command"),
+    ],
+)
+def test_usage_errors_exit_2(run, default_events, args, message):
+    result = run(*args, "-f", str(default_events)) if args[0] != "lsit" else run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_python_dash_m_and_no_traceback_on_bad_file(tmp_path):
+    bad = write(tmp_path, "events: [\n")
+    proc = subprocess.run([sys.executable, "-m", "timeline", "check", "-f", str(bad)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"{bad}:2:1: YAML syntax error")
+    assert "Traceback" not in proc.stderr

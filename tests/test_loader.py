@@ -1,0 +1,170 @@
+"""Loading and validation: one data file per bad input, with the exact message it must produce."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from timeline import loader
+from timeline.errors import EventsFileError, FileAccessError
+from timeline.loader import load_events
+from timeline.model import Kind, Status
+
+from .conftest import DATA, write
+
+BAD = sorted((DATA / "bad").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
+def test_bad_input_gives_located_message(path: Path, run, monkeypatch):
+    monkeypatch.chdir(path.parent)
+    result = run("check", "-f", path.name)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (path.with_suffix(".err")).read_text(encoding="utf-8")
+    for line in result.stderr.splitlines():
+        name, lineno, col, message = line.split(":", 3)
+        assert name == path.name and int(lineno) >= 1 and int(col) >= 1 and message.strip()
+    assert "Traceback" not in result.stderr
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path, run):
+    path = write(tmp_path, """\
+events:
+  - id: Bad Id
+    title: A
+    when: 2004-11
+  - id: b
+    title: B
+    when: not a date
+  - id: c
+    title: C
+    when: 2004-11
+    colour: red
+""")
+    result = run("check", "-f", str(path))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert [l.split(":")[1:3] for l in lines] == [["2", "9"], ["7", "11"], ["11", "5"]]
+
+
+def test_missing_file_is_one_line(run, tmp_path):
+    result = run("check", "-f", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 1
+    assert result.stderr == f"{tmp_path / 'nope.yaml'}: no such file (give one with -f PATH or $TIMELINE_FILE)\n"
+
+
+def test_file_over_size_limit_is_refused(tmp_path, monkeypatch):
+    path = write(tmp_path, "events: []\n" + "# padding\n" * 20)
+    monkeypatch.setattr(loader, "MAX_BYTES", 100)
+    with pytest.raises(FileAccessError, match="the limit is 100 bytes"):
+        load_events(str(path))
+
+
+def test_not_utf8_is_located(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("events:\n  - id: a\n    title: Caf\xe9\n".encode("latin-1"))
+    with pytest.raises(EventsFileError) as e:
+        load_events(str(path))
+    assert str(e.value) == f"{path}:3:15: the file is not valid UTF-8; save it as UTF-8"
+
+
+def test_standard_input(run, default_events):
+    result = run("check", "-f", "-", input=default_events.read_text(encoding="utf-8"))
+    assert result.exit_code == 0 and result.stdout.endswith("events OK\n")
+
+
+def test_yaml_dates_and_lists_are_the_same_as_strings(tmp_path):
+    path = write(tmp_path, """\
+events:
+  - {id: a, title: A, when: 2004-11-23}
+  - {id: b, title: B, when: "2004-11-23"}
+  - {id: c, title: C, when: [2004-11, 2004-12]}
+  - {id: d, title: D, when: "[2004-11, 2004-12]"}
+  - {id: e, title: E, when: [..2005-07]}
+  - {id: f, title: F, when: 2004}
+""")
+    ev = {e.id: e for e in load_events(str(path)).events}
+    assert ev["a"].start == ev["b"].start
+    assert ev["c"].start == ev["d"].start
+    assert ev["e"].start.earliest is None
+    assert ev["f"].start.latest.isoformat() == "2004-12-31"
+
+
+def test_kind_and_status_defaults(tmp_path):
+    path = write(tmp_path, """\
+events:
+  - {id: a, title: A, due: 2005-07}
+  - {id: b, title: B, start: 2004-07, end: 2004-10}
+  - {id: c, title: C, when: 2004-11-23}
+  - {id: d, title: D, when: 2004-11-23, actual: 2004-11-24}
+""")
+    ev = {e.id: e for e in load_events(str(path)).events}
+    assert [ev[i].kind for i in "abcd"] == [Kind.DEADLINE, Kind.PHASE, Kind.MILESTONE, Kind.MILESTONE]
+    assert ev["a"].is_due and ev["b"].is_span
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("{id: a, title: A, when: 2004, status: finished}", "unknown status 'finished'; expected one of tentative, confirmed, done, cancelled"),
+        ("{id: a, title: A, when: 2004, kind: workshop}", "unknown kind 'workshop'; expected one of phase, meeting, milestone, deadline"),
+        ("{id: a, title: A, when: 2004, status: cancelled, actual: 2004-05-01}", "status 'cancelled' contradicts 'actual'"),
+        ("{id: a, title: A, when: 2004, actual: b}", "actual must be a date (what really happened), not a reference"),
+        ("{id: a, title: A, start: 2004}", "'start' needs 'end'"),
+        ("{id: a, title: A}", "event has no date"),
+        ("{id: a, title: A, kind: deadline, when: 2004/2005}", "a deadline is a single date"),
+        ("{id: a, title: A, when: 2004, tags: [Not OK]}", "bad tag 'Not OK'"),
+        ("{id: a, title: A, when: 2004, parent: [x, y]}", "parent must be one id, not a list"),
+        ("{id: 2004-11, title: A, when: 2004}", "an id must not look like a date"),
+        ("{id: a, title: true, when: 2004}", "title must be text, not the boolean true"),
+        ("{id: a, title: A, when: 2004, title: B}", "duplicate key 'title'"),
+        ("{id: a, title: A, due: 2004/2005}", "is a span; here a single date"),
+    ],
+)
+def test_event_problems(tmp_path, body, message):
+    path = write(tmp_path, f"events:\n  - {body}\n")
+    with pytest.raises(EventsFileError) as e:
+        load_events(str(path))
+    assert message in str(e.value)
+    assert str(e.value).startswith(f"{path}:2:")
+
+
+def test_calendar_settings(tmp_path):
+    path = write(tmp_path, """\
+calendar:
+  name: Mine
+  domain: example.org
+  timezone: Pacific/Auckland
+  updated: 2005-07-18
+  warn: 3w
+  refresh: 12h
+  url: https://example.org/calendar.ics
+events: []
+""")
+    cal = load_events(str(path)).calendar
+    assert (cal.name, cal.domain, cal.timezone, cal.updated.isoformat(), str(cal.warn), str(cal.refresh), cal.url) == (
+        "Mine", "example.org", "Pacific/Auckland", "2005-07-18", "3w", "12h", "https://example.org/calendar.ics")
+
+
+def test_calendar_problems(tmp_path):
+    path = write(tmp_path, """\
+calendar:
+  refresh: 1m
+  domain: not a domain
+  colour: blue
+events: []
+""")
+    with pytest.raises(EventsFileError) as e:
+        load_events(str(path))
+    assert [str(p).split(": ", 1)[1] for p in e.value.problems] == [
+        "calendar.refresh must be hours, days or weeks above zero, such as 12h or 1d",
+        "calendar.domain must be a host name such as example.org",
+        "unknown key 'colour' in calendar; expected one of name, domain, timezone, updated, warn, refresh, url",
+    ]
+
+
+def test_status_done_is_kept(tmp_path):
+    path = write(tmp_path, "events:\n  - {id: a, title: A, when: 2004, status: done}\n")
+    assert load_events(str(path)).events[0].status == Status.DONE

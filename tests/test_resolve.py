@@ -1,0 +1,177 @@
+"""Resolution: references, after/before narrowing, actuals, contradictions, cycles, time zones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from timeline.errors import EventsFileError
+from timeline.model import Status
+from timeline.resolve import load_schedule, slip, today_in
+from timeline.dates import Window
+
+from .conftest import write
+
+D = date
+
+
+def schedule(tmp_path, body, as_of=None, calendar=""):
+    return load_schedule(str(write(tmp_path, f"{calendar}events:\n{body}")), as_of)
+
+
+def test_references_and_shifts(tmp_path):
+    s = schedule(tmp_path, """\
+  - {id: report, title: Report, due: 2005-07}
+  - {id: after, title: After, when: report.end + 1d}
+  - {id: phase, title: Phase, start: report, end: 2005-11}
+  - {id: week, title: Week before, when: prepcom.start - 1w}
+  - {id: prepcom, title: PrepCom, when: 2005-02-17/2005-02-25}
+""")
+    after = s.get("after")
+    assert (after.start.earliest, after.start.latest) == (None, D(2005, 8, 1))
+    assert s.get("phase").start.latest == D(2005, 7, 31)
+    assert s.get("week").start.earliest == D(2005, 2, 10)
+
+
+def test_after_and_before_narrow_windows(tmp_path):
+    s = schedule(tmp_path, """\
+  - {id: meeting, title: Meeting, when: [2005-04, 2005-05]}
+  - {id: report, title: Report, due: 2005-07, after: meeting}
+  - {id: board, title: Board, when: [2004-11..], before: report}
+""")
+    report, board = s.get("report"), s.get("board")
+    assert (report.start.earliest, report.start.latest) == (D(2005, 4, 1), D(2005, 7, 31))
+    assert report.label == "by 31 Jul 2005"
+    assert (board.start.earliest, board.start.latest) == (D(2004, 11, 1), D(2005, 7, 31))
+    assert board.label == "Nov 2004–Jul 2005"
+
+
+def test_span_ends_are_kept_consistent(tmp_path):
+    s = schedule(tmp_path, "  - {id: p, title: P, start: [2004-07..2004-12], end: [2004-09..2004-10]}\n")
+    p = s.get("p")
+    assert p.start.latest == D(2004, 10, 31) and p.end.earliest == D(2004, 9, 1)
+
+
+def test_contradiction_names_every_event(tmp_path):
+    with pytest.raises(EventsFileError) as e:
+        schedule(tmp_path, """\
+  - {id: a, title: A, when: 2005-07}
+  - {id: b, title: B, when: 2005-01}
+  - {id: c, title: C, when: 2005-03, after: a, before: b}
+""")
+    message = str(e.value)
+    assert message.count("\n") == 0
+    assert ":4:5: contradiction: the window of 'c' is empty" in message
+    for ident, line in (("a", 2), ("b", 3), ("c", 4)):
+        assert f"'{ident}' (" in message and f"events.yaml:{line})" in message
+
+
+def test_cycle_through_after(tmp_path):
+    with pytest.raises(EventsFileError, match=r"dependency cycle: 'a' \(.*:2\) → 'b' \(.*:3\) → 'a'"):
+        schedule(tmp_path, """\
+  - {id: a, title: A, when: 2005, after: b}
+  - {id: b, title: B, when: a.end}
+""")
+
+
+def test_self_reference(tmp_path):
+    with pytest.raises(EventsFileError, match="refers to the event itself"):
+        schedule(tmp_path, "  - {id: a, title: A, when: a.end}\n")
+
+
+def test_parent_must_be_phase(tmp_path):
+    with pytest.raises(EventsFileError, match="parent: 'm' is a meeting; a parent must be a phase"):
+        schedule(tmp_path, """\
+  - {id: m, title: M, kind: meeting, when: 2005}
+  - {id: a, title: A, when: 2005, parent: m}
+""")
+
+
+def test_grouping_under_parents_in_chronological_order(tmp_path):
+    s = schedule(tmp_path, """\
+  - {id: late, title: Late, when: 2006}
+  - {id: p, title: P, start: 2005-01, end: 2005-12}
+  - {id: c2, title: C2, when: 2005-06, parent: p}
+  - {id: c1, title: C1, when: 2005-02, parent: p}
+  - {id: early, title: Early, when: 2004}
+""")
+    assert [(e.id, e.depth) for e in s.events] == [("early", 0), ("p", 0), ("c1", 1), ("c2", 1), ("late", 0)]
+
+
+def test_status_defaults_follow_precision(tmp_path):
+    s = schedule(tmp_path, """\
+  - {id: day, title: Day, when: 2005-02-17}
+  - {id: month, title: Month, when: 2005-02}
+  - {id: timed, title: Timed, when: 2005-02-17T10:00}
+  - {id: written, title: Written, when: 2005-02, status: confirmed}
+""")
+    assert [e.status for e in s.events] == [Status.TENTATIVE, Status.CONFIRMED, Status.CONFIRMED, Status.CONFIRMED]
+    assert [e.id for e in s.events] == ["month", "written", "day", "timed"]
+
+
+def test_actuals_replace_plan_and_references_follow(tmp_path):
+    body = """\
+  - {id: report, title: Report, due: 2005-07, actual: 2005-07-15}
+  - {id: phase-3, title: Phase 3, start: report, end: 2005-11}
+"""
+    s = schedule(tmp_path, body)
+    assert s.get("report").done and s.get("report").slip_days == 0
+    assert s.get("phase-3").start.earliest == D(2005, 7, 15)
+    assert s.get("phase-3").planned_start.earliest is None
+    before = schedule(tmp_path, body, as_of=D(2005, 7, 1))
+    assert not before.get("report").done and before.get("report").status == Status.TENTATIVE
+    assert before.get("phase-3").start.earliest is None
+
+
+@pytest.mark.parametrize(
+    "planned, actual, days",
+    [
+        (Window(D(2004, 11, 1), D(2004, 12, 31)), Window(D(2004, 11, 23), D(2004, 11, 23)), 0),
+        (Window(None, D(2004, 10, 31)), Window(D(2004, 11, 11), D(2004, 11, 11)), 11),
+        (Window(D(2005, 4, 1), D(2005, 5, 31)), Window(D(2005, 3, 30), D(2005, 3, 30)), -2),
+        (Window(D(2005, 8, 1), None), Window(D(2005, 7, 15), D(2005, 7, 15)), -17),
+    ],
+)
+def test_slip(planned, actual, days):
+    assert slip(planned, actual) == days
+
+
+def test_timed_events_in_the_calendar_zone(tmp_path):
+    s = schedule(tmp_path, """\
+  - {id: local, title: Local, when: 2005-11-16T10:00}
+  - {id: utc, title: UTC, when: 2005-11-16T23:30Z}
+""", calendar="calendar: {timezone: Europe/Zurich}\n")
+    local, utc = s.get("local"), s.get("utc")
+    assert local.start.moment.utcoffset().total_seconds() == 3600
+    assert local.label == "16 Nov 2005 10:00 CET"
+    assert utc.start.earliest == D(2005, 11, 17)  # 00:30 the next day in Zurich
+    assert utc.label == "17 Nov 2005 00:30 CET"
+
+
+def test_nonexistent_local_time_is_an_error(tmp_path):
+    with pytest.raises(EventsFileError, match="2005-03-27 02:30 does not exist in Europe/Zurich"):
+        schedule(tmp_path, "  - {id: a, title: A, when: 2005-03-27T02:30}\n",
+                 calendar="calendar: {timezone: Europe/Zurich}\n")
+
+
+def test_ambiguous_local_time_takes_the_first(tmp_path):
+    s = schedule(tmp_path, "  - {id: a, title: A, when: 2005-10-30T02:30}\n", calendar="calendar: {timezone: Europe/Zurich}\n")
+    assert s.get("a").start.moment.utcoffset().total_seconds() == 7200
+
+
+def test_today_depends_on_zone():
+    instant = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+    assert today_in("Pacific/Auckland", instant) == D(2026, 11, 29)
+    assert today_in("America/Los_Angeles", instant) == D(2026, 11, 28)
+
+
+def test_default_events_file_is_valid(default_events):
+    s = load_schedule(str(default_events))
+    labels = {e.id: e.label for e in s.events}
+    assert labels["phase-1"] == "Jul–Oct 2004"
+    assert labels["first-meeting"] == "Nov–Dec 2004"
+    assert labels["report"] == "by 31 Jul 2005"
+    for e in s.events:
+        assert e.event.source, f"{e.id} has no source"
+        assert e.event.tags, f"{e.id} has no tags"

@@ -1,0 +1,147 @@
+"""The command line: a thin layer that parses options, calls the library, prints, exits.
+
+Only this module prints or exits. Every `TimelineError` raised below is turned into its
+message on stderr and exit code 1 in one place (`_Group.invoke`); usage errors exit 2.
+Heavy modules (icalendar, arrow, the web server) are imported inside the commands that
+need them so that start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date, datetime, timezone
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .dates import parse_as_of
+from .errors import DateSyntaxError, TimelineError
+
+
+class _Group(TyperGroup):
+    """Translates library errors into exit code 1 with the message on stderr."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except TimelineError as e:
+            typer.echo(str(e), err=True)
+            raise typer.Exit(1) from None
+        except BrokenPipeError:  # `timeline list | head`
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Track milestones whose dates are windows, from one declarative events.yaml.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _day(text: str) -> date:
+    """Parse a YYYY-MM-DD option value (a bad one is a usage error: exit 2)."""
+    try:
+        return parse_as_of(text)
+    except DateSyntaxError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+FileOpt = Annotated[
+    str,
+    typer.Option("-f", "--file", envvar="TIMELINE_FILE", metavar="PATH",
+                 help="Events file (default: $TIMELINE_FILE, else ./events.yaml; '-' is standard input)."),
+]
+TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", metavar="T", help="Only events with this tag (repeatable).")]
+KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", metavar="K", help="Only events of this kind (repeatable).")]
+DayOpt = Annotated[Optional[date], typer.Option(parser=_day, metavar="YYYY-MM-DD")]
+
+
+def now_utc() -> datetime:
+    """The current instant; the one place the CLI reads the clock."""
+    return datetime.now(timezone.utc)
+
+
+def _write(text: str) -> None:
+    """Write rendered text to stdout exactly."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"timeline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Track milestones whose dates are windows, from one declarative events.yaml.
+
+    Example: timeline list --tag wgig
+    """
+
+
+def _kinds(kinds: list[str] | None) -> list[str]:
+    """Validate --kind values (a bad one is a usage error)."""
+    from .model import Kind
+
+    allowed = [k.value for k in Kind]
+    for k in kinds or []:
+        if k not in allowed:
+            raise typer.BadParameter(f"unknown kind {k!r}; expected one of {', '.join(allowed)}", param_hint="--kind")
+    return list(kinds or [])
+
+
+@app.command()
+def check(file: FileOpt = "events.yaml") -> None:
+    """Validate the events file: print 'N events OK', or every problem as FILE:LINE:COL.
+
+    Example: timeline check -f events.yaml
+    """
+    from .resolve import load_schedule
+
+    schedule = load_schedule(file)
+    _write(f"{len(schedule.events)} events OK\n")
+
+
+@app.command("list")
+def list_(
+    file: FileOpt = "events.yaml",
+    fmt: Annotated[str, typer.Option("--format", metavar="text|markdown|json|csv", help="Output format.")] = "text",
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    from_: Annotated[Optional[date], typer.Option("--from", parser=_day, metavar="YYYY-MM-DD", help="Only events that may fall on or after this day.")] = None,
+    to: Annotated[Optional[date], typer.Option("--to", parser=_day, metavar="YYYY-MM-DD", help="Only events that may fall on or before this day.")] = None,
+) -> None:
+    """Print the schedule in chronological order, grouped under parent phases.
+
+    Example: timeline list --format json --tag wgig --from 2004-11-01
+    """
+    from .listing import ListFormat, render_list
+    from .resolve import load_schedule, select
+
+    try:
+        form = ListFormat(fmt)
+    except ValueError:
+        raise typer.BadParameter(f"unknown format {fmt!r}; expected text, markdown, json or csv", param_hint="--format") from None
+    schedule = load_schedule(file)
+    events = select(schedule.events, tag or (), _kinds(kind), from_, to)
+    _write(render_list(schedule, events, form))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="timeline")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

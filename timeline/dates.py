@@ -1,0 +1,479 @@
+"""The date language: EDTF-style expressions, durations, windows of possible days, labels.
+
+Every date expression becomes a `Window` of possible days `[earliest, latest]`, either
+bound open (`None`). A span (`a/b`) becomes a `SpanExpr` of two such expressions. A
+reference (`report.end + 1d`) stays symbolic here (`RefExpr`) and is resolved against
+other events by `timeline.resolve`. This module is pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Union
+
+from .errors import DateSyntaxError
+
+FORMS = (
+    "expected a date such as 2004-11-23, 2004-11 or 2004; a span 2004-07/2004-10; "
+    "one of a set [2004-11, 2004-12] or [2004-11..2004-12]; on or before [..2005-07]; "
+    "on or after [2005-08..]; a qualifier 2005-04~ or 2005-04?; a time 2005-11-16T10:00; "
+    "or a reference ID, ID.start or ID.end with an optional shift such as + 1d"
+)
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# ---------------------------------------------------------------------------
+# Durations
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A length of time as written: `3d`, `2w`, `1m` (calendar months), `1y`, `12h`."""
+
+    amount: int
+    """How many units."""
+    unit: str
+    """One of `h`, `d`, `w`, `m`, `y`."""
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    def approx_days(self) -> int:
+        """Length in whole days (months as 30, years as 365); for horizons and lead times."""
+        if self.unit == "h":
+            return self.amount // 24
+        return {"d": 1, "w": 7, "m": 30, "y": 365}[self.unit] * self.amount
+
+    def to_timedelta(self) -> timedelta:
+        """Exact length for h/d/w; months and years as 30 and 365 days."""
+        if self.unit == "h":
+            return timedelta(hours=self.amount)
+        return timedelta(days=self.approx_days())
+
+    def ical(self) -> str:
+        """The RFC 5545 dur-value (which has no months or years: those become days)."""
+        if self.unit == "h":
+            return f"PT{self.amount}H"
+        if self.unit == "w":
+            return f"P{self.amount}W"
+        return f"P{self.approx_days()}D"
+
+    def before(self, day: date) -> date:
+        """The day this duration before `day` (calendar months and years)."""
+        return shift_date(day, -self.amount, self.unit)
+
+
+_DURATION = re.compile(r"^(\d{1,6})\s*([hdwmy])$")
+
+
+def parse_duration(text: str) -> Duration:
+    """Parse `3d`, `2w`, `1m`, `1y` or `12h`."""
+    m = _DURATION.match(text.strip())
+    if not m:
+        raise DateSyntaxError(
+            f"bad duration {text!r}: expected a whole number and a unit, such as 12h, 3d, 2w, 1m or 1y"
+        )
+    return Duration(int(m.group(1)), m.group(2))
+
+
+def shift_date(day: date, amount: int, unit: str) -> date:
+    """Move a day by whole days, weeks, calendar months or years (clamped to month end)."""
+    if unit == "d":
+        return day + timedelta(days=amount)
+    if unit == "w":
+        return day + timedelta(weeks=amount)
+    if unit in ("m", "y"):
+        months = amount * (12 if unit == "y" else 1)
+        index = day.year * 12 + day.month - 1 + months
+        year, month = divmod(index, 12)
+        if not 1 <= year <= 9999:
+            raise DateSyntaxError("a shift moves the date outside the years 1 to 9999")
+        last = _calendar.monthrange(year, month + 1)[1]
+        return date(year, month + 1, min(day.day, last))
+    raise DateSyntaxError(f"a date shift takes days, weeks, months or years, not {unit!r}")
+
+
+def last_of_month(day: date) -> date:
+    """The last day of `day`'s month."""
+    return day.replace(day=_calendar.monthrange(day.year, day.month)[1])
+
+
+# ---------------------------------------------------------------------------
+# Windows
+
+
+@dataclass(frozen=True)
+class Window:
+    """The possible days of one date: `[earliest, latest]`, either bound open (`None`)."""
+
+    earliest: date | None
+    """First possible day, or None when open."""
+    latest: date | None
+    """Last possible day, or None when open."""
+    approximate: bool = False
+    """Written with `~` (or `%`): shown with ≈; the window was widened by one unit."""
+    uncertain: bool = False
+    """Written with `?` (or `%`): shown with a trailing ?."""
+    nominal: tuple[date, date] | None = None
+    """The window before `~` widened it, for the label."""
+    moment: datetime | None = None
+    """The exact instant of a timed value (naive means: in the calendar's zone)."""
+
+    @property
+    def is_day(self) -> bool:
+        """True when the window is one known day."""
+        return self.earliest is not None and self.earliest == self.latest
+
+    @property
+    def is_open(self) -> bool:
+        """True when either bound is open."""
+        return self.earliest is None or self.latest is None
+
+    def shifted(self, amount: int, unit: str) -> Window:
+        """The window moved by a duration, keeping whole-month windows whole."""
+
+        def move(d: date | None) -> date | None:
+            return None if d is None else shift_date(d, amount, unit)
+
+        latest = move(self.latest)
+        if (
+            unit in ("m", "y")
+            and self.latest is not None
+            and latest is not None
+            and self.latest == last_of_month(self.latest)
+        ):
+            latest = last_of_month(latest)
+        nominal = None
+        if self.nominal is not None:
+            nominal = (move(self.nominal[0]), move(self.nominal[1]))  # type: ignore[assignment]
+        moment = None
+        if self.moment is not None and unit in ("d", "w"):
+            moment = self.moment + timedelta(days=amount * (7 if unit == "w" else 1))
+        return Window(move(self.earliest), latest, self.approximate, self.uncertain, nominal, moment)
+
+    def contains(self, day: date) -> bool:
+        """True when `day` is a possible day of this window."""
+        return (self.earliest is None or self.earliest <= day) and (
+            self.latest is None or day <= self.latest
+        )
+
+
+def hull(a: Window, b: Window) -> Window:
+    """The smallest window holding both (open when either is open on that side)."""
+    lo = None if a.earliest is None or b.earliest is None else min(a.earliest, b.earliest)
+    hi = None if a.latest is None or b.latest is None else max(a.latest, b.latest)
+    return Window(lo, hi, a.approximate or b.approximate, a.uncertain or b.uncertain)
+
+
+# ---------------------------------------------------------------------------
+# Expressions
+
+
+@dataclass(frozen=True)
+class RefExpr:
+    """A reference to another event's window: `ID`, `ID.start` or `ID.end`, shifted."""
+
+    target: str
+    """The id referred to."""
+    part: str
+    """`start`, `end` or `whole` (the event's whole extent)."""
+    amount: int = 0
+    """Shift amount (signed)."""
+    unit: str = "d"
+    """Shift unit (d, w, m, y)."""
+
+    def __str__(self) -> str:
+        text = self.target if self.part == "whole" else f"{self.target}.{self.part}"
+        if self.amount:
+            sign = "+" if self.amount > 0 else "-"
+            text += f" {sign} {abs(self.amount)}{self.unit}"
+        return text
+
+
+@dataclass(frozen=True)
+class SpanExpr:
+    """A span `a/b`: a start expression and an end expression."""
+
+    start: PointExpr
+    """When it starts."""
+    end: PointExpr
+    """When it ends."""
+
+
+PointExpr = Union[Window, RefExpr]
+"""A single date: either a literal window or a reference."""
+
+DateExpr = Union[Window, RefExpr, SpanExpr]
+"""Anything a date key may hold."""
+
+_ID = r"[a-z0-9][a-z0-9-]*"
+_REF = re.compile(rf"^({_ID})(?:\.(start|end))?(?:\s*([+-])\s*(\d{{1,6}})\s*([dwmy]))?$")
+_DATE = re.compile(r"^(\d{4}|\d{3}X|\d{2}XX)(?:-(\d{2}|\dX|XX)(?:-(\d{2}|\dX|XX))?)?([~?%])?$")
+_DATETIME = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$"
+)
+_SEASONS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 14)}
+
+
+def parse_expr(text: str) -> DateExpr:
+    """Parse any date expression (point, span, set, open window or reference)."""
+    text = text.strip()
+    if not text:
+        raise DateSyntaxError(f"empty date: {FORMS}")
+    ref = _REF.match(text)
+    if ref and not (_DATE.match(text) or _DATETIME.match(text)):
+        target, part, sign, amount, unit = ref.groups()
+        shift = int(amount) * (-1 if sign == "-" else 1) if amount else 0
+        return RefExpr(target, part or "whole", shift, unit or "d")
+    if text.startswith("["):
+        return _parse_set(text)
+    if "/" in text:
+        left, _, right = text.partition("/")
+        left, right = left.strip(), right.strip()
+        if "/" in right:
+            raise DateSyntaxError(f"bad date {text!r}: a span has one '/'; {FORMS}")
+        if left in ("", "..") and right in ("", ".."):
+            raise DateSyntaxError(f"bad date {text!r}: at least one end must be a date")
+        if left in ("", ".."):
+            return replace(_parse_simple(right), earliest=None, nominal=None)
+        if right in ("", ".."):
+            return replace(_parse_simple(left), latest=None, nominal=None)
+        start, end = _parse_simple(left), _parse_simple(right)
+        return SpanExpr(start, end)
+    return _parse_simple(text)
+
+
+def parse_point(text: str) -> PointExpr:
+    """Parse an expression that must be a single date (not a span)."""
+    expr = parse_expr(text)
+    if isinstance(expr, SpanExpr):
+        raise DateSyntaxError(
+            f"{text!r} is a span; here a single date or window is expected, such as 2004-11 or [..2005-07]"
+        )
+    return expr
+
+
+def _parse_set(text: str) -> Window:
+    """`[a, b]`, `[a..b]`, `[..a]`, `[a..]`: one of a set, as the hull of its members."""
+    if not text.endswith("]"):
+        raise DateSyntaxError(f"bad date {text!r}: a set opened with '[' must close with ']'")
+    body = text[1:-1].strip()
+    if not body:
+        raise DateSyntaxError(f"bad date {text!r}: the set is empty; {FORMS}")
+    windows: list[Window] = []
+    for item in body.split(","):
+        item = item.strip()
+        if ".." in item:
+            left, _, right = item.partition("..")
+            left, right = left.strip(), right.strip()
+            if not left and not right:
+                raise DateSyntaxError(f"bad date {text!r}: '..' needs a date on at least one side")
+            lo = _parse_simple(left).earliest if left else None
+            hi = _parse_simple(right).latest if right else None
+            if lo is not None and hi is not None and hi < lo:
+                raise DateSyntaxError(f"bad date {text!r}: {right} is before {left}")
+            windows.append(Window(lo, hi))
+        elif item:
+            windows.append(_parse_simple(item))
+        else:
+            raise DateSyntaxError(f"bad date {text!r}: empty member in the set")
+    result = windows[0]
+    for w in windows[1:]:
+        result = hull(result, w)
+    if len(windows) == 1 and windows[0].nominal is not None:
+        return windows[0]
+    return replace(result, nominal=None, moment=None)
+
+
+def _parse_simple(text: str) -> Window:
+    """One EDTF date (levels 0 and 1) or date-time."""
+    m = _DATETIME.match(text)
+    if m:
+        return _parse_datetime(text, m)
+    m = _DATE.match(text)
+    if not m:
+        raise DateSyntaxError(f"bad date {text!r}: {FORMS}")
+    ytext, mtext, dtext, qualifier = m.groups()
+    try:
+        lo, hi = _date_bounds(ytext, mtext, dtext)
+    except ValueError as e:
+        raise DateSyntaxError(f"bad date {text!r}: {e}") from e
+    approximate = qualifier in ("~", "%")
+    uncertain = qualifier in ("?", "%")
+    if not approximate:
+        return Window(lo, hi, approximate, uncertain)
+    if dtext:
+        lo2, hi2 = lo - timedelta(days=1), hi + timedelta(days=1)
+    else:
+        # one unit of the written precision each side: a month, a season (3 months) or a year
+        months = 12 if mtext is None else (3 if mtext.isdigit() and int(mtext) >= 21 else 1)
+        lo2 = shift_date(lo, -months, "m")
+        hi2 = last_of_month(shift_date(hi, months, "m"))
+    return Window(lo2, hi2, approximate, uncertain, nominal=(lo, hi))
+
+
+def _date_bounds(ytext: str, mtext: str | None, dtext: str | None) -> tuple[date, date]:
+    """First and last day of an EDTF date with possibly unspecified (X) digits or a season."""
+    ylo, yhi = int(ytext.replace("X", "0")), int(ytext.replace("X", "9"))
+    if ylo < 1:
+        raise ValueError("years before 1 are not supported")
+    if mtext is None:
+        return date(ylo, 1, 1), date(yhi, 12, 31)
+    if "X" in ytext:
+        raise ValueError("a month needs a fully specified year")
+    if mtext.isdigit() and 21 <= int(mtext) <= 24:
+        if dtext is not None:
+            raise ValueError("a season has no day")
+        first, last = _SEASONS[int(mtext)]
+        lo = date(ylo, first, 1)
+        hi_month = date(ylo + (last - 1) // 12, (last - 1) % 12 + 1, 1)
+        return lo, last_of_month(hi_month)
+    mlo, mhi = int(mtext.replace("X", "0")), int(mtext.replace("X", "9"))
+    if mtext == "XX":
+        mlo, mhi = 1, 12
+    elif mtext[0] == "1" and mtext[1] == "X":
+        mlo, mhi = 10, 12
+    elif mtext[0] == "0" and mtext[1] == "X":
+        mlo, mhi = 1, 9
+    if not (1 <= mlo <= 12 and 1 <= mhi <= 12):
+        raise ValueError(f"month {mtext} is not 01 to 12 (or 21 to 24 for a season)")
+    lo_month, hi_month = date(ylo, mlo, 1), date(ylo, mhi, 1)
+    if dtext is None:
+        return lo_month, last_of_month(hi_month)
+    if "X" in mtext:
+        raise ValueError("a day needs a fully specified month")
+    if "X" in dtext:
+        dlo = max(1, int(dtext.replace("X", "0")))
+        dhi = min(int(dtext.replace("X", "9")), last_of_month(lo_month).day)
+        if dtext == "XX":
+            dlo, dhi = 1, last_of_month(lo_month).day
+        if dlo > dhi:
+            raise ValueError(f"day {dtext} does not exist in that month")
+        return lo_month.replace(day=dlo), lo_month.replace(day=dhi)
+    day = int(dtext)
+    if not 1 <= day <= last_of_month(lo_month).day:
+        raise ValueError(f"day {dtext} does not exist in {MONTHS[mlo - 1]} {ylo}")
+    d = lo_month.replace(day=day)
+    return d, d
+
+
+def _parse_datetime(text: str, m: re.Match[str]) -> Window:
+    """`YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]`: naive means the calendar's zone."""
+    y, mo, d, hh, mm, ss, zone = m.groups()
+    try:
+        naive = datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0))
+    except ValueError as e:
+        raise DateSyntaxError(f"bad date-time {text!r}: {e}") from e
+    moment = naive
+    if zone:
+        if zone == "Z":
+            tz = timezone.utc
+        else:
+            sign = -1 if zone[0] == "-" else 1
+            digits = zone[1:].replace(":", "")
+            hours, minutes = int(digits[:2]), int(digits[2:])
+            if hours > 23 or minutes > 59:
+                raise DateSyntaxError(f"bad date-time {text!r}: offset {zone} out of range")
+            tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+        moment = naive.replace(tzinfo=tz)
+    day = naive.date()
+    return Window(day, day, moment=moment)
+
+
+# ---------------------------------------------------------------------------
+# Labels
+
+
+def day_label(d: date) -> str:
+    """`23 Nov 2004`."""
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def _whole_months(lo: date, hi: date) -> bool:
+    return lo.day == 1 and hi == last_of_month(hi)
+
+
+def range_label(lo: date, hi: date) -> str:
+    """A closed range of days at the coarsest honest unit: `Nov–Dec 2004`, `16–18 Nov 2005`."""
+    if lo == hi:
+        return day_label(lo)
+    if _whole_months(lo, hi):
+        if lo.month == 1 and hi.month == 12:
+            return str(lo.year) if lo.year == hi.year else f"{lo.year}–{hi.year}"
+        if (lo.year, lo.month) == (hi.year, hi.month):
+            return f"{MONTHS[lo.month - 1]} {lo.year}"
+        if lo.year == hi.year:
+            return f"{MONTHS[lo.month - 1]}–{MONTHS[hi.month - 1]} {lo.year}"
+        return f"{MONTHS[lo.month - 1]} {lo.year}–{MONTHS[hi.month - 1]} {hi.year}"
+    if (lo.year, lo.month) == (hi.year, hi.month):
+        return f"{lo.day}–{hi.day} {MONTHS[lo.month - 1]} {lo.year}"
+    if lo.year == hi.year:
+        return f"{lo.day} {MONTHS[lo.month - 1]}–{day_label(hi)}"
+    return f"{day_label(lo)}–{day_label(hi)}"
+
+
+def window_label(w: Window, time_text: str | None = None) -> str:
+    """Label one window: `Nov 2004`, `by 31 Jul 2005`, `from 1 Aug 2005`, `≈ Apr 2005`."""
+    if w.earliest is None and w.latest is None:
+        text = "date unknown"
+    elif w.earliest is None:
+        text = f"by {day_label(w.latest)}"  # type: ignore[arg-type]
+    elif w.latest is None:
+        text = f"from {day_label(w.earliest)}"
+    elif w.approximate and w.nominal is not None:
+        text = range_label(*w.nominal)
+    else:
+        text = range_label(w.earliest, w.latest)
+    if time_text:
+        text = f"{text} {time_text}"
+    if w.approximate:
+        text = f"≈ {text}"
+    if w.uncertain:
+        text += "?"
+    return text
+
+
+def span_label(start: Window, end: Window, times: tuple[str, str] | None = None) -> str:
+    """Label a span from its start and end windows: `Jul–Oct 2004`, `16–18 Nov 2005`."""
+    if times is not None and start.is_day and end.is_day:
+        if start.earliest == end.earliest:
+            return f"{day_label(start.earliest)} {times[0]}–{times[1]}"  # type: ignore[arg-type]
+        return f"{day_label(start.earliest)} {times[0]} – {day_label(end.earliest)} {times[1]}"  # type: ignore[arg-type]
+    plain = not (start.approximate or start.uncertain or end.approximate or end.uncertain)
+    if start.earliest is None and start.latest is None:
+        return f"until {window_label(end)}"
+    if end.earliest is None and end.latest is None or end.latest is None and end.earliest == start.earliest:
+        return f"from {window_label(start)}"
+    if plain and not start.is_open and not end.is_open:
+        s_lo, s_hi, e_lo, e_hi = start.earliest, start.latest, end.earliest, end.latest
+        both_days = start.is_day and end.is_day
+        both_months = (
+            _whole_months(s_lo, s_hi)  # type: ignore[arg-type]
+            and _whole_months(e_lo, e_hi)  # type: ignore[arg-type]
+            and (s_lo.year, s_lo.month) == (s_hi.year, s_hi.month)  # type: ignore[union-attr]
+            and (e_lo.year, e_lo.month) == (e_hi.year, e_hi.month)  # type: ignore[union-attr]
+        )
+        both_years = all(
+            lo.month == 1 and lo.day == 1 and hi == date(lo.year, 12, 31)  # type: ignore[union-attr]
+            for lo, hi in ((s_lo, s_hi), (e_lo, e_hi))
+        )
+        if both_days or both_months or both_years:
+            return range_label(s_lo, e_hi)  # type: ignore[arg-type]
+    return f"{window_label(start)} to {window_label(end)}"
+
+
+def parse_as_of(text: str) -> date:
+    """A plain `YYYY-MM-DD` day, as given to `--as-of`, `--today`, `--from`, `--to`."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as e:
+        raise DateSyntaxError(f"bad date {text!r}: expected a day such as 2004-10-15") from e
+
+
+def midnight(day: date) -> datetime:
+    """Naive midnight at the start of `day`."""
+    return datetime.combine(day, time())

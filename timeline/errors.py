@@ -1,0 +1,49 @@
+"""The one exception tree: every error a user can cause derives from `TimelineError`.
+
+The CLI catches `TimelineError` once, prints `str(error)` on stderr and exits 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class TimelineError(Exception):
+    """Base of every error caused by the user's input or request."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in an input file."""
+
+    file: str
+    """The file as the user named it (`<stdin>` for standard input)."""
+    line: int
+    """1-based line number."""
+    col: int
+    """1-based column number."""
+    message: str
+    """What is wrong and what was expected."""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class EventsFileError(TimelineError):
+    """The events file is invalid; carries every problem found, in file order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.line, p.col, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class DateSyntaxError(TimelineError):
+    """A date expression or duration could not be parsed (located by the caller)."""
+
+
+class FileAccessError(TimelineError):
+    """The events file is missing, unreadable, too large, or cannot be written."""
+
+
+class UsageError(TimelineError):
+    """A command-line value is wrong in a way only the command can tell (e.g. an unknown id)."""

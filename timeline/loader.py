@@ -1,0 +1,540 @@
+"""Loading and validation: events.yaml text → `EventsFile`, with FILE:LINE:COL problems.
+
+The YAML is composed into nodes (PyYAML's C composer when available) rather than
+constructed into Python objects, so every value keeps its line and column, scalars keep
+the text the user wrote, and aliases are never expanded by accident. Every problem in the
+file is collected and reported together.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import yaml
+
+from .dates import (
+    DateExpr,
+    Duration,
+    RefExpr,
+    SpanExpr,
+    Window,
+    parse_duration,
+    parse_expr,
+    parse_point,
+)
+from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem
+from .model import Calendar, Event, EventsFile, Kind, Status
+
+MAX_BYTES = 64 * 1024 * 1024
+"""Files larger than this are refused before parsing."""
+MAX_EXPANSION = 10
+"""Aliases may make the document at most this many times its own node count (plus a margin)."""
+
+TOP_KEYS = ("calendar", "events")
+CALENDAR_KEYS = ("name", "domain", "timezone", "updated", "warn", "refresh", "url")
+EVENT_KEYS = (
+    "id", "title", "kind", "when", "start", "end", "due", "after", "before", "parent",
+    "tags", "location", "description", "url", "source", "warn", "status", "actual", "note",
+)
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+TAG_PATTERN = ID_PATTERN
+_STR = "tag:yaml.org,2002:str"
+_TEXTUAL = {_STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+
+try:  # the C composer is several times faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Source:
+    """The raw text of an events file and where it came from."""
+
+    path: str
+    """The file as the user named it (`<stdin>` for `-`)."""
+    text: str
+    """Its contents."""
+    mtime: float | None
+    """Its modification time (None for standard input)."""
+
+
+def read_source(path: str) -> Source:
+    """Read an events file (`-` is standard input), refusing missing, huge or non-UTF-8 files."""
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        name, mtime = "<stdin>", None
+    else:
+        name = path
+        try:
+            size = os.path.getsize(path)
+            if size > MAX_BYTES:
+                raise FileAccessError(
+                    f"{path}: file is {size} bytes; the limit is {MAX_BYTES} bytes"
+                )
+            with open(path, "rb") as f:
+                data = f.read()
+            mtime = os.stat(path).st_mtime
+        except FileNotFoundError:
+            raise FileAccessError(f"{path}: no such file (give one with -f PATH or $TIMELINE_FILE)") from None
+        except IsADirectoryError:
+            raise FileAccessError(f"{path}: is a directory, expected an events file") from None
+        except PermissionError:
+            raise FileAccessError(f"{path}: permission denied") from None
+    if len(data) > MAX_BYTES:
+        raise FileAccessError(f"{name}: input exceeds the limit of {MAX_BYTES} bytes")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise EventsFileError(
+            [Problem(name, line, col, "the file is not valid UTF-8; save it as UTF-8")]
+        ) from None
+    return Source(name, text, mtime)
+
+
+def load_events(path: str) -> EventsFile:
+    """Read and validate an events file."""
+    return parse_events(read_source(path))
+
+
+def compose(source: Source) -> yaml.Node:
+    """The YAML node tree of a source, or an `EventsFileError` for syntax errors and bombs."""
+    try:
+        root = yaml.compose(source.text, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        what = " ".join(x for x in (e.context, e.problem) if x)
+        if e.context_mark is not None and e.problem_mark is not None and e.context_mark.line != e.problem_mark.line:
+            what += f" (the construct began at line {e.context_mark.line + 1}, column {e.context_mark.column + 1})"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise EventsFileError([Problem(source.path, line, col, f"YAML syntax error: {what}")]) from None
+    except yaml.YAMLError as e:
+        raise EventsFileError([Problem(source.path, 1, 1, f"YAML error: {e}")]) from None
+    if root is None:
+        raise EventsFileError(
+            [Problem(source.path, 1, 1, "the file is empty; expected a mapping with an 'events' list")]
+        )
+    _refuse_alias_bombs(source.path, root)
+    return root
+
+
+def _refuse_alias_bombs(path: str, root: yaml.Node) -> None:
+    """Refuse documents whose aliases expand far beyond their written size."""
+    sizes: dict[int, int] = {}
+    reused: list[yaml.Node] = []
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            reused.append(node)
+            return sizes[key]
+        sizes[key] = 1  # guards against recursive aliases
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        sizes[key] = total
+        return total
+
+    try:
+        expanded = size(root)
+    except RecursionError:
+        expanded = sys.maxsize
+    limit = MAX_EXPANSION * len(sizes) + 10_000
+    if expanded > limit:
+        at = reused[0].start_mark if reused else root.start_mark
+        raise EventsFileError([
+            Problem(path, at.line + 1, at.column + 1,
+                    f"YAML aliases expand the document to {expanded} nodes (limit {limit}); "
+                    "write the values out instead of nesting aliases")
+        ])
+
+
+def parse_events(source: Source) -> EventsFile:
+    """Validate a source into an `EventsFile`, raising `EventsFileError` with every problem."""
+    events_file, problems, _ = validate(source)
+    if problems:
+        raise EventsFileError(problems)
+    return events_file
+
+
+def validate(source: Source) -> tuple[EventsFile, list[Problem], set[str]]:
+    """The valid part of a source, every problem found, and every id written (valid or not).
+
+    Raises `EventsFileError` only when nothing can be salvaged (YAML syntax, wrong top level).
+    """
+    validator = _Validator(source)
+    events_file = validator.run()
+    return events_file, validator.problems, validator.known_ids
+
+
+class _Validator:
+    """Walks the node tree once, collecting problems instead of stopping at the first."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        self.known_ids: set[str] = set()
+
+    # -- helpers -------------------------------------------------------------------
+    def problem(self, node: yaml.Node | tuple[int, int], message: str) -> None:
+        """Record a problem at a node (or a (line, col) pair)."""
+        if isinstance(node, tuple):
+            line, col = node
+        else:
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        self.problems.append(Problem(self.source.path, line, col, message))
+
+    def mapping(self, node: yaml.MappingNode, allowed: tuple[str, ...], what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """Keys of a mapping node, reporting unknown and duplicate keys."""
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, yaml.ScalarNode):
+                self.problem(knode, f"{what} keys must be plain names; expected one of {', '.join(allowed)}")
+                continue
+            key = knode.value
+            if key in out:
+                first = out[key][0].start_mark.line + 1
+                self.problem(knode, f"duplicate key '{key}' in {what} (first at line {first})")
+                continue
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of {', '.join(allowed)}"
+                self.problem(knode, f"unknown key '{key}' in {what}{hint}")
+                continue
+            out[key] = (knode, vnode)
+        return out
+
+    def text(self, node: yaml.Node, what: str, *, allow_empty: bool = False) -> str | None:
+        """A scalar's text as written, or a problem when it is not text."""
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _TEXTUAL:
+            kind = _kind_of(node)
+            self.problem(node, f"{what} must be text, not {kind}")
+            return None
+        value = node.value
+        if not allow_empty and not value.strip():
+            self.problem(node, f"{what} must not be empty")
+            return None
+        return value
+
+    def converted(self, node: yaml.Node, what: str, parse: Callable[[str], Any]) -> Any:
+        """A scalar parsed by `parse`, reporting its error at the node."""
+        raw = self.text(node, what)
+        if raw is None:
+            return None
+        try:
+            return parse(raw)
+        except (DateSyntaxError, ValueError) as e:
+            self.problem(node, f"{what}: {e}")
+            return None
+
+    def date_text(self, node: yaml.Node, what: str) -> str | None:
+        """The text of a date value; a YAML list `[a, b]` is the set form `[a, b]`."""
+        if isinstance(node, yaml.SequenceNode):
+            parts = []
+            for item in node.value:
+                if not isinstance(item, yaml.ScalarNode) or item.tag not in _TEXTUAL:
+                    self.problem(item, f"{what}: a set holds dates, not {_kind_of(item)}")
+                    return None
+                parts.append(item.value)
+            return "[" + ", ".join(parts) + "]"
+        return self.text(node, what)
+
+    def date_expr(self, node: yaml.Node, what: str, *, point: bool) -> DateExpr | None:
+        """Parse a date value into an expression."""
+        raw = self.date_text(node, what)
+        if raw is None:
+            return None
+        try:
+            return parse_point(raw) if point else parse_expr(raw)
+        except DateSyntaxError as e:
+            self.problem(node, f"{what}: {e}")
+            return None
+
+    def id_list(self, node: yaml.Node, what: str) -> tuple[str, ...] | None:
+        """An id or a list of ids."""
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        out = []
+        for item in items:
+            value = self.text(item, what)
+            if value is None:
+                return None
+            if not ID_PATTERN.match(value):
+                self.problem(item, f"{what}: '{value}' is not an event id (lowercase letters, digits and -)")
+                return None
+            out.append(value)
+        return tuple(out)
+
+    # -- walk ----------------------------------------------------------------------
+    def run(self) -> EventsFile:
+        """Validate the whole file."""
+        root = compose(self.source)
+        if not isinstance(root, yaml.MappingNode):
+            self.problem(root, f"the top level must be a mapping with 'events' (and optionally 'calendar'), not {_kind_of(root)}")
+            raise EventsFileError(self.problems)
+        keys = self.mapping(root, TOP_KEYS, "the top level")
+        calendar = Calendar()
+        if "calendar" in keys:
+            calendar = self.calendar(keys["calendar"][1])
+        events: list[Event] = []
+        if "events" not in keys:
+            self.problem(root, "missing 'events': expected a list of events under the key 'events'")
+        else:
+            events = self.events(keys["events"][1])
+        return EventsFile(self.source.path, calendar, tuple(events), self.source.mtime)
+
+    def calendar(self, node: yaml.Node) -> Calendar:
+        """The `calendar:` block."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"'calendar' must be a mapping of settings, not {_kind_of(node)}")
+            return Calendar()
+        keys = self.mapping(node, CALENDAR_KEYS, "calendar")
+        values: dict[str, Any] = {}
+        for key in ("name", "domain", "url"):
+            if key in keys:
+                values[key] = self.text(keys[key][1], f"calendar.{key}")
+        if "domain" in keys and values.get("domain") and not re.match(r"^[A-Za-z0-9.-]+$", values["domain"]):
+            self.problem(keys["domain"][1], "calendar.domain must be a host name such as example.org")
+        if "timezone" in keys:
+            values["timezone"] = self.converted(keys["timezone"][1], "calendar.timezone", _check_zone)
+            values["timezone_set"] = True
+        if "updated" in keys:
+            values["updated"] = self.converted(keys["updated"][1], "calendar.updated", _parse_updated)
+        for key in ("warn", "refresh"):
+            if key in keys:
+                values[key] = self.converted(keys[key][1], f"calendar.{key}", parse_duration)
+        if "refresh" in keys and isinstance(values.get("refresh"), Duration):
+            if values["refresh"].unit in ("m", "y") or values["refresh"].to_timedelta().total_seconds() <= 0:
+                self.problem(keys["refresh"][1], "calendar.refresh must be hours, days or weeks above zero, such as 12h or 1d")
+        return Calendar(**{k: v for k, v in values.items() if v is not None})
+
+    def events(self, node: yaml.Node) -> list[Event]:
+        """The `events:` list."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"'events' must be a list of events (lines starting with '- '), not {_kind_of(node)}")
+            return []
+        events: list[Event] = []
+        seen: dict[str, yaml.Node] = {}
+        for item in node.value:
+            event = self.event(item, seen)
+            if event is not None:
+                events.append(event)
+        self.known_ids = set(seen)
+        return events
+
+    def event(self, node: yaml.Node, seen: dict[str, yaml.Node]) -> Event | None:
+        """One event mapping."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"each event must be a mapping with at least 'id', 'title' and a date, not {_kind_of(node)}")
+            return None
+        before = len(self.problems)
+        keys = self.mapping(node, EVENT_KEYS, "an event")
+        where = {k: (v.start_mark.line + 1, v.start_mark.column + 1) for k, (_, v) in keys.items()}
+        get: dict[str, Any] = {}
+
+        ident = None
+        if "id" not in keys:
+            self.problem(node, "event has no 'id'; expected a unique id such as first-meeting")
+        else:
+            ident = self.text(keys["id"][1], "id")
+            if ident is not None and not ID_PATTERN.match(ident):
+                self.problem(keys["id"][1], f"bad id '{ident}': expected lowercase letters, digits and - (such as first-meeting)")
+                ident = None
+            elif ident is not None and isinstance(parse_expr_or_none(ident), Window):
+                self.problem(keys["id"][1], f"bad id '{ident}': an id must not look like a date")
+                ident = None
+            elif ident is not None and ident in seen:
+                first = seen[ident].start_mark
+                self.problem(keys["id"][1], f"duplicate id '{ident}': already used at {self.source.path}:{first.line + 1}:{first.column + 1}")
+                ident = None
+            elif ident is not None:
+                seen[ident] = keys["id"][1]
+        title = None
+        if "title" not in keys:
+            self.problem(node, "event has no 'title'; expected the event's name")
+        else:
+            title = self.text(keys["title"][1], "title")
+
+        for key in ("location", "description", "url", "source", "note"):
+            if key in keys:
+                get[key] = self.text(keys[key][1], key)
+        if "parent" in keys:
+            parent = self.id_list(keys["parent"][1], "parent")
+            if parent is not None and len(parent) != 1:
+                self.problem(keys["parent"][1], "parent must be one id, not a list")
+            elif parent is not None:
+                get["parent"] = parent[0]
+        for key in ("after", "before"):
+            if key in keys:
+                get[key] = self.id_list(keys[key][1], key)
+        if "tags" in keys:
+            get["tags"] = self.tags(keys["tags"][1])
+        if "warn" in keys:
+            get["warn"] = self.converted(keys["warn"][1], "warn", parse_duration)
+        status = None
+        if "status" in keys:
+            status = self.converted(keys["status"][1], "status", _parse_status)
+        kind = None
+        if "kind" in keys:
+            kind = self.converted(keys["kind"][1], "kind", _parse_kind)
+
+        dates = self.dates(node, keys)
+        actual = None
+        if "actual" in keys:
+            actual = self.date_expr(keys["actual"][1], "actual", point=False)
+            if isinstance(actual, RefExpr) or isinstance(actual, SpanExpr) and (
+                isinstance(actual.start, RefExpr) or isinstance(actual.end, RefExpr)
+            ):
+                self.problem(keys["actual"][1], "actual must be a date (what really happened), not a reference")
+                actual = None
+            if status is not None and status != Status.DONE and actual is not None:
+                self.problem(keys["status"][1], f"status '{status.value}' contradicts 'actual' (an actual date means done); remove one of them")
+
+        if len(self.problems) > before or ident is None or title is None or dates is None:
+            return None
+        start, end, is_span, is_due = dates
+        if kind is None:
+            kind = Kind.DEADLINE if is_due else Kind.PHASE if is_span else Kind.MILESTONE
+        if kind == Kind.DEADLINE and is_span:
+            self.problem(node, "a deadline is a single date; write due: DATE (or give kind: phase for a span)")
+            return None
+        get = {k: v for k, v in get.items() if v is not None}
+        return Event(
+            id=ident, title=title, kind=kind, start=start, end=end, is_span=is_span, is_due=is_due,
+            line=node.start_mark.line + 1, col=node.start_mark.column + 1,
+            status=status, actual=actual, where=where, **get,
+        )
+
+    def dates(self, node: yaml.Node, keys: dict[str, tuple[yaml.Node, yaml.Node]]) -> tuple[Any, Any, bool, bool] | None:
+        """Exactly one of `when`, `start`+`end`, `due`."""
+        forms = [k for k in ("when", "due") if k in keys] + (["start/end"] if "start" in keys or "end" in keys else [])
+        if not forms:
+            self.problem(node, "event has no date; expected exactly one of 'when', 'start' and 'end', or 'due'")
+            return None
+        if len(forms) > 1:
+            names = " and ".join(f"'{f}'" for f in forms)
+            self.problem(keys[[k for k in ("due", "when", "start", "end") if k in keys][-1]][0],
+                         f"event has both {names}; expected exactly one of 'when', 'start' and 'end', or 'due'")
+            return None
+        if "when" in keys:
+            expr = self.date_expr(keys["when"][1], "when", point=False)
+            if expr is None:
+                return None
+            if isinstance(expr, SpanExpr):
+                if self._reversed(expr.start, expr.end):
+                    self.problem(keys["when"][1], "when: the span ends before it starts; expected START/END with END on or after START")
+                    return None
+                return expr.start, expr.end, True, False
+            return expr, expr, False, False
+        if "due" in keys:
+            expr = self.date_expr(keys["due"][1], "due", point=True)
+            if expr is None:
+                return None
+            if isinstance(expr, Window):
+                expr = Window(None, expr.latest, expr.approximate, expr.uncertain, None, expr.moment)
+            return expr, expr, False, True
+        missing = "end" if "end" not in keys else "start"
+        if missing in ("start", "end") and missing not in keys:
+            present = keys["start" if missing == "end" else "end"][0]
+            self.problem(present, f"'{'start' if missing == 'end' else 'end'}' needs '{missing}': a span has both (an open side is written [2005-08..] or [..2005-07])")
+            return None
+        start = self.date_expr(keys["start"][1], "start", point=True)
+        end = self.date_expr(keys["end"][1], "end", point=True)
+        if start is None or end is None:
+            return None
+        if self._reversed(start, end):
+            self.problem(keys["end"][1], f"end ({keys['end'][1].value}) is before start ({keys['start'][1].value}); expected an end on or after the start")
+            return None
+        return start, end, True, False
+
+    @staticmethod
+    def _reversed(start: Any, end: Any) -> bool:
+        """True when two literal windows certainly put the end before the start."""
+        if not (isinstance(start, Window) and isinstance(end, Window)):
+            return False
+        if start.moment is not None and end.moment is not None:
+            if (start.moment.tzinfo is None) == (end.moment.tzinfo is None):
+                return end.moment < start.moment
+        return start.earliest is not None and end.latest is not None and end.latest < start.earliest
+
+    def tags(self, node: yaml.Node) -> tuple[str, ...] | None:
+        """A list of tags."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"tags must be a list such as [wgig, wsis], not {_kind_of(node)}")
+            return None
+        out = []
+        for item in node.value:
+            value = self.text(item, "tag")
+            if value is None:
+                return None
+            if not TAG_PATTERN.match(value):
+                self.problem(item, f"bad tag '{value}': expected lowercase letters, digits and - (tags name feed files)")
+                return None
+            out.append(value)
+        return tuple(out)
+
+
+def parse_expr_or_none(text: str) -> DateExpr | None:
+    """`parse_expr`, or None when the text is not a date expression."""
+    try:
+        return parse_expr(text)
+    except DateSyntaxError:
+        return None
+
+
+def _kind_of(node: yaml.Node) -> str:
+    """Describe a node's type for messages."""
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == "tag:yaml.org,2002:null":
+        return "empty"
+    if node.tag == "tag:yaml.org,2002:bool":
+        return f"the boolean {node.value}"
+    return f"'{node.value}'"
+
+
+def _check_zone(name: str) -> str:
+    """An IANA zone name that exists."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}; expected an IANA name such as Europe/Zurich or UTC") from None
+    return name
+
+
+def _parse_updated(text: str) -> date | datetime:
+    """A date or date-time for DTSTAMP."""
+    try:
+        if len(text.strip()) == 10:
+            return date.fromisoformat(text.strip())
+        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"bad date {text!r}: expected a date 2005-07-18 or a date-time 2005-07-18T09:00:00Z") from None
+
+
+def _parse_status(text: str) -> Status:
+    try:
+        return Status(text)
+    except ValueError:
+        raise ValueError(f"unknown status '{text}'; expected one of {', '.join(s.value for s in Status)}") from None
+
+
+def _parse_kind(text: str) -> Kind:
+    try:
+        return Kind(text)
+    except ValueError:
+        raise ValueError(f"unknown kind '{text}'; expected one of {', '.join(k.value for k in Kind)}") from None

@@ -1,0 +1,150 @@
+"""The events file as data: frozen dataclasses for the calendar settings and the events.
+
+This is the model *as written*: date expressions are still symbolic (references are
+unresolved). `timeline.resolve` turns it into a `Schedule` of concrete windows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+from .dates import DateExpr, Duration, PointExpr, SpanExpr
+
+
+class Kind(str, Enum):
+    """What sort of event this is; it decides defaults and how views draw it."""
+
+    PHASE = "phase"
+    MEETING = "meeting"
+    MILESTONE = "milestone"
+    DEADLINE = "deadline"
+
+
+class Status(str, Enum):
+    """How sure or how finished an event is."""
+
+    TENTATIVE = "tentative"
+    CONFIRMED = "confirmed"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+DEFAULT_WARN = Duration(14, "d")
+DEFAULT_REFRESH = Duration(1, "d")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The `calendar:` block: settings for the feed and for "today"."""
+
+    name: str = "Timeline"
+    """Feed name (NAME / X-WR-CALNAME)."""
+    domain: str = "timeline.invalid"
+    """UID domain: every feed UID is `<id>@<domain>`."""
+    timezone: str = "UTC"
+    """IANA zone of timed events and of "today"."""
+    updated: date | datetime | None = None
+    """The feed's DTSTAMP, when given."""
+    warn: Duration = DEFAULT_WARN
+    """Default lead time for upcoming warnings and alarms."""
+    refresh: Duration = DEFAULT_REFRESH
+    """How often subscribers should refetch the feed."""
+    url: str | None = None
+    """Where the feed is published."""
+    timezone_set: bool = False
+    """True when `timezone` was written in the file (X-WR-TIMEZONE is emitted then)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event as written in the file."""
+
+    id: str
+    """Unique id: lowercase letters, digits and `-`."""
+    title: str
+    """What it is called."""
+    kind: Kind
+    """phase, meeting, milestone or deadline."""
+    start: PointExpr
+    """When it starts (for a point event: its one date)."""
+    end: PointExpr
+    """When it ends (for a point event: the same object as `start`)."""
+    is_span: bool
+    """True for `start`+`end` or `when: a/b`."""
+    is_due: bool
+    """True when written with `due:` (open at the start)."""
+    line: int
+    """1-based line of the event's mapping."""
+    col: int
+    """1-based column of the event's mapping."""
+    after: tuple[str, ...] = ()
+    """Ids this event cannot start before the end of."""
+    before: tuple[str, ...] = ()
+    """Ids this event must end before the start of."""
+    parent: str | None = None
+    """The id of the phase it belongs to."""
+    tags: tuple[str, ...] = ()
+    """Tracks it belongs to."""
+    location: str | None = None
+    """Where it happens."""
+    description: str | None = None
+    """Free text."""
+    url: str | None = None
+    """A link about it."""
+    source: str | None = None
+    """The quote from the source document that states it."""
+    warn: Duration | None = None
+    """Lead time for warnings and alarms (else the calendar's)."""
+    status: Status | None = None
+    """Status as written (None: default from precision and `actual`)."""
+    actual: DateExpr | None = None
+    """When it really happened (a literal point or span)."""
+    note: str | None = None
+    """A remark recorded with `done` or `cancel`."""
+    where: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
+    """(line, col) of each key's value, for located messages."""
+
+    def refs(self) -> list[tuple[str, str]]:
+        """Every (key, id) this event's dates depend on, in a stable order."""
+        from .dates import RefExpr
+
+        out: list[tuple[str, str]] = []
+        keys = ("start", "end") if self.is_span else ("start",)
+        for key in keys:
+            expr = getattr(self, key)
+            if isinstance(expr, RefExpr):
+                out.append((self._date_key(key), expr.target))
+        out += [("after", i) for i in self.after]
+        out += [("before", i) for i in self.before]
+        return out
+
+    def _date_key(self, key: str) -> str:
+        """The key the user wrote for `start`/`end` (`when`, `due`, `start`, `end`)."""
+        if key in self.where:
+            return key
+        return "due" if self.is_due else "when"
+
+    def position(self, key: str) -> tuple[int, int]:
+        """Where to point a message about `key` (the event itself when unknown)."""
+        return self.where.get(key, (self.line, self.col))
+
+
+@dataclass(frozen=True)
+class EventsFile:
+    """A loaded, structurally valid events file."""
+
+    path: str
+    """The file as the user named it (`<stdin>` for standard input)."""
+    calendar: Calendar
+    """Calendar settings."""
+    events: tuple[Event, ...]
+    """Events in file order."""
+    mtime: float | None = None
+    """Modification time of the file (for DTSTAMP when nothing else gives one)."""
+
+
+def actual_is_span(event: Event) -> bool:
+    """True when the event's actual is written as a span."""
+    return isinstance(event.actual, SpanExpr)

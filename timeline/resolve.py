@@ -1,0 +1,476 @@
+"""Resolution: references, `after`/`before` and actuals → concrete windows for every event.
+
+Events are resolved in dependency order. Each event is resolved twice: once as planned
+(no actual counts: the baseline every slip is measured against) and once as of a date
+(actuals recorded on or before it replace the plan, and references follow them). A window
+that becomes empty is a contradiction and a dependency cycle is an error; both name every
+event involved with its FILE:LINE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from .dates import RefExpr, SpanExpr, Window, hull, span_label, window_label
+from .errors import EventsFileError, Problem
+from .loader import Source, read_source, validate
+from .model import Calendar, Event, EventsFile, Kind, Status
+
+
+@dataclass(frozen=True)
+class ResolvedEvent:
+    """One event with concrete windows, as planned and as of the schedule's date."""
+
+    event: Event
+    """The event as written."""
+    planned_start: Window
+    """Start window of the plan (no actuals anywhere)."""
+    planned_end: Window
+    """End window of the plan."""
+    start: Window
+    """Start window now: the actual when done, else the plan updated by upstream actuals."""
+    end: Window
+    """End window now."""
+    done: bool
+    """Done as of the schedule's date."""
+    status: Status
+    """Effective status as of the schedule's date."""
+    label: str
+    """Human label of `start`..`end`."""
+    planned_label: str
+    """Human label of the plan."""
+    depth: int = 0
+    """Nesting under parent phases (0: top level)."""
+
+    @property
+    def id(self) -> str:
+        """The event's id."""
+        return self.event.id
+
+    @property
+    def kind(self) -> Kind:
+        """The event's kind."""
+        return self.event.kind
+
+    @property
+    def timed(self) -> bool:
+        """True when the current start carries a time of day."""
+        return self.start.moment is not None
+
+    @property
+    def earliest(self) -> date | None:
+        """First possible day of the whole event."""
+        return self.start.earliest
+
+    @property
+    def latest(self) -> date | None:
+        """Last possible day of the whole event."""
+        return self.end.latest
+
+    @property
+    def slip_days(self) -> int | None:
+        """Days the actual start fell after the planned start window (negative: before; 0: inside)."""
+        if not self.done or self.event.actual is None:
+            return None
+        return slip(self.planned_start, self.start)
+
+
+def slip(planned: Window, actual: Window) -> int:
+    """Days an actual window lies after (positive) or before (negative) a planned window."""
+    if planned.latest is not None and actual.earliest is not None and actual.earliest > planned.latest:
+        return (actual.earliest - planned.latest).days
+    if planned.earliest is not None and actual.latest is not None and actual.latest < planned.earliest:
+        return -(planned.earliest - actual.latest).days
+    return 0
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A resolved events file: calendar settings and events in display order."""
+
+    path: str
+    """The events file as the user named it."""
+    calendar: Calendar
+    """Calendar settings."""
+    events: tuple[ResolvedEvent, ...]
+    """Events in chronological order, children right after their parent phase."""
+    as_of: date | None = None
+    """Actuals after this day are ignored (None: every actual counts)."""
+    mtime: float | None = None
+    """Modification time of the events file."""
+    _index: dict[str, ResolvedEvent] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The calendar's time zone."""
+        return ZoneInfo(self.calendar.timezone)
+
+    def get(self, ident: str) -> ResolvedEvent | None:
+        """The event with this id, if any."""
+        if not self._index:
+            self._index.update((e.id, e) for e in self.events)
+        return self._index.get(ident)
+
+
+def today_in(zone_name: str, now: datetime) -> date:
+    """The local date in a zone at an instant (naive instants are UTC)."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    return now.astimezone(ZoneInfo(zone_name)).date()
+
+
+def load_schedule(path: str, as_of: date | None = None) -> Schedule:
+    """Read, validate and resolve an events file; raise `EventsFileError` with every problem."""
+    return schedule_from_source(read_source(path), as_of)
+
+
+def schedule_from_source(source: Source, as_of: date | None = None) -> Schedule:
+    """Validate and resolve already-read text."""
+    events_file, problems, known = validate(source)
+    schedule, more = resolve_schedule(events_file, as_of, known)
+    problems = problems + [p for p in more if p not in problems]
+    if problems:
+        raise EventsFileError(problems)
+    return schedule
+
+
+def resolve_schedule(
+    events_file: EventsFile, as_of: date | None = None, known_ids: Iterable[str] | None = None
+) -> tuple[Schedule, list[Problem]]:
+    """Resolve every event; return the schedule and the problems found (empty when valid)."""
+    return _Resolver(events_file, as_of, set(known_ids or ())).run()
+
+
+class _Resolver:
+    """Orders events by dependency and computes their windows."""
+
+    def __init__(self, events_file: EventsFile, as_of: date | None, known: set[str]) -> None:
+        self.file = events_file
+        self.as_of = as_of
+        self.events = {e.id: e for e in events_file.events}
+        self.known = known | set(self.events)
+        self.problems: list[Problem] = []
+        self.zone = ZoneInfo(events_file.calendar.timezone)
+
+    def problem(self, event: Event, key: str, message: str) -> None:
+        """Record a problem at an event's key."""
+        line, col = event.position(key)
+        problem = Problem(self.file.path, line, col, message)
+        if problem not in self.problems:  # both passes meet the same literal problems
+            self.problems.append(problem)
+
+    def where(self, ident: str) -> str:
+        """`id (FILE:LINE)` for messages naming several events."""
+        e = self.events[ident]
+        return f"'{ident}' ({self.file.path}:{e.line})"
+
+    # -- ordering -----------------------------------------------------------------
+    def order(self) -> list[str]:
+        """Ids in dependency order; unknown references and cycles become problems."""
+        deps: dict[str, list[str]] = {}
+        for event in self.events.values():
+            mine = []
+            for key, target in event.refs():
+                if target == event.id:
+                    self.problem(event, key, f"{key}: '{target}' refers to the event itself")
+                elif target not in self.known:
+                    self.unknown(event, key, target)
+                elif target in self.events:
+                    mine.append(target)
+            deps[event.id] = mine
+        if event_parent_problems := self.check_parents():
+            self.problems += event_parent_problems
+        order: list[str] = []
+        state: dict[str, int] = {}  # 1: on the stack, 2: done
+        for root in self.events:
+            if state.get(root):
+                continue
+            stack: list[tuple[str, int]] = [(root, 0)]
+            path: list[str] = [root]
+            state[root] = 1
+            while stack:
+                node, i = stack[-1]
+                if i < len(deps[node]):
+                    stack[-1] = (node, i + 1)
+                    nxt = deps[node][i]
+                    if state.get(nxt) == 1:
+                        self.cycle(path[path.index(nxt):])
+                    elif not state.get(nxt):
+                        state[nxt] = 1
+                        stack.append((nxt, 0))
+                        path.append(nxt)
+                else:
+                    stack.pop()
+                    path.pop()
+                    state[node] = 2
+                    order.append(node)
+        return order
+
+    def unknown(self, event: Event, key: str, target: str) -> None:
+        """Report a reference to an id that no event has, with a suggestion."""
+        import difflib
+
+        close = difflib.get_close_matches(target, sorted(self.known), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        self.problem(event, key, f"{key}: unknown event '{target}'{hint}")
+
+    def cycle(self, ids: list[str]) -> None:
+        """Report a dependency cycle at each event in it."""
+        chain = " → ".join(self.where(i) for i in ids + ids[:1])
+        first = self.events[ids[0]]
+        self.problems.append(Problem(self.file.path, first.line, first.col, f"dependency cycle: {chain}"))
+        self.cyclic.update(ids)
+
+    def check_parents(self) -> list[Problem]:
+        """Parents must exist, be phases, and not nest in a circle."""
+        out: list[Problem] = []
+        for event in self.events.values():
+            if event.parent is None:
+                continue
+            line, col = event.position("parent")
+            parent = self.events.get(event.parent)
+            if event.parent not in self.known:
+                self.unknown(event, "parent", event.parent)
+            elif parent is not None and parent.kind != Kind.PHASE:
+                out.append(Problem(self.file.path, line, col,
+                                   f"parent: '{event.parent}' is a {parent.kind.value}; a parent must be a phase"))
+            elif parent is not None:
+                seen = {event.id}
+                p: Event | None = parent
+                while p is not None and p.parent is not None:
+                    if p.id in seen:
+                        chain = " → ".join(self.where(i) for i in [event.id, *sorted(seen - {event.id})])
+                        out.append(Problem(self.file.path, line, col, f"parent cycle: {chain}"))
+                        break
+                    seen.add(p.id)
+                    p = self.events.get(p.parent)
+        return out
+
+    # -- windows ------------------------------------------------------------------
+    def run(self) -> tuple[Schedule, list[Problem]]:
+        """Resolve the plan and the state as of the date."""
+        self.cyclic: set[str] = set()
+        order = self.order()
+        planned: dict[str, tuple[Window, Window]] = {}
+        current: dict[str, tuple[Window, Window]] = {}
+        done: dict[str, bool] = {}
+        for ident in order:
+            if ident in self.cyclic:
+                continue
+            event = self.events[ident]
+            plan = self.windows(event, planned)
+            if plan is None:
+                continue
+            planned[ident] = plan
+            actual = self.actual(event)
+            is_done = event.status == Status.DONE or actual is not None
+            if actual is not None and self.as_of is not None and actual[0].earliest is not None:
+                is_done = actual[0].earliest <= self.as_of
+            if is_done and actual is not None:
+                current[ident] = actual
+            else:
+                now = self.windows(event, current)
+                current[ident] = now if now is not None else plan
+            done[ident] = is_done
+        resolved = {
+            ident: self.finish(self.events[ident], planned[ident], current[ident], done[ident])
+            for ident in planned
+        }
+        ordered = self.display_order(resolved)
+        schedule = Schedule(self.file.path, self.file.calendar, tuple(ordered), self.as_of, self.file.mtime)
+        return schedule, self.problems
+
+    def actual(self, event: Event) -> tuple[Window, Window] | None:
+        """The actual start and end windows, with times made aware."""
+        if event.actual is None:
+            return None
+        if isinstance(event.actual, SpanExpr):
+            start, end = event.actual.start, event.actual.end
+        else:
+            start = end = event.actual
+        assert isinstance(start, Window) and isinstance(end, Window)
+        return self.localize(event, "actual", start), self.localize(event, "actual", end)
+
+    def localize(self, event: Event, key: str, w: Window) -> Window:
+        """Give a timed window an aware moment in the calendar's zone, and its local day."""
+        if w.moment is None:
+            return w
+        moment = w.moment
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.zone)
+            back = moment.astimezone(timezone.utc).astimezone(self.zone)
+            if back.replace(tzinfo=None) != w.moment:
+                self.problem(event, key, f"{key}: {w.moment:%Y-%m-%d %H:%M} does not exist in "
+                             f"{self.zone.key} (the clocks skip it); expected a time outside the change")
+        day = moment.astimezone(self.zone).date()
+        return replace(w, earliest=day, latest=day, moment=moment)
+
+    def lookup(self, expr: RefExpr, table: dict[str, tuple[Window, Window]]) -> Window | None:
+        """The window a reference points at, shifted."""
+        if expr.target not in table:
+            return None
+        start, end = table[expr.target]
+        w = start if expr.part == "start" else end if expr.part == "end" else hull(start, end)
+        w = replace(w, moment=None, nominal=None)
+        return w.shifted(expr.amount, expr.unit) if expr.amount else w
+
+    def windows(self, event: Event, table: dict[str, tuple[Window, Window]]) -> tuple[Window, Window] | None:
+        """Start and end windows from the expressions, narrowed by after/before."""
+        key_start = "start" if "start" in event.where else "due" if event.is_due else "when"
+        key_end = "end" if "end" in event.where else key_start
+        parts = []
+        for expr, key in ((event.start, key_start), (event.end, key_end)):
+            if isinstance(expr, RefExpr):
+                w = self.lookup(expr, table)
+                if w is None:
+                    return None
+                if event.is_due:
+                    w = replace(w, earliest=None)
+            else:
+                w = self.localize(event, key, expr)
+            parts.append(w)
+        start, end = parts
+        if not event.is_span:
+            end = start
+        reasons_lo: list[str] = []
+        reasons_hi: list[str] = []
+        for other in event.after:
+            if other in table:
+                lo = table[other][1].earliest
+                if lo is not None and (start.earliest is None or lo > start.earliest):
+                    start = replace(start, earliest=lo)
+                    reasons_lo.append(other)
+        for other in event.before:
+            if other in table:
+                hi = table[other][0].latest
+                if hi is not None and (end.latest is None or hi < end.latest):
+                    end = replace(end, latest=hi)
+                    reasons_hi.append(other)
+        if not event.is_span:
+            start = end = replace(start, latest=end.latest)
+        else:
+            if start.earliest is not None and (end.earliest is None or end.earliest < start.earliest):
+                end = replace(end, earliest=start.earliest)
+            if end.latest is not None and (start.latest is None or start.latest > end.latest):
+                start = replace(start, latest=end.latest)
+        for w in (start, end):
+            if w.earliest is not None and w.latest is not None and w.earliest > w.latest:
+                self.contradiction(event, w, reasons_lo, reasons_hi)
+                return None
+        return start, end
+
+    def contradiction(self, event: Event, w: Window, lo: list[str], hi: list[str]) -> None:
+        """Report an empty window, naming every event that narrowed it."""
+        involved = [self.where(event.id)] + [self.where(i) for i in lo + hi]
+        why = []
+        if lo:
+            why.append("it cannot start before " + ", ".join(f"'{i}'" for i in lo) + f" ends (on or after {w.earliest})")
+        if hi:
+            why.append("it must end before " + ", ".join(f"'{i}'" for i in hi) + f" starts (on or before {w.latest})")
+        if lo and not hi:
+            why.append(f"but its window closes on {w.latest}")
+        elif hi and not lo:
+            why.append(f"but its window opens on {w.earliest}")
+        elif not lo and not hi:
+            why.append(f"its end window closes ({w.latest}) before its start window opens ({w.earliest})")
+        message = f"contradiction: the window of '{event.id}' is empty: {'; '.join(why)}; involved: {', '.join(involved)}"
+        line, col = event.line, event.col
+        problem = Problem(self.file.path, line, col, message)
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def finish(
+        self, event: Event, plan: tuple[Window, Window], now: tuple[Window, Window], done: bool
+    ) -> ResolvedEvent:
+        """Build the resolved event: status and labels."""
+        if done:
+            status = Status.DONE
+        elif event.status is not None and event.status != Status.DONE:
+            status = event.status
+        else:
+            exact = plan[0].is_day and plan[1].is_day
+            status = Status.CONFIRMED if exact else Status.TENTATIVE
+        return ResolvedEvent(
+            event=event, planned_start=plan[0], planned_end=plan[1], start=now[0], end=now[1],
+            done=done, status=status,
+            label=self.label(now, *((isinstance(event.actual, SpanExpr), False) if done and event.actual
+                                    else (event.is_span, event.is_due))),
+            planned_label=self.label(plan, event.is_span, event.is_due),
+        )
+
+    def label(self, windows: tuple[Window, Window], span: bool, due: bool) -> str:
+        """The label of an event's windows (deadlines: `by DAY`)."""
+        start, end = windows
+        if due:
+            return window_label(replace(start, earliest=None, approximate=False, nominal=None))
+        if not span:
+            return window_label(start, self.clock(start))
+        times = None
+        if start.moment is not None and end.moment is not None:
+            times = (self.clock(start) or "", self.clock(end) or "")
+        return span_label(start, end, times)
+
+    def clock(self, w: Window) -> str | None:
+        """`10:00` (local), `10:00 UTC` (written with Z), or None for a day."""
+        if w.moment is None:
+            return None
+        local = w.moment.astimezone(self.zone)
+        return f"{local:%H:%M} {local.tzname()}"
+
+    def display_order(self, resolved: dict[str, ResolvedEvent]) -> list[ResolvedEvent]:
+        """Chronological, children right after their parent phase, indented."""
+        index = {ident: i for i, ident in enumerate(self.events)}
+
+        def key(r: ResolvedEvent) -> tuple[date, date, int]:
+            first = r.start.earliest or r.start.latest or date.max
+            last = r.end.latest or r.end.earliest or date.max
+            return first, last, index[r.id]
+
+        children: dict[str | None, list[ResolvedEvent]] = {}
+        for r in resolved.values():
+            parent = r.event.parent if r.event.parent in resolved else None
+            children.setdefault(parent, []).append(r)
+        out: list[ResolvedEvent] = []
+        placed: set[str] = set()
+
+        def place(parent: str | None, depth: int) -> None:
+            for r in sorted(children.get(parent, []), key=key):
+                if r.id in placed:
+                    continue
+                placed.add(r.id)
+                out.append(replace(r, depth=depth))
+                place(r.id, depth + 1)
+
+        place(None, 0)
+        for r in sorted(resolved.values(), key=key):  # parent cycles: shown flat, already reported
+            if r.id not in placed:
+                placed.add(r.id)
+                out.append(r)
+        return out
+
+
+def select(
+    events: Iterable[ResolvedEvent],
+    tags: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+    start: date | None = None,
+    stop: date | None = None,
+) -> list[ResolvedEvent]:
+    """Events having any of `tags`, any of `kinds`, and possibly overlapping [start, stop]."""
+    tags, kinds = set(tags), set(kinds)
+    out = []
+    for e in events:
+        if tags and not tags & set(e.event.tags):
+            continue
+        if kinds and e.kind.value not in kinds:
+            continue
+        if start is not None and e.latest is not None and e.latest < start:
+            continue
+        if stop is not None and e.earliest is not None and e.earliest > stop:
+            continue
+        out.append(e)
+    return out

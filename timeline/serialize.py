@@ -1,0 +1,36 @@
+"""Plain-data forms of windows and events, shared by every JSON and CSV output."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .dates import Window
+from .resolve import ResolvedEvent
+
+
+def iso_bound(day: date | None, moment: datetime | None, zone: ZoneInfo) -> str | None:
+    """ISO text of a bound: a date, a date-time with offset for timed values, None when open."""
+    if moment is not None:
+        return moment.astimezone(zone).isoformat()
+    return None if day is None else day.isoformat()
+
+
+def window_dict(w: Window, zone: ZoneInfo) -> dict[str, str | None]:
+    """`{"earliest", "latest"}` of a window."""
+    return {"earliest": iso_bound(w.earliest, w.moment, zone), "latest": iso_bound(w.latest, w.moment, zone)}
+
+
+def actual_dict(e: ResolvedEvent, zone: ZoneInfo) -> dict[str, str | None] | None:
+    """`{"start", "end"}` of what actually happened (first and last possible day), or None."""
+    if not e.done or e.event.actual is None:
+        return None
+    return {"start": iso_bound(e.start.earliest, e.start.moment, zone),
+            "end": iso_bound(e.end.latest, e.end.moment, zone)}
+
+
+def dumps(data: Any) -> str:
+    """Deterministic, readable JSON text with a final newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,46 @@
+"""Terminal column widths: wide (CJK, emoji) characters take two columns, combining marks none."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+
+@lru_cache(maxsize=4096)
+def char_width(ch: str) -> int:
+    """Columns one character takes in a terminal."""
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 2
+    if 0x1F300 <= ord(ch) <= 0x1FAFF:  # pictographs some tables still call neutral
+        return 2
+    return 1
+
+
+def text_width(text: str) -> int:
+    """Columns a string takes in a terminal."""
+    if text.isascii():
+        return len(text)
+    return sum(char_width(c) for c in text)
+
+
+def truncate(text: str, width: int, ellipsis: str = "…") -> str:
+    """Cut `text` to at most `width` columns, ending with `ellipsis` when cut."""
+    if text_width(text) <= width:
+        return text
+    room = width - text_width(ellipsis)
+    out, used = [], 0
+    for ch in text:
+        w = char_width(ch)
+        if used + w > room:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + ellipsis if width > 0 else ""
+
+
+def pad(text: str, width: int) -> str:
+    """Left-align `text` in `width` columns (truncating when longer)."""
+    text = truncate(text, width)
+    return text + " " * (width - text_width(text))
