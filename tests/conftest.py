@@ -29,11 +29,11 @@ def default_events() -> Path:
 def assert_golden(name: str, text: str) -> None:
     """Compare text with tests/golden/NAME; UPDATE_GOLDEN=1 rewrites it on purpose."""
     path = GOLDEN / name
+    data = text.encode("utf-8")  # compared as bytes: CRLF line ends must survive
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="")
-    expected = path.read_text(encoding="utf-8")
-    assert text == expected, f"output differs from {path} (UPDATE_GOLDEN=1 regenerates it)"
+        path.write_bytes(data)
+    assert data == path.read_bytes(), f"output differs from {path} (UPDATE_GOLDEN=1 regenerates it)"
 
 
 @pytest.fixture

@@ -138,6 +138,38 @@ def list_(
     _write(render_list(schedule, events, form))
 
 
+@app.command()
+def ics(
+    file: FileOpt = "events.yaml",
+    output: Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help="Write the feed to FILE atomically instead of stdout.")] = None,
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    windows: Annotated[str, typer.Option("--windows", metavar="span|start|end", help="Uncertain windows: the whole window (span), or its first or last possible day.")] = "span",
+) -> None:
+    """Write the schedule as an RFC 5545 iCalendar feed.
+
+    Example: timeline ics --tag wgig -o wgig.ics
+    """
+    from .ics import WindowMode, feed_stamp, latest_day, render_ics
+    from .resolve import load_schedule, select
+
+    try:
+        mode = WindowMode(windows)
+    except ValueError:
+        raise typer.BadParameter(f"unknown mode {windows!r}; expected span, start or end", param_hint="--windows") from None
+    schedule = load_schedule(file)
+    events = select(schedule.events, tag or (), _kinds(kind))
+    stamp = feed_stamp(schedule.calendar, schedule.mtime, os.environ.get("SOURCE_DATE_EPOCH"), latest_day(schedule.events))
+    data = render_ics(schedule, events, stamp, mode)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        from .fsutil import atomic_write
+
+        atomic_write(output, data)
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="timeline")

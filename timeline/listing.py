@@ -9,7 +9,7 @@ from enum import Enum
 
 from .resolve import ResolvedEvent, Schedule
 from .serialize import actual_dict, dumps, window_dict
-from .textwidth import pad, text_width
+from .textwidth import one_line, pad, text_width
 
 
 class ListFormat(str, Enum):
@@ -53,15 +53,15 @@ def render_text(schedule: Schedule, events: Sequence[ResolvedEvent]) -> str:
     label_w = max(text_width(e.label) for e in events)
     lines = [header, ""]
     for e in events:
-        title = "  " * depth[e.id] + e.event.title
-        where = f"  @ {e.event.location}" if e.event.location else ""
+        title = "  " * depth[e.id] + one_line(e.event.title)
+        where = f"  @ {one_line(e.event.location)}" if e.event.location else ""
         lines.append(f"{pad(e.label, label_w)}  {e.kind.value:<9}  {e.status.value:<9}  {title}{where}".rstrip())
     return "\n".join(lines) + "\n"
 
 
 def _md(text: str) -> str:
     """Escape text for a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def render_markdown(schedule: Schedule, events: Sequence[ResolvedEvent]) -> str:

@@ -412,6 +412,9 @@ class _Resolver:
         times = None
         if start.moment is not None and end.moment is not None:
             times = (self.clock(start) or "", self.clock(end) or "")
+            zone_a, zone_b = times[0].rsplit(" ", 1)[1], times[1].rsplit(" ", 1)[1]
+            if zone_a == zone_b and start.earliest == end.earliest:  # 09:00–17:00 CET
+                times = (times[0].rsplit(" ", 1)[0], times[1])
         return span_label(start, end, times)
 
     def clock(self, w: Window) -> str | None:

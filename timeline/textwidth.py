@@ -44,3 +44,8 @@ def pad(text: str, width: int) -> str:
     """Left-align `text` in `width` columns (truncating when longer)."""
     text = truncate(text, width)
     return text + " " * (width - text_width(text))
+
+
+def one_line(text: str) -> str:
+    """Text on one line: line breaks and tabs become spaces, other control characters go."""
+    return "".join(" " if c in "\n\r\t" else c for c in text if c.isprintable() or c in "\n\r\t")

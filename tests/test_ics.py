@@ -1,0 +1,291 @@
+"""The iCalendar feed: contents, determinism, stable UIDs, atomic writes, round trips."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import icalendar
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from timeline import ics as ics_module
+from timeline.errors import FileAccessError
+from timeline.fsutil import atomic_write
+from timeline.ics import WindowMode, feed_stamp, latest_day, render_ics
+from timeline.model import Calendar
+from timeline.resolve import load_schedule
+
+from .conftest import DATA, ROOT, assert_golden, write
+
+STRESS = DATA / "stress.yaml"
+
+
+def feed(path: Path, mode: WindowMode = WindowMode.SPAN) -> bytes:
+    schedule = load_schedule(str(path))
+    return render_ics(schedule, schedule.events, feed_stamp(schedule.calendar, None, None, latest_day(schedule.events)), mode)
+
+
+def parse(data: bytes) -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(data)
+
+
+def events(data: bytes) -> dict[str, icalendar.Event]:
+    return {str(e["UID"]).split("@")[0]: e for e in parse(data).walk("VEVENT")}
+
+
+@pytest.mark.parametrize("name, path", [("default", ROOT / "events.yaml"), ("stress", STRESS)])
+def test_golden(name, path):
+    assert_golden(f"{name}.ics", feed(path).decode("utf-8"))
+
+
+def test_calendar_properties(default_events):
+    text = feed(default_events).decode()
+    for line in ("VERSION:2.0", "PRODID:-//timeline//timeline", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+                 "NAME:WGIG timeline (plan of 24 June 2004)", "X-WR-CALNAME:WGIG timeline (plan of 24 June 2004)",
+                 "X-WR-TIMEZONE:Europe/Zurich", "REFRESH-INTERVAL;VALUE=DURATION:P1D", "X-PUBLISHED-TTL:P1D"):
+        assert f"\r\n{line}" in text
+    stress = feed(STRESS).decode()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT12H" in stress and "X-PUBLISHED-TTL:PT12H" in stress
+    assert "SOURCE;VALUE=URI:https://example.org/stress.ics" in stress
+
+
+def test_no_timezone_setting_means_no_x_wr_timezone(tmp_path):
+    path = write(tmp_path, "events:\n  - {id: a, title: A, when: 2005-01-01T10:00}\n")
+    text = feed(path).decode()
+    assert "X-WR-TIMEZONE" not in text and "VTIMEZONE" not in text
+    assert "DTSTART:20050101T100000Z" in text
+
+
+def test_one_vevent_per_event_with_stable_uids(default_events):
+    found = events(feed(default_events))
+    schedule = load_schedule(str(default_events))
+    assert sorted(found) == sorted(e.id for e in schedule.events)
+    assert all(str(e["UID"]).endswith("@wgig-timeline.example.org") for e in found.values())
+
+
+def test_imprecise_events_are_tentative_transparent_spans(default_events):
+    first = events(feed(default_events))["first-meeting"]
+    assert str(first["SUMMARY"]) == "First WGIG meeting (Nov–Dec 2004, date to be set)"
+    assert first.decoded("DTSTART") == date(2004, 11, 1) and first.decoded("DTEND") == date(2005, 1, 1)
+    assert (str(first["STATUS"]), str(first["TRANSP"])) == ("TENTATIVE", "TRANSPARENT")
+
+
+@pytest.mark.parametrize("mode, day", [(WindowMode.START, date(2004, 11, 1)), (WindowMode.END, date(2004, 12, 31))])
+def test_window_modes_put_one_day_on_an_edge(default_events, mode, day):
+    first = events(feed(default_events, mode))["first-meeting"]
+    assert first.decoded("DTSTART") == day and first.decoded("DTEND") == day + timedelta(days=1)
+
+
+def test_exact_days_are_all_day_with_exclusive_end(default_events):
+    prepcom = events(feed(default_events))["prepcom-2"]
+    assert prepcom.decoded("DTSTART") == date(2005, 2, 17) and prepcom.decoded("DTEND") == date(2005, 2, 26)
+    assert (str(prepcom["STATUS"]), str(prepcom["TRANSP"])) == ("CONFIRMED", "OPAQUE")
+    assert str(prepcom["LOCATION"]) == "Palais des Nations, Geneva"
+    assert [str(c) for c in prepcom["CATEGORIES"].cats] == ["meeting", "wsis", "prepcom"]
+
+
+def test_deadlines_have_an_alarm_on_the_due_day(default_events):
+    report = events(feed(default_events))["report"]
+    assert str(report["SUMMARY"]) == "Due: WGIG report issued"
+    assert report.decoded("DTSTART") == date(2005, 7, 31)
+    alarm = report.subcomponents[0]
+    assert str(alarm["ACTION"]) == "DISPLAY" and alarm.decoded("TRIGGER") == -timedelta(days=14)
+    stress = events(feed(STRESS))["deadline"]
+    assert stress.subcomponents[0].decoded("TRIGGER") == -timedelta(weeks=3)
+
+
+def test_description_carries_window_status_dependencies_and_source(default_events):
+    report = events(feed(default_events))["report"]
+    text = str(report["DESCRIPTION"])
+    assert text.startswith("When: by 31 Jul 2005\nStatus: tentative\nAfter: further-round\n")
+    assert "Source: Report will be issued no later than July 2005" in text
+
+
+def test_open_ended_windows_get_a_dtstart():
+    for e in events(feed(STRESS)).values():
+        assert "DTSTART" in e
+    after = events(feed(STRESS))["on-or-after"]
+    assert after.decoded("DTSTART") == date(2005, 8, 1)
+    assert str(after["SUMMARY"]) == "On or after August (from 1 Aug 2005, date to be set)"
+
+
+def test_cancelled_and_done_events():
+    found = events(feed(STRESS))
+    cancelled = found["cancelled"]
+    assert str(cancelled["STATUS"]) == "CANCELLED" and str(cancelled["SUMMARY"]) == "A cancelled meeting (cancelled)"
+    done = found["done"]
+    assert done.decoded("DTSTART") == date(2004, 11, 23) and done.decoded("DTEND") == date(2004, 11, 26)
+    assert "Planned: Nov–Dec 2004" in str(done["DESCRIPTION"])
+    met = found["done-deadline"]
+    assert met.decoded("DTSTART") == date(2004, 11, 11) and not met.subcomponents
+    assert "Slip: +11 days" in str(met["DESCRIPTION"]) and "Note: Late, by 11 days" in str(met["DESCRIPTION"])
+
+
+def test_text_cannot_break_the_structure():
+    data = feed(STRESS)
+    cal = parse(data)
+    assert len(list(cal.walk("VEVENT"))) == 34
+    found = events(data)
+    assert str(found["injection"]["SUMMARY"]) == "BEGIN:VEVENT UID:evil@example.org END:VEVENT"
+    assert str(found["punctuation"]["SUMMARY"]) == "Commas, semicolons; colons: and \\ backslashes"
+    assert "\nBEGIN:VEVENT\nEND:VCALENDAR" in str(found["punctuation"]["DESCRIPTION"])
+    assert str(found["cjk"]["SUMMARY"]) == "互联网治理工作组会议 — 日本語のタイトル 🌐"
+    assert str(found["multiline"]["SUMMARY"]) == "Title written on two lines"
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # folding never splits a character
+
+
+def test_timed_events_use_tzid_with_a_yearly_rule_vtimezone():
+    data = feed(STRESS).decode()
+    assert "DTSTART;TZID=Europe/Zurich:20050705T100000" in data
+    assert "DTSTART:20051030T003000Z" in data  # an ambiguous local time is written in UTC
+    assert "DTSTART:20050601T120000Z" in data and "DTSTART:20050602T063000Z" in data
+    zone = data.split("BEGIN:VTIMEZONE", 1)[1].split("END:VTIMEZONE", 1)[0]
+    assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" in zone and "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10" in zone
+    assert "RDATE" not in zone
+    tz = [c for c in parse(data.encode()).walk("VTIMEZONE")][0].to_tz()
+    assert datetime(2005, 7, 5, 10, tzinfo=tz).utcoffset() == timedelta(hours=2)
+    assert datetime(2005, 1, 5, 10, tzinfo=tz).utcoffset() == timedelta(hours=1)
+
+
+def test_dtstamp_sources(tmp_path):
+    cal = Calendar()
+    assert feed_stamp(Calendar(updated=date(2005, 7, 18)), 1.0, "5", date(2000, 1, 1)) == datetime(2005, 7, 18, tzinfo=timezone.utc)
+    assert feed_stamp(cal, 86400.5, "3600", date(2000, 1, 1)) == datetime(1970, 1, 1, 1, tzinfo=timezone.utc)
+    assert feed_stamp(cal, 86400.5, None, date(2000, 1, 1)) == datetime(1970, 1, 2, tzinfo=timezone.utc)
+    assert feed_stamp(cal, None, None, date(2000, 1, 1)) == datetime(2000, 1, 1, tzinfo=timezone.utc)
+    local = Calendar(timezone="Europe/Zurich", updated=datetime(2005, 7, 18, 12, 0))
+    assert feed_stamp(local, None, None, date(2000, 1, 1)) == datetime(2005, 7, 18, 10, tzinfo=timezone.utc)
+
+
+def test_byte_identical_across_runs(tmp_path):
+    outputs = []
+    for i in range(2):
+        out = tmp_path / f"{i}.ics"
+        subprocess.run([sys.executable, "-m", "timeline", "ics", "-f", str(STRESS), "-o", str(out)], check=True, cwd=ROOT)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0].startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+def test_dtstamp_from_mtime_and_source_date_epoch(tmp_path, run):
+    path = write(tmp_path, "events:\n  - {id: a, title: A, when: 2005-01-01}\n")
+    os.utime(path, (1_120_000_000, 1_120_000_000))
+    assert "DTSTAMP:20050628T230640Z" in run("ics", "-f", str(path)).stdout
+    assert "DTSTAMP:19700101T010000Z" in run("ics", "-f", str(path), env={"SOURCE_DATE_EPOCH": "3600"}).stdout
+
+
+def test_editing_one_title_changes_only_that_event(tmp_path, default_events):
+    before = feed(default_events).decode().split("\r\n")
+    edited = write(tmp_path, default_events.read_text(encoding="utf-8").replace("title: First WGIG meeting", "title: First meeting of the WGIG"))
+    after = feed(edited).decode().split("\r\n")
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert len(before) == len(after)
+    assert changed == [("SUMMARY:First WGIG meeting (Nov–Dec 2004\\, date to be set)",
+                        "SUMMARY:First meeting of the WGIG (Nov–Dec 2004\\, date to be set)")]
+
+
+def test_uids_survive_date_edits(tmp_path, default_events):
+    edited = write(tmp_path, default_events.read_text(encoding="utf-8").replace("when: [2004-11, 2004-12]", "when: 2004-11-23/2004-11-25"))
+    assert sorted(events(feed(edited))) == sorted(events(feed(default_events)))
+    assert events(feed(edited))["first-meeting"].decoded("DTSTART") == date(2004, 11, 23)
+
+
+def test_filters_give_per_track_feeds(run, default_events):
+    text = run("ics", "-f", str(default_events), "--tag", "prepcom", "--kind", "meeting").stdout_bytes.decode()
+    uids = sorted(line.split(":")[1].split("@")[0] for line in text.split("\r\n") if line.startswith("UID:"))
+    assert uids == ["prepcom-1", "prepcom-2", "prepcom-2-consultation", "prepcom-3", "prepcom-3-resumed"]
+
+
+def test_output_file_is_written_atomically(run, default_events, tmp_path):
+    out = tmp_path / "feed.ics"
+    assert run("ics", "-f", str(default_events), "-o", str(out)).exit_code == 0
+    assert out.read_bytes() == feed(default_events) or out.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert [p.name for p in tmp_path.iterdir()] == ["feed.ics"]
+
+
+def test_failed_build_leaves_no_partial_file(run, default_events, tmp_path, monkeypatch):
+    out = tmp_path / "feed.ics"
+    out.write_bytes(b"the previous feed")
+    built = []
+    real = ics_module.build_event
+
+    def fail_halfway(e, *args):
+        built.append(e.id)
+        if len(built) == 10:
+            raise FileAccessError("disk on fire")
+        return real(e, *args)
+
+    monkeypatch.setattr(ics_module, "build_event", fail_halfway)
+    result = run("ics", "-f", str(default_events), "-o", str(out))
+    assert result.exit_code == 1 and result.stderr == "disk on fire\n"
+    assert out.read_bytes() == b"the previous feed" and len(built) == 10
+    assert [p.name for p in tmp_path.iterdir()] == ["feed.ics"]
+
+
+def test_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
+    out = tmp_path / "feed.ics"
+    out.write_bytes(b"old")
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(FileAccessError, match="No space left on device"):
+        atomic_write(str(out), b"new" * 1000)
+    assert out.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["feed.ics"]
+
+
+# -- round trip -----------------------------------------------------------------------
+
+titles = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=120).filter(lambda t: t.strip())
+days = st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31))
+
+
+@st.composite
+def schedules(draw):
+    n = draw(st.integers(1, 8))
+    rows = []
+    for i in range(n):
+        first = draw(days)
+        length = draw(st.integers(0, 40))
+        form = draw(st.sampled_from(["day", "span", "month", "due"]))
+        rows.append((f"e{i}", draw(titles), form, first, first + timedelta(days=length)))
+    return rows
+
+
+def _yaml_text(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=schedules())
+def test_round_trip_days_titles_uids(rows, tmp_path):
+    lines = ["calendar: {domain: example.org, updated: 2020-01-01}", "events:"]
+    for ident, title, form, first, last in rows:
+        when = {"day": f"when: {first}", "span": f"when: {first}/{last}", "month": f"when: {first:%Y-%m}", "due": f"due: {first}"}[form]
+        lines.append(f"  - {{id: {ident}, title: {_yaml_text(title)}, {when}}}")
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    found = events(feed(path))
+    assert sorted(found) == sorted(r[0] for r in rows)
+    for ident, title, form, first, last in rows:
+        e = found[ident]
+        start, end = e.decoded("DTSTART"), e.decoded("DTEND")
+        summary = str(e["SUMMARY"])
+        flat = " ".join(title.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+        if form == "day":
+            assert (start, end, summary) == (first, first + timedelta(days=1), flat)
+        elif form == "span":
+            assert (start, end, summary) == (first, last + timedelta(days=1), flat)
+        elif form == "month":
+            assert start == first.replace(day=1) and end.day == 1 and summary.startswith(flat + " (")
+        else:
+            assert (start, summary) == (first, "Due: " + flat)
+        assert str(e["UID"]) == f"{ident}@example.org"

@@ -1,0 +1,132 @@
+"""VTIMEZONE components built from yearly RRULEs, which every client reads the same way.
+
+`icalendar`'s `add_missing_timezones()` writes a zone's history as RDATE lists, which
+ical.js and vobject read as the standard offset all year. Here the transitions of the
+zone (from the system's tz database, via `zoneinfo`) are grouped into runs of years that
+follow one rule ("last Sunday of March at 02:00"), and each run becomes one STANDARD or
+DAYLIGHT sub-component with `RRULE:FREQ=YEARLY;BYMONTH=..;BYDAY=..`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One change of a zone's UTC offset."""
+
+    utc: datetime
+    """The instant of the change (aware, UTC)."""
+    before: timedelta
+    """Offset before the change."""
+    after: timedelta
+    """Offset after the change."""
+    name: str
+    """Abbreviation after the change (CET, CEST)."""
+    dst: bool
+    """True when the offset after the change is daylight-saving time."""
+
+    @property
+    def local(self) -> datetime:
+        """Wall-clock time of the change in the offset before it (naive), as DTSTART wants."""
+        return (self.utc + self.before).replace(tzinfo=None)
+
+    def rules(self) -> set[tuple[object, ...]]:
+        """Every yearly rule this transition fits: nth or last weekday of its month."""
+        local = self.local
+        common = (local.month, local.weekday(), local.time(), self.before, self.after, self.name)
+        out: set[tuple[object, ...]] = {((local.day - 1) // 7 + 1, *common)}
+        if (local + timedelta(days=7)).month != local.month:
+            out.add((-1, *common))
+        return out
+
+
+def transitions(zone: ZoneInfo, first_year: int, last_year: int) -> list[Transition]:
+    """Every offset change of `zone` from the start of `first_year` to the end of `last_year`."""
+    out: list[Transition] = []
+    start = datetime(first_year, 1, 1, tzinfo=timezone.utc)
+    end = datetime(last_year + 1, 1, 1, tzinfo=timezone.utc)
+    step = timedelta(days=1)
+    t, off = start, start.astimezone(zone).utcoffset()
+    while t < end:
+        nxt = t + step
+        off_next = nxt.astimezone(zone).utcoffset()
+        if off_next != off:
+            lo, hi = 0, 24 * 60  # the change lies in (t + lo min, t + hi min]: find the minute
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if (t + timedelta(minutes=mid)).astimezone(zone).utcoffset() == off:
+                    lo = mid
+                else:
+                    hi = mid
+            local = (t + timedelta(minutes=hi)).astimezone(zone)
+            dst = bool(local.dst())
+            out.append(Transition(t + timedelta(minutes=hi), off, off_next, local.tzname() or "", dst))  # type: ignore[arg-type]
+        t, off = nxt, off_next
+    return out
+
+
+def build_vtimezone(name: str, first_year: int, last_year: int) -> Timezone:
+    """A VTIMEZONE for `name` that is exact for every instant of the given years."""
+    zone = ZoneInfo(name)
+    tz = Timezone()
+    tz.add("tzid", name)
+    # The state at the start of the range, stated explicitly so that no client has to guess
+    # the offset before the first change (Zurich had no summer time before 1981, say).
+    at = datetime(first_year, 1, 1, tzinfo=timezone.utc).astimezone(zone)
+    initial = TimezoneDaylight() if at.dst() else TimezoneStandard()
+    initial.add("dtstart", at.replace(tzinfo=None) - timedelta(days=1))
+    initial.add("tzoffsetfrom", at.utcoffset())
+    initial.add("tzoffsetto", at.utcoffset())
+    initial.add("tzname", at.tzname())
+    tz.add_component(initial)
+    changes = transitions(zone, first_year, last_year)
+    for dst in (False, True):
+        runs = _runs([c for c in changes if c.dst == dst])
+        for i, (run, rule) in enumerate(runs):
+            part = TimezoneDaylight() if dst else TimezoneStandard()
+            first = run[0]
+            part.add("dtstart", first.local)
+            part.add("tzoffsetfrom", first.before)
+            part.add("tzoffsetto", first.after)
+            part.add("tzname", first.name)
+            if rule is not None:  # a run of one change (a one-off) needs no rule
+                nth, month, weekday = rule[0], rule[1], rule[2]
+                recur = {"freq": "yearly", "bymonth": month, "byday": f"{nth}{_WEEKDAYS[weekday]}"}  # type: ignore[index]
+                if i < len(runs) - 1:  # the last run of each kind stays open-ended
+                    recur["until"] = run[-1].utc
+                part.add("rrule", vRecur(recur))
+            tz.add_component(part)
+    return tz
+
+
+def _runs(changes: list[Transition]) -> list[tuple[list[Transition], tuple[object, ...] | None]]:
+    """Group consecutive yearly changes that one rule describes (preferring 'last weekday')."""
+    runs: list[tuple[list[Transition], tuple[object, ...] | None]] = []
+    current: list[Transition] = []
+    candidates: set[tuple[object, ...]] = set()
+    for change in changes:
+        fits = candidates & change.rules() if current else change.rules()
+        consecutive = not current or change.utc.year == current[-1].utc.year + 1
+        if current and (not fits or not consecutive):
+            runs.append((current, _pick(candidates) if len(current) > 1 else None))
+            current, fits = [], change.rules()
+        current.append(change)
+        candidates = fits
+    if current:
+        runs.append((current, _pick(candidates) if len(current) > 1 else None))
+    return runs
+
+
+def _pick(candidates: set[tuple[object, ...]]) -> tuple[object, ...] | None:
+    """The preferred rule: 'last weekday' (-1) when it fits, else the nth weekday."""
+    if not candidates:
+        return None
+    return sorted(candidates, key=lambda r: (r[0] != -1, r[0]))[0]  # type: ignore[operator]
