@@ -170,6 +170,41 @@ def ics(
         atomic_write(output, data)
 
 
+@app.command()
+def upcoming(
+    file: FileOpt = "events.yaml",
+    as_of: Annotated[Optional[date], typer.Option("--as-of", parser=_day, metavar="YYYY-MM-DD", help="Judge as of this day (default: today in the calendar's zone).")] = None,
+    within: Annotated[str, typer.Option("--within", metavar="DURATION", help="Horizon, such as 30d, 2w or 1m.")] = "30d",
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 3 when anything is overdue.")] = False,
+) -> None:
+    """List what is overdue, due, ongoing or starting soon.
+
+    Example: timeline upcoming --as-of 2004-10-15 --within 30d
+    """
+    from .dates import parse_duration, shift_date
+    from .resolve import load_schedule, select
+    from .upcoming import State, find_upcoming, render_json, render_text
+
+    try:
+        horizon_len = parse_duration(within)
+        if horizon_len.unit == "h":
+            raise DateSyntaxError("--within takes days, weeks, months or years, such as 30d")
+    except DateSyntaxError as e:
+        raise typer.BadParameter(str(e), param_hint="--within") from None
+    schedule = load_schedule(file, as_of, now_utc())
+    day = schedule.as_of
+    assert day is not None
+    horizon = shift_date(day, horizon_len.amount, horizon_len.unit)
+    events = select(schedule.events, tag or (), _kinds(kind))
+    items = find_upcoming(events, day, horizon, schedule.calendar.warn)
+    _write(render_json(items, day, horizon) if json_ else render_text(schedule, items, day, horizon, events))
+    if fail_on_overdue and any(i.state == State.OVERDUE for i in items):
+        raise typer.Exit(3)
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="timeline")

@@ -123,14 +123,20 @@ def today_in(zone_name: str, now: datetime) -> date:
     return now.astimezone(ZoneInfo(zone_name)).date()
 
 
-def load_schedule(path: str, as_of: date | None = None) -> Schedule:
-    """Read, validate and resolve an events file; raise `EventsFileError` with every problem."""
-    return schedule_from_source(read_source(path), as_of)
+def load_schedule(path: str, as_of: date | None = None, now: datetime | None = None) -> Schedule:
+    """Read, validate and resolve an events file; raise `EventsFileError` with every problem.
+
+    `as_of` judges "done" (None: every actual counts); when it is None and `now` is given,
+    it is the local date at `now` in the calendar's time zone.
+    """
+    return schedule_from_source(read_source(path), as_of, now)
 
 
-def schedule_from_source(source: Source, as_of: date | None = None) -> Schedule:
-    """Validate and resolve already-read text."""
+def schedule_from_source(source: Source, as_of: date | None = None, now: datetime | None = None) -> Schedule:
+    """Validate and resolve already-read text (see `load_schedule`)."""
     events_file, problems, known = validate(source)
+    if as_of is None and now is not None:
+        as_of = today_in(events_file.calendar.timezone, now)
     schedule, more = resolve_schedule(events_file, as_of, known)
     problems = problems + [p for p in more if p not in problems]
     if problems:

@@ -1,0 +1,156 @@
+"""`timeline upcoming`: what needs attention as of a date, for a person and for a script.
+
+Warnings start early enough for the *earliest possible* day of a window: a meeting
+"sometime in November or December" is announced before 1 November, not before its
+middle. "Done" is judged as of the date (the schedule is resolved with it), so running
+with a past `--as-of` replays what one would have been told then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+
+from .dates import Duration, day_label
+from .model import Kind, Status
+from .resolve import ResolvedEvent, Schedule
+from .serialize import dumps
+from .textwidth import one_line, pad, text_width
+
+
+class State(str, Enum):
+    """Why an event is listed, most urgent first."""
+
+    OVERDUE = "overdue"
+    DUE = "due"
+    ONGOING = "ongoing"
+    STARTING = "starting"
+
+
+_RANK = {State.OVERDUE: 0, State.DUE: 1, State.ONGOING: 2, State.STARTING: 3}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One event that needs attention."""
+
+    event: ResolvedEvent
+    """The event."""
+    state: State
+    """Why it is listed."""
+    date: date
+    """The day that makes it urgent."""
+    days: int
+    """`date - as_of` in days (negative when past)."""
+
+
+def lead_start(day: date, warn: Duration) -> date:
+    """The first day of the warning period before `day`."""
+    if warn.unit == "h":
+        return day - timedelta(days=-(-warn.amount // 24))
+    return warn.before(day)
+
+
+def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration) -> Item | None:
+    """The state of one event as of a day, or None when it needs no attention."""
+    if e.done or e.status in (Status.DONE, Status.CANCELLED):
+        return None
+    first, last = e.start.earliest, e.end.latest
+    # A deadline, or a point whose window is open at the start ("no later than X"), has a due date.
+    has_due = last is not None and (e.kind == Kind.DEADLINE or (first is None and not e.event.is_span))
+    if last is not None and last < as_of:
+        if e.kind in (Kind.DEADLINE, Kind.MILESTONE):
+            return Item(e, State.OVERDUE, last, (last - as_of).days)
+        return None  # meetings and phases wholly in the past are history
+    if has_due:
+        assert last is not None
+        if last <= horizon or lead_start(last, warn) <= as_of:
+            return Item(e, State.DUE, last, (last - as_of).days)
+        return None
+    if first is not None and first <= as_of and (last is None or as_of <= last):
+        end = last if last is not None else as_of
+        return Item(e, State.ONGOING, end, (end - as_of).days)
+    if first is not None and first > as_of and (first <= horizon or lead_start(first, warn) <= as_of):
+        return Item(e, State.STARTING, first, (first - as_of).days)
+    return None
+
+
+def find_upcoming(
+    events: Sequence[ResolvedEvent], as_of: date, horizon: date, default_warn: Duration
+) -> list[Item]:
+    """Every event needing attention, most urgent first (overdue, then by date)."""
+    items = [
+        item
+        for e in events
+        if (item := classify(e, as_of, horizon, e.event.warn or default_warn)) is not None
+    ]
+    return sorted(items, key=lambda i: (i.state != State.OVERDUE, i.date, _RANK[i.state], i.event.id))
+
+
+def humanize(days: int) -> str:
+    """A distance in days as people say it: "today", "in 16 days", "3 weeks ago", "21 years ago"."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    import arrow
+
+    base = arrow.Arrow(2000, 1, 1)
+    other = base.shift(days=days)
+    if abs(days) <= 20:
+        return other.humanize(base, granularity="day")
+    if abs(days) < 90:
+        return other.humanize(base, granularity="week")
+    return other.humanize(base)
+
+
+def _label(item: Item) -> str:
+    """The date or window shown for an item."""
+    if item.state in (State.DUE, State.OVERDUE) and item.event.kind == Kind.DEADLINE:
+        return f"by {day_label(item.date)}"
+    return item.event.label
+
+
+def render_text(schedule: Schedule, items: Sequence[Item], as_of: date, horizon: date, events: Sequence[ResolvedEvent]) -> str:
+    """One line per item, then a summary line; plain statements when nothing is listed."""
+    within = (horizon - as_of).days
+    lines = []
+    if items:
+        label_w = max(text_width(_label(i)) for i in items)
+        when_w = max(text_width(humanize(i.days)) for i in items)
+        for i in items:
+            where = f"  @ {one_line(i.event.event.location)}" if i.event.event.location else ""
+            lines.append(f"{i.state.value:<8}  {pad(_label(i), label_w)}  {pad(humanize(i.days), when_w)}  "
+                         f"{one_line(i.event.event.title)}{where}")
+        counts = {s: sum(1 for i in items if i.state == s) for s in State}
+        lines.append(f"{counts[State.DUE]} due, {counts[State.ONGOING]} ongoing, "
+                     f"{counts[State.STARTING]} starting, {counts[State.OVERDUE]} overdue")
+    ahead = [e for e in events if e.status != Status.CANCELLED and not e.done and e.start.earliest is not None and e.start.earliest > horizon]
+    ends = [d for e in events for d in (e.end.latest, e.start.earliest) if d is not None]
+    if not ahead and ends and max(ends) < as_of:
+        last = max(ends)
+        lines.append(f"Nothing lies ahead: the whole schedule is in the past (its last day, {day_label(last)}, was {humanize((last - as_of).days)}).")
+    elif not items:
+        nxt = min(ahead, key=lambda e: e.start.earliest) if ahead else None  # type: ignore[arg-type, return-value]
+        text = f"Nothing in the next {within} days"
+        if nxt is not None:
+            text += f"; next: {one_line(nxt.event.title)}, {nxt.label} (from {day_label(nxt.start.earliest)}, {humanize((nxt.start.earliest - as_of).days)})"  # type: ignore[operator, arg-type]
+        lines.append(text + ".")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(items: Sequence[Item], as_of: date, horizon: date) -> str:
+    """`{"as_of", "within_days", "items": [{"id", "title", "kind", "state", "date", "days", "label"}]}`."""
+    return dumps({
+        "as_of": as_of.isoformat(),
+        "within_days": (horizon - as_of).days,
+        "items": [
+            {"id": i.event.id, "title": i.event.event.title, "kind": i.event.kind.value, "state": i.state.value,
+             "date": i.date.isoformat(), "days": i.days, "label": _label(i)}
+            for i in items
+        ],
+    })
