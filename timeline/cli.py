@@ -205,6 +205,43 @@ def upcoming(
         raise typer.Exit(3)
 
 
+@app.command()
+def gantt(
+    file: FileOpt = "events.yaml",
+    width: Annotated[Optional[int], typer.Option("--width", metavar="N", help="Columns (default: the terminal's width, else 80).")] = None,
+    scale: Annotated[str, typer.Option("--scale", metavar="auto|week|month|quarter|year", help="Units of the time axis.")] = "auto",
+    from_: Annotated[Optional[date], typer.Option("--from", parser=_day, metavar="YYYY-MM-DD", help="First day shown.")] = None,
+    to: Annotated[Optional[date], typer.Option("--to", parser=_day, metavar="YYYY-MM-DD", help="Last day shown.")] = None,
+    today: Annotated[Optional[date], typer.Option("--today", parser=_day, metavar="YYYY-MM-DD", help="Draw the today line here and judge 'done' as of this day.")] = None,
+    ascii_: Annotated[bool, typer.Option("--ascii", help="Only ASCII characters.")] = False,
+    color: Annotated[str, typer.Option("--color", metavar="auto|always|never", help="ANSI colors (auto: on a terminal, unless NO_COLOR is set).")] = "auto",
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+) -> None:
+    """Draw a text Gantt chart: certain days solid, possible days light, today as a line.
+
+    Example: timeline gantt --width 100 --today 2004-10-15
+    """
+    import shutil
+
+    from .gantt import GanttOptions, Scale, render_gantt
+    from .resolve import load_schedule, select
+
+    try:
+        axis_scale = Scale(scale)
+    except ValueError:
+        raise typer.BadParameter(f"unknown scale {scale!r}; expected auto, week, month, quarter or year", param_hint="--scale") from None
+    if color not in ("auto", "always", "never"):
+        raise typer.BadParameter(f"unknown value {color!r}; expected auto, always or never", param_hint="--color")
+    use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    columns = width if width is not None else shutil.get_terminal_size((80, 24)).columns
+    schedule = load_schedule(file, today, now_utc())
+    events = select(schedule.events, tag or (), _kinds(kind), from_, to)
+    options = GanttOptions(width=columns, scale=axis_scale, start=from_, stop=to, today=schedule.as_of,
+                           ascii=ascii_, color=use_color, title=schedule.calendar.name)
+    _write(render_gantt(events, options))
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="timeline")
