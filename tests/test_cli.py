@@ -34,13 +34,13 @@ def test_version(run):
 
 def test_check_default(run, default_events):
     result = run("check", "-f", str(default_events))
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "20 events OK\n", "")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "24 events OK\n", "")
 
 
 def test_file_from_environment(run, default_events, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("check", env={"TIMELINE_FILE": str(default_events)})
-    assert result.exit_code == 0 and result.stdout == "20 events OK\n"
+    assert result.exit_code == 0 and result.stdout == "24 events OK\n"
     assert run("check").exit_code == 1  # ./events.yaml does not exist here
 
 
@@ -63,7 +63,10 @@ def test_list_json_contract(run, default_events):
         assert isinstance(event["line"], int)
     report = next(e for e in data["events"] if e["id"] == "report")
     assert report["kind"] == "deadline"
-    assert report["end"]["latest"] == "2005-07-31"
+    assert report["end"]["latest"] == "2005-07-15" and report["actual"] == {"start": "2005-07-15", "end": "2005-07-15"}
+    assert report["planned"]["end"]["latest"] == "2005-07-31" and report["slip_days"] == 0
+    composition = next(e for e in data["events"] if e["id"] == "composition")
+    assert composition["slip_days"] == 11 and composition["status"] == "done"
 
 
 def test_list_timed_json_has_offsets(run, tmp_path):

@@ -36,7 +36,7 @@ def test_golden(run, default_events, width, ascii_):
 
 def rows(text: str) -> dict[str, str]:
     """Chart rows by their label."""
-    return {re.split(r"\s{2,}| (?=[█░◆▐→←✗─│])", line)[0].strip(): line for line in text.splitlines()[3:-1]}
+    return {re.split(r"\s{2,}| (?=[█░◆▐→←✗─│])", line.lstrip())[0]: line for line in text.splitlines()[3:-1]}
 
 
 def chart_part(row: str, label_w: int) -> str:
@@ -51,15 +51,18 @@ def columns_of(line: str, label_w: int) -> dict[int, str]:
     return {i: ch for i, ch in enumerate(line[label_w + 1:]) if ch != " "}
 
 
+PLAN_DAY = date(2004, 10, 15)  # before anything in the WGIG plan was done
+
+
 @pytest.mark.parametrize("width", range(MIN_WIDTH, 301))
 def test_default_data_reads_right_at_every_width(default_events, width):
-    schedule = load_schedule(str(default_events), TODAY)
-    text = render_gantt(schedule.events, GanttOptions(width=width, today=TODAY, title=schedule.calendar.name))
+    schedule = load_schedule(str(default_events), PLAN_DAY)
+    text = render_gantt(schedule.events, GanttOptions(width=width, today=PLAN_DAY, title=schedule.calendar.name))
     lines = text.splitlines()
     assert all(text_width(line) <= width for line in lines)
     assert len(lines) == 3 + len(schedule.events) + 1
     by_id = dict(zip((e.id for e in schedule.events), lines[3:-1]))
-    label_w, axis = layout(schedule.events, row_labels(schedule.events, False), GanttOptions(width=width, today=TODAY))
+    label_w, axis = layout(schedule.events, row_labels(schedule.events, False), GanttOptions(width=width, today=PLAN_DAY))
     start = label_w + 1
     assert all(text_width(line[:start]) == start for line in lines[3:-1])
 
@@ -77,6 +80,17 @@ def test_default_data_reads_right_at_every_width(default_events, width):
     assert report[axis.col(date(2005, 7, 31))] == "▐" and report.rstrip()[-1] == "▐"
     tunis = cells("tunis-summit")
     assert tunis[axis.col(date(2005, 11, 1))] == "░" and tunis[axis.col(date(2005, 11, 30))] == "░"
+
+
+def test_done_events_show_what_happened_over_the_plan(default_events):
+    schedule = load_schedule(str(default_events), TODAY)
+    opts = GanttOptions(width=120, today=TODAY)
+    label_w, _ = layout(schedule.events, row_labels(schedule.events, False), opts)
+    r = rows(render_gantt(schedule.events, opts))
+    first = chart_part(r["First WGIG meeting"], label_w)
+    assert first.count("█") >= 1 and first.count("░") >= 2  # 23–25 Nov over the Nov–Dec window
+    composition = chart_part(r["Composition of the WGIG complete"], label_w)
+    assert composition.replace("│", "").strip() == "▐◆"  # due 31 Oct, done 11 Nov: never one cell
 
 
 def test_today_line_lands_on_its_column(tmp_path):

@@ -168,7 +168,7 @@ def test_today_depends_on_zone():
 
 def test_default_events_file_is_valid(default_events):
     s = load_schedule(str(default_events))
-    labels = {e.id: e.label for e in s.events}
+    labels = {e.id: e.planned_label for e in s.events}
     assert labels["phase-1"] == "Jul–Oct 2004"
     assert labels["first-meeting"] == "Nov–Dec 2004"
     assert labels["report"] == "by 31 Jul 2005"

@@ -242,6 +242,89 @@ def gantt(
     _write(render_gantt(events, options))
 
 
+def _date_expr(text: str) -> str:
+    """Check a date expression given on the command line (a bad one is a usage error)."""
+    from .dates import parse_expr
+
+    try:
+        parse_expr(text)
+    except DateSyntaxError as e:
+        raise typer.BadParameter(str(e)) from None
+    return text
+
+
+IdArg = Annotated[str, typer.Argument(metavar="ID", help="The event's id.")]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="A remark recorded with the event.")]
+
+
+@app.command()
+def done(
+    ident: IdArg,
+    file: FileOpt = "events.yaml",
+    on: Annotated[Optional[str], typer.Option("--on", parser=_date_expr, metavar="DATE-EXPRESSION", help="When it happened (default: today in the calendar's zone); a day, a span, or a window.")] = None,
+    note: NoteOpt = None,
+) -> None:
+    """Record that an event happened: sets `actual` and `status: done` in the events file.
+
+    Example: timeline done first-meeting --on 2004-11-23/2004-11-25 --note "Geneva"
+    """
+    from .edit import done_changes, edit_event
+    from .resolve import load_schedule, today_in
+
+    if on is None:
+        on = today_in(load_schedule(file).calendar.timezone, now_utc()).isoformat()
+    edit_event(file, ident, done_changes(on, note))
+    _write(f"{ident}: done ({on})\n")
+
+
+@app.command()
+def cancel(ident: IdArg, file: FileOpt = "events.yaml", note: NoteOpt = None) -> None:
+    """Mark an event cancelled (it stays in the feed, with STATUS:CANCELLED).
+
+    Example: timeline cancel advisory-board --note "not set up"
+    """
+    from .edit import cancel_changes, edit_event
+
+    edit_event(file, ident, cancel_changes(note))
+    _write(f"{ident}: cancelled\n")
+
+
+@app.command()
+def move(
+    ident: IdArg,
+    when: Annotated[str, typer.Argument(metavar="WHEN", parser=_date_expr, help="The new date expression.")],
+    file: FileOpt = "events.yaml",
+) -> None:
+    """Replace an event's date with a new date expression.
+
+    Example: timeline move further-round "[2005-04-15..2005-05-15]"
+    """
+    from .edit import edit_event, move_changes
+    from .loader import read_source
+
+    edit_event(file, ident, move_changes(read_source(file), ident, when))
+    _write(f"{ident}: moved to {when}\n")
+
+
+@app.command()
+def slips(
+    file: FileOpt = "events.yaml",
+    as_of: Annotated[Optional[date], typer.Option("--as-of", parser=_day, metavar="YYYY-MM-DD", help="Judge as of this day (default: today in the calendar's zone).")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Compare what happened with the plan: on plan, late, early, or no record.
+
+    Example: timeline slips --json
+    """
+    from .resolve import load_schedule
+    from .slips import find_slips, render_json, render_text
+
+    schedule = load_schedule(file, as_of, now_utc())
+    assert schedule.as_of is not None
+    found = find_slips(schedule.events, schedule.as_of)
+    _write(render_json(schedule, found) if json_ else render_text(found))
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="timeline")

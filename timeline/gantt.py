@@ -195,9 +195,20 @@ def paint(e: ResolvedEvent, axis: Axis) -> list[Glyph]:
         for c in range(axis.col(max(lo, axis.start)), axis.col(min(hi, axis.stop)) + 1):
             row[c] = glyph
 
+    marked: dict[int, date] = {}
+
     def mark(day: date, glyph: Glyph) -> None:
-        if axis.inside(day):
-            row[axis.col(day)] = glyph
+        """A one-cell mark; a mark for another day in the same cell moves one cell aside,
+        so that (say) a due date and a later actual day never hide in one cell."""
+        if not axis.inside(day):
+            return
+        c = axis.col(day)
+        if c in marked and marked[c] != day:
+            step = 1 if day > marked[c] else -1
+            if 0 <= c + step < axis.cols and c + step not in marked:
+                c += step
+        marked[c] = day
+        row[c] = glyph
 
     # the plan (or, for an event not done yet, the plan updated by what happened upstream):
     # possible days light, certain days solid, open sides as arrows to the edge. Once an
@@ -232,6 +243,11 @@ def paint(e: ResolvedEvent, axis: Axis) -> list[Glyph]:
     if e.done:  # what happened, over the plan
         a_lo = e.start.earliest or e.start.latest
         a_hi = e.end.latest or e.end.earliest
+        # an actual outside the plan never shares the plan's edge cell: it would read "on plan"
+        outside = [edge for edge in (lo, hi) if edge is not None and axis.inside(edge)
+                   and a_lo is not None and (a_lo > edge if edge == hi else a_lo < edge)]
+        for edge in outside:
+            marked.setdefault(axis.col(edge), edge)
         if a_lo is not None and a_hi is not None:
             if a_lo == a_hi:
                 mark(a_lo, Glyph.DAY)
