@@ -50,7 +50,8 @@ class Change:
 
 def yaml_scalar(text: str) -> str:
     """YAML text for a value: plain when that reads back the same, else double-quoted."""
-    if _PLAIN_SAFE.match(text) and ": " not in text and " #" not in text and not text.endswith(" "):
+    special = text.lower() in ("yes", "no", "true", "false", "on", "off", "null", "y", "n")  # YAML 1.1 booleans
+    if _PLAIN_SAFE.match(text) and ": " not in text and " #" not in text and not text.endswith(" ") and not special:
         return text
     return json.dumps(text, ensure_ascii=False)
 
