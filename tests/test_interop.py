@@ -18,7 +18,7 @@ from timeline.ics import WindowMode, feed_stamp, latest_day, place, render_ics, 
 from timeline.resolve import load_schedule
 
 from .conftest import DATA, DEFAULT_EVENTS
-from .interop.clients import CLIENTS, Pairs, day_pairs, instant_pair, missing
+from .interop.clients import CLIENTS, Pairs, day_pairs, fetch_nodeical, instant_pair, missing
 from .interop.lint import lint
 
 LO, HI = date(2003, 1, 1), date(2007, 1, 1)
@@ -88,3 +88,16 @@ def test_lint_catches_problems():
     bad = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nDTSTART;TZID=Nowhere:20050101T000000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     found = lint(bad)
     assert "a VEVENT has no UID" in found and "TZID without a VTIMEZONE: ['Nowhere']" in found
+
+
+def test_a_served_feed_subscribes_in_a_client(tmp_path):
+    """node-ical fetches /calendar.ics from `timeline serve`'s application over HTTP."""
+    from .test_web import Running
+
+    need("node-ical")
+    running = Running(FILES["stress"])
+    try:
+        got = fetch_nodeical(f"http://127.0.0.1:{running.port}/calendar.ics", LO, HI)
+    finally:
+        running.close()
+    assert got == expected(FILES["stress"], WindowMode.SPAN)

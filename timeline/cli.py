@@ -325,6 +325,50 @@ def slips(
     _write(render_json(schedule, found) if json_ else render_text(found))
 
 
+@app.command()
+def build(
+    outdir: Annotated[str, typer.Argument(metavar="OUTDIR", help="The folder to write the site into (replaced atomically).")],
+    file: FileOpt = "events.yaml",
+    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="Where the folder will be published, for subscribe links (default: calendar.url).")] = None,
+    today: Annotated[Optional[date], typer.Option("--today", parser=_day, metavar="YYYY-MM-DD", help="The day the chart's today line marks (default: today in the calendar's zone).")] = None,
+) -> None:
+    """Build a static site: calendar.ics, tags/*.ics, kinds/*.ics and index.html.
+
+    Example: timeline build site --base-url https://example.org/wgig/
+    """
+    from .ics import feed_stamp, latest_day
+    from .publish import write_site
+    from .resolve import load_schedule
+    from .site import build_site
+
+    schedule = load_schedule(file, today, now_utc())
+    stamp = feed_stamp(schedule.calendar, schedule.mtime, os.environ.get("SOURCE_DATE_EPOCH"), latest_day(schedule.events))
+    files = build_site(schedule, stamp, schedule.as_of, base_url)
+    write_site(outdir, files)
+    _write(f"{outdir}: {len(files)} files\n")
+
+
+@app.command()
+def serve(
+    file: FileOpt = "events.yaml",
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).")] = 8000,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="Public URL of the site, for subscribe links.")] = None,
+) -> None:
+    """Serve the site from memory, reloading on every valid change of the events file.
+
+    Example: timeline serve --port 8000 --base-url https://cal.example.org/
+    """
+    from .resolve import load_schedule
+    from .web import Site, serve as run_server
+
+    load_schedule(file)  # refuse to start on an invalid file (exit 1 with its problems)
+    try:
+        run_server(Site(file, base_url), host, port)
+    except OSError as e:
+        raise TimelineError(f"cannot listen on {host}:{port}: {e.strerror}") from None
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="timeline")

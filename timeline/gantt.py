@@ -185,17 +185,75 @@ def axis_lines(axis: Axis, scale: Scale) -> tuple[str, str]:
     return "".join(top), "".join(bottom)
 
 
+class Mark(str, Enum):
+    """What a stretch of days in a row stands for."""
+
+    POSSIBLE = "possible"
+    CERTAIN = "certain"
+    DAY = "day"
+    DUE = "due"
+    OPEN_LEFT = "open-left"
+    OPEN_RIGHT = "open-right"
+    ACTUAL = "actual"
+    ACTUAL_DAY = "actual-day"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One stretch of an event's row; later shapes are drawn over earlier ones."""
+
+    mark: Mark
+    """What it stands for."""
+    first: date | None
+    """First day (None: from the left edge)."""
+    last: date | None
+    """Last day (None: to the right edge)."""
+
+
+def shapes(e: ResolvedEvent) -> list[Shape]:
+    """How an event reads, independent of the medium (text cells or SVG pixels).
+
+    The plan (or, for an event not done yet, the plan updated by what happened upstream):
+    possible days, certain days, a one-day event, a due day, open sides to the edge. Once
+    an event is done its plan is only possible days, and what happened goes over it.
+    """
+    plan_s, plan_e = (e.planned_start, e.planned_end) if e.done else (e.start, e.end)
+    lo = plan_s.earliest if plan_s.earliest is not None else plan_s.latest
+    hi = plan_e.latest if plan_e.latest is not None else plan_e.earliest
+    due = e.kind == Kind.DEADLINE
+    out: list[Shape] = []
+    if lo is not None and hi is not None and not (due and plan_s.earliest is None):
+        out.append(Shape(Mark.POSSIBLE, lo, hi))
+        sure_lo, sure_hi = plan_s.latest, plan_e.earliest
+        if not e.done and e.event.is_span and sure_lo is not None and sure_hi is not None and sure_lo <= sure_hi:
+            out.append(Shape(Mark.CERTAIN, sure_lo, sure_hi))
+        if not e.done and plan_s.is_day and plan_e.is_day and not due:
+            out.append(Shape(Mark.DAY, lo, lo) if lo == hi else Shape(Mark.CERTAIN, lo, hi))
+    if plan_s.earliest is None and not due and plan_s.latest is not None:
+        out.append(Shape(Mark.OPEN_LEFT, None, plan_s.latest))
+    if plan_e.latest is None and plan_e.earliest is not None:
+        out.append(Shape(Mark.OPEN_RIGHT, plan_e.earliest, None))
+    if due and plan_e.latest is not None:
+        out.append(Shape(Mark.DUE, plan_e.latest, plan_e.latest))
+    if e.done:
+        a_lo = e.start.earliest or e.start.latest
+        a_hi = e.end.latest or e.end.earliest
+        if a_lo is not None and a_hi is not None:
+            out.append(Shape(Mark.ACTUAL_DAY, a_lo, a_lo) if a_lo == a_hi else Shape(Mark.ACTUAL, a_lo, a_hi))
+    return out
+
+
 def paint(e: ResolvedEvent, axis: Axis) -> list[Glyph]:
     """The cells of one event's row."""
     row = [Glyph.EMPTY] * axis.cols
+    marked: dict[int, date] = {}
+    possible: Shape | None = None
 
     def fill(lo: date, hi: date, glyph: Glyph) -> None:
         if hi < axis.start or lo > axis.stop:
             return
         for c in range(axis.col(max(lo, axis.start)), axis.col(min(hi, axis.stop)) + 1):
             row[c] = glyph
-
-    marked: dict[int, date] = {}
 
     def mark(day: date, glyph: Glyph) -> None:
         """A one-cell mark; a mark for another day in the same cell moves one cell aside,
@@ -210,54 +268,40 @@ def paint(e: ResolvedEvent, axis: Axis) -> list[Glyph]:
         marked[c] = day
         row[c] = glyph
 
-    # the plan (or, for an event not done yet, the plan updated by what happened upstream):
-    # possible days light, certain days solid, open sides as arrows to the edge. Once an
-    # event is done its plan is drawn light only, and what happened goes over it.
-    plan_s, plan_e = (e.planned_start, e.planned_end) if e.done else (e.start, e.end)
-    lo = plan_s.earliest if plan_s.earliest is not None else plan_s.latest
-    hi = plan_e.latest if plan_e.latest is not None else plan_e.earliest
-    is_due = e.kind == Kind.DEADLINE
-    if lo is not None and hi is not None and not (is_due and plan_s.earliest is None):
-        fill(lo, hi, Glyph.LIGHT)
-        certain_lo, certain_hi = plan_s.latest, plan_e.earliest
-        if not e.done and e.event.is_span and certain_lo is not None and certain_hi is not None and certain_lo <= certain_hi:
-            fill(certain_lo, certain_hi, Glyph.SOLID)
-            # however coarse the cells, an uncertain edge keeps its light cell
-            if plan_s.earliest != plan_s.latest and axis.inside(lo):
-                row[axis.col(lo)] = Glyph.LIGHT
-            if plan_e.earliest != plan_e.latest and axis.inside(hi):
-                row[axis.col(hi)] = Glyph.LIGHT
-        if not e.done and plan_s.is_day and plan_e.is_day and not is_due:
-            if lo == hi:
-                mark(lo, Glyph.DAY)
-            else:
-                fill(lo, hi, Glyph.SOLID)
-    if plan_s.earliest is None and not is_due and plan_s.latest is not None:
-        fill(axis.start, plan_s.latest, Glyph.LIGHT)
-        row[0] = Glyph.LEFT
-    if plan_e.latest is None and plan_e.earliest is not None:
-        fill(plan_e.earliest, axis.stop, Glyph.LIGHT)
-        row[-1] = Glyph.RIGHT
-    if is_due and plan_e.latest is not None:
-        mark(plan_e.latest, Glyph.DUE)
-    if e.done:  # what happened, over the plan
-        a_lo = e.start.earliest or e.start.latest
-        a_hi = e.end.latest or e.end.earliest
-        # an actual outside the plan never shares the plan's edge cell: it would read "on plan"
-        outside = [edge for edge in (lo, hi) if edge is not None and axis.inside(edge)
-                   and a_lo is not None and (a_lo > edge if edge == hi else a_lo < edge)]
-        for edge in outside:
-            marked.setdefault(axis.col(edge), edge)
-        if a_lo is not None and a_hi is not None:
-            if a_lo == a_hi:
-                mark(a_lo, Glyph.DAY)
-            else:
-                fill(a_lo, a_hi, Glyph.SOLID)
+    for shape in shapes(e):
+        first = shape.first or axis.start
+        last = shape.last or axis.stop
+        if shape.mark == Mark.POSSIBLE:
+            possible = shape
+            fill(first, last, Glyph.LIGHT)
+        elif shape.mark in (Mark.CERTAIN, Mark.ACTUAL):
+            fill(first, last, Glyph.SOLID)
+            if shape.mark == Mark.CERTAIN and possible is not None:
+                # however coarse the cells, an uncertain edge keeps its light cell
+                for edge, sure in ((possible.first, first), (possible.last, last)):
+                    if edge != sure and edge is not None and axis.inside(edge):
+                        row[axis.col(edge)] = Glyph.LIGHT
+        elif shape.mark == Mark.OPEN_LEFT:
+            fill(first, last, Glyph.LIGHT)
+            row[0] = Glyph.LEFT
+        elif shape.mark == Mark.OPEN_RIGHT:
+            fill(first, last, Glyph.LIGHT)
+            row[-1] = Glyph.RIGHT
+        elif shape.mark == Mark.DUE:
+            mark(first, Glyph.DUE)
+        else:  # DAY, ACTUAL_DAY
+            if shape.mark == Mark.ACTUAL_DAY and possible is not None:
+                # an actual outside the plan never shares the plan's edge cell: it would read "on plan"
+                for edge in (possible.first, possible.last):
+                    outside = first > edge if edge == possible.last else first < edge  # type: ignore[operator]
+                    if edge is not None and axis.inside(edge) and outside:
+                        marked.setdefault(axis.col(edge), edge)
+            mark(first, Glyph.DAY)
     if e.status == Status.CANCELLED:
         row = [Glyph.STRUCK if g != Glyph.EMPTY else g for g in row]
-        first = next((i for i, g in enumerate(row) if g != Glyph.EMPTY), None)
-        if first is not None:
-            row[first] = Glyph.CANCELLED
+        first_cell = next((i for i, g in enumerate(row) if g != Glyph.EMPTY), None)
+        if first_cell is not None:
+            row[first_cell] = Glyph.CANCELLED
     return row
 
 

@@ -76,6 +76,11 @@ def read_nodeical(path: Path, lo: date, hi: date) -> Pairs:
     return _from_json_events(json.loads(_run(["node", str(HERE / "read_nodeical.js"), str(path)]).stdout), lo, hi)
 
 
+def fetch_nodeical(url: str, lo: date, hi: date) -> Pairs:
+    """node-ical subscribing to a feed URL: it fetches the feed over HTTP itself."""
+    return _from_json_events(json.loads(_run(["node", str(HERE / "fetch_nodeical.js"), url]).stdout), lo, hi)
+
+
 def read_libical(path: Path, lo: date, hi: date) -> Pairs:
     """libical, through ical2html's month grids (run in UTC: timed starts are shown in UTC)."""
     out = _run(["ical2html", lo.strftime("%Y%m%d"), f"P{(hi - lo).days}D", str(path)]).stdout

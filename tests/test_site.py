@@ -1,0 +1,138 @@
+"""`timeline build`: the files, escaping, determinism, atomic replacement."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timezone
+
+import icalendar
+import pytest
+
+from timeline import publish
+from timeline.errors import FileAccessError
+from timeline.resolve import load_schedule
+from timeline.site import build_site
+
+from .conftest import write
+
+STAMP = datetime(2005, 11, 18, tzinfo=timezone.utc)
+
+
+def site(path, base_url=None, today=date(2005, 3, 1)):
+    return build_site(load_schedule(str(path), today), STAMP, today, base_url)
+
+
+def test_build_writes_every_feed_and_the_page(run, default_events, tmp_path):
+    out = tmp_path / "site"
+    result = run("build", str(out), "-f", str(default_events), "--today", "2005-03-01")
+    assert result.exit_code == 0 and result.stdout == f"{out}: 13 files\n"
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert names == sorted([
+        "calendar.ics", "index.html", "kinds/deadline.ics", "kinds/meeting.ics", "kinds/milestone.ics", "kinds/phase.ics",
+        "tags/consultation.ics", "tags/meeting.ics", "tags/prepcom.ics", "tags/report.ics", "tags/secretariat.ics",
+        "tags/wgig.ics", "tags/wsis.ics",
+    ])
+    prepcom = icalendar.Calendar.from_ical((out / "tags" / "prepcom.ics").read_bytes())
+    assert sorted(str(e["UID"]).split("@")[0] for e in prepcom.walk("VEVENT")) == [
+        "prepcom-1", "prepcom-2", "prepcom-2-consultation", "prepcom-3", "prepcom-3-resumed"]
+    assert str(prepcom["X-WR-CALNAME"]) == "WGIG timeline (plan of 24 June 2004) · prepcom"
+
+
+def test_page_is_self_contained_with_links(default_events):
+    page = site(default_events, "https://example.org/wgig/")["index.html"].decode()
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "<table>" in page
+    assert 'href="webcal://example.org/wgig/calendar.ics"' in page
+    assert 'href="https://example.org/wgig/tags/wgig.ics"' in page
+    assert 'href="calendar.ics" download' in page
+    for external in ("<script", "<link", "@import", "url(http", 'src="http'):
+        assert external not in page
+    assert 'name="viewport"' in page and "@media print" in page
+
+
+def test_without_a_base_url_only_download_links(default_events):
+    page = site(default_events)["index.html"].decode()
+    assert "webcal://" not in page and 'href="calendar.ics" download' in page
+
+
+def test_calendar_url_gives_the_base(tmp_path):
+    path = write(tmp_path, "calendar: {url: 'https://cal.example.org/feeds/calendar.ics'}\nevents:\n  - {id: a, title: A, when: 2005}\n")
+    page = site(path)["index.html"].decode()
+    assert 'href="webcal://cal.example.org/feeds/calendar.ics"' in page
+
+
+def test_text_is_escaped(tmp_path):
+    path = write(tmp_path, """\
+calendar: {name: "<b>Bold</b> & co"}
+events:
+  - {id: a, title: "<script>alert(1)</script>", when: 2005-01-01, location: "<img src=x onerror=alert(2)>"}
+""")
+    page = site(path)["index.html"].decode()
+    assert "<script>" not in page and "<img" not in page and "<b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in page
+
+
+def test_same_input_same_bytes(run, default_events, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        assert run("build", str(out), "-f", str(default_events), "--today", "2005-03-01").exit_code == 0
+    for f in a.rglob("*"):
+        if f.is_file():
+            assert f.read_bytes() == (b / f.relative_to(a)).read_bytes()
+
+
+def test_rebuild_swaps_the_whole_folder(run, default_events, tmp_path):
+    out = tmp_path / "site"
+    run("build", str(out), "-f", str(default_events))
+    (out / "stale.ics").write_text("from an older build")
+    assert run("build", str(out), "-f", str(default_events)).exit_code == 0
+    assert not (out / "stale.ics").exists() and (out / "calendar.ics").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder left
+
+
+def test_a_failed_build_leaves_the_old_site(default_events, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    publish.write_site(str(out), {"calendar.ics": b"old", "index.html": b"old page"})
+    real_open = open
+    written = []
+
+    def failing_open(path, mode="r", *args, **kw):
+        if "w" in mode and str(path).startswith(str(tmp_path)):
+            written.append(path)
+            if len(written) == 3:
+                raise OSError(28, "No space left on device")
+        return real_open(path, mode, *args, **kw)
+
+    monkeypatch.setattr("builtins.open", failing_open)
+    with pytest.raises(FileAccessError, match="No space left on device"):
+        publish.write_site(str(out), site(default_events))
+    monkeypatch.undo()
+    assert (out / "calendar.ics").read_bytes() == b"old" and (out / "index.html").read_bytes() == b"old page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_exchange_is_used_where_available(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("a")
+    (b / "x").write_text("b")
+    assert publish._exchange(str(a), str(b))  # Linux (glibc 2.28+): one atomic step
+    assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
+
+
+def test_refuses_to_replace_a_file(default_events, tmp_path):
+    target = tmp_path / "not-a-folder"
+    target.write_text("precious")
+    with pytest.raises(FileAccessError, match="exists and is not a folder"):
+        publish.write_site(str(target), site(default_events))
+    assert target.read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+
+
+def test_svg_draws_every_kind_of_mark(default_events):
+    page = site(default_events, today=date(2005, 3, 1))["index.html"].decode()
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    for cls in ('class="possible"', 'class="certain"', 'class="due"', 'class="actual"', 'class="actual-day"'):
+        assert cls in svg
+    assert "today: 2005-03-01" in svg
+    assert svg.count('class="label"') == len(load_schedule(str(default_events)).events)

@@ -1,0 +1,106 @@
+"""The Gantt chart as an inline SVG picture for the published page.
+
+The same reading as the text chart: certain days solid, possible days shaded, one-day
+events as diamonds, deadlines as a flag on the due day, open windows fading to the edge,
+done events drawn over their plan, a today line. x positions come from day ordinals only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from html import escape
+
+from .gantt import Mark, chart_range, shapes
+from .model import Kind, Status
+from .resolve import ResolvedEvent
+from .textwidth import one_line
+
+ROW = 22
+LABEL = 300
+CHART = 760
+HEAD = 44
+COLORS = {Kind.PHASE: "#2b6cb0", Kind.MEETING: "#2f855a", Kind.MILESTONE: "#805ad5", Kind.DEADLINE: "#c53030"}
+
+
+def render_svg(events: Sequence[ResolvedEvent], today: date | None) -> str:
+    """An SVG document (no XML declaration) drawing every event on its own row."""
+    start, stop = chart_range(events, None, None, today)
+    days = (stop - start).days + 1
+
+    def x(day: date) -> float:
+        return LABEL + round((min(max(day, start), stop) - start).days * CHART / days, 1)
+
+    width = LABEL + CHART + 10
+    height = HEAD + ROW * len(events) + 10
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Gantt chart" font-family="system-ui, sans-serif" font-size="12">',
+        "<defs>"
+        '<linearGradient id="fade-right"><stop offset="0" stop-color="#a0aec0" stop-opacity="0.6"/>'
+        '<stop offset="1" stop-color="#a0aec0" stop-opacity="0"/></linearGradient>'
+        '<linearGradient id="fade-left"><stop offset="0" stop-color="#a0aec0" stop-opacity="0"/>'
+        '<stop offset="1" stop-color="#a0aec0" stop-opacity="0.6"/></linearGradient>'
+        "</defs>",
+    ]
+    out += _axis(start, stop, x, height)
+    for i, e in enumerate(events):
+        y = HEAD + i * ROW
+        label = escape("\u2003" * e.depth + one_line(e.event.title))
+        out.append(f'<text x="4" y="{y + 15}" class="label">{label}<title>{escape(e.label)}</title></text>')
+        out += _bars(e, x, y, start, stop)
+    if today is not None and start <= today <= stop:
+        out.append(f'<line x1="{x(today)}" y1="{HEAD - 6}" x2="{x(today)}" y2="{height - 6}" stroke="#dd6b20" '
+                   f'stroke-width="2" stroke-dasharray="4 3"><title>today: {today.isoformat()}</title></line>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _axis(start: date, stop: date, x, height: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """Year and month gridlines with labels."""
+    out = []
+    month = start.replace(day=1)
+    months = (stop.year - start.year) * 12 + stop.month - start.month + 1
+    step = 1 if months <= 24 else 3 if months <= 72 else 12
+    while month <= stop:
+        if (month.month - 1) % step == 0 and month >= start:
+            px = x(month)
+            out.append(f'<line x1="{px}" y1="{HEAD - 12}" x2="{px}" y2="{height - 6}" stroke="#e2e8f0"/>')
+            text = month.strftime("%b") if month.month != 1 else str(month.year)
+            weight = ' font-weight="bold"' if month.month == 1 else ""
+            out.append(f'<text x="{px + 2}" y="{HEAD - 16}"{weight}>{text}</text>')
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return out
+
+
+def _bars(e: ResolvedEvent, x, y: int, start: date, stop: date) -> list[str]:  # type: ignore[no-untyped-def]
+    """The SVG shapes of one row (see `timeline.gantt.shapes`)."""
+    color = "#a0aec0" if e.status == Status.CANCELLED else COLORS[e.kind]
+    title = f"<title>{escape(one_line(e.event.title))}: {escape(e.label)}</title>"
+    out = []
+    for shape in shapes(e):
+        first, last = shape.first or start, shape.last or stop
+        left, right = x(first), x(last + timedelta(days=1))
+        width = round(max(right - left, 2.0), 1)
+        if shape.mark in (Mark.POSSIBLE, Mark.CERTAIN, Mark.ACTUAL):
+            opacity = 0.25 if shape.mark == Mark.POSSIBLE else 1.0
+            out.append(f'<rect x="{left}" y="{y + 4}" width="{width}" height="{ROW - 8}" fill="{color}" '
+                       f'fill-opacity="{opacity}" class="{shape.mark.value}">{title}</rect>')
+        elif shape.mark in (Mark.OPEN_LEFT, Mark.OPEN_RIGHT):
+            fade = "fade-left" if shape.mark == Mark.OPEN_LEFT else "fade-right"
+            out.append(f'<rect x="{left}" y="{y + 4}" width="{width}" height="{ROW - 8}" fill="url(#{fade})" '
+                       f'class="{shape.mark.value}">{title}</rect>')
+        elif shape.mark == Mark.DUE:
+            out.append(f'<path d="M{left} {y + 3} v{ROW - 6} M{left} {y + 3} h8 l-3 4 l3 4 h-8" stroke="{color}" '
+                       f'fill="{color}" stroke-width="2" class="due">{title}</path>')
+        else:  # a one-day event, planned or actual
+            cx, cy = round(left + 1, 1), y + ROW // 2
+            out.append(f'<polygon points="{cx},{cy - 7} {round(cx + 7, 1)},{cy} {cx},{cy + 7} {round(cx - 7, 1)},{cy}" '
+                       f'fill="{color}" class="{shape.mark.value}">{title}</polygon>')
+    drawn = shapes(e)
+    if e.status == Status.CANCELLED and drawn:  # struck through from its first to its last day
+        x1 = x(min(s.first or start for s in drawn))
+        x2 = x(max(s.last or stop for s in drawn) + timedelta(days=1))
+        out.append(f'<line x1="{x1}" y1="{y + ROW // 2}" x2="{x2}" y2="{y + ROW // 2}" stroke="#1a202c" '
+                   f'stroke-width="2" class="cancelled"/>')
+    return out

@@ -1,0 +1,252 @@
+"""The site as a WSGI application that never serves a broken feed.
+
+`Site` holds the last good build of the events file in memory. On each request it looks
+at the file (a `stat`, nothing more when unchanged) and at the date; a valid change is
+built and served at once; an invalid one is logged with its FILE:LINE:COL and the last
+good version keeps being served, with `/healthz` reporting the error. Responses carry a
+strong ETag and Last-Modified and answer conditional requests with 304. Only the paths of
+the built site exist: nothing outside it can ever be read.
+
+Run it with any WSGI server (`gunicorn 'timeline.web:create_app()'`, or `timeline.web:app`
+which reads `$TIMELINE_FILE`), or with `timeline serve`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from .errors import TimelineError
+from .site import CONTENT_TYPES
+
+StartResponse = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file of the site as served."""
+
+    body: bytes
+    """The bytes."""
+    content_type: str
+    """Its Content-Type."""
+    etag: str
+    """A strong ETag (quoted)."""
+    last_modified: datetime
+    """When these bytes were first served (UTC, whole seconds)."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+class Site:
+    """A WSGI application serving the site built from one events file."""
+
+    def __init__(self, path: str, base_url: str | None = None, clock: Callable[[], datetime] = _now,
+                 log: Callable[[str], None] = _stderr) -> None:
+        self.path = path
+        self.base_url = base_url
+        self.clock = clock
+        self.log = log
+        self.files: dict[str, Entry] = {}
+        self.error: str | None = None
+        self.loaded_at: datetime | None = None
+        self.max_age = 3600
+        self._zone_name: str | None = None
+        self._signature: tuple[object, ...] | None = None
+        self._lock = threading.Lock()
+        self.refresh()
+
+    # -- loading ------------------------------------------------------------------------
+    def _file_signature(self) -> tuple[object, ...]:
+        try:
+            st = os.stat(self.path)
+        except OSError as e:
+            return ("missing", e.errno)
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def refresh(self) -> None:
+        """Rebuild when the events file or the date changed; keep the last good site on errors."""
+        from .resolve import today_in
+
+        signature = self._file_signature()
+        with self._lock:
+            now = self.clock()
+            zone = self._zone_name
+            stamp_day = today_in(zone, now) if zone else now.date()
+            key = (signature, stamp_day)
+            if key == self._signature:
+                return
+            self._signature = key
+            try:
+                files, zone_name, refresh_seconds = self._build(now)
+            except TimelineError as e:
+                self.error = str(e)
+                for line in self.error.splitlines():
+                    self.log(f"timeline serve: invalid events file, still serving the last good version: {line}")
+                return
+            first = not self.files
+            mtime = self._mtime()
+            stamp = now.replace(microsecond=0)
+            if first and mtime is not None:
+                stamp = min(stamp, datetime.fromtimestamp(int(mtime), timezone.utc))
+            entries = {}
+            for path, body in files.items():
+                etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+                old = self.files.get(path)
+                last = old.last_modified if old is not None and old.etag == etag else stamp
+                ext = path[path.rfind("."):]
+                entries[path] = Entry(body, CONTENT_TYPES[ext], etag, last)
+            self.files = entries
+            self.error = None
+            self.loaded_at = stamp
+            self.max_age = refresh_seconds
+            self._zone_name = zone_name
+            if not first:
+                self.log(f"timeline serve: reloaded {self.path} ({len(entries)} files)")
+
+    def _mtime(self) -> float | None:
+        try:
+            return os.stat(self.path).st_mtime
+        except OSError:
+            return None
+
+    def _build(self, now: datetime) -> tuple[dict[str, bytes], str, int]:
+        from .ics import feed_stamp, latest_day
+        from .resolve import load_schedule
+        from .site import build_site
+
+        schedule = load_schedule(self.path, None, now)
+        stamp = feed_stamp(schedule.calendar, schedule.mtime, os.environ.get("SOURCE_DATE_EPOCH"), latest_day(schedule.events))
+        files = build_site(schedule, stamp, schedule.as_of, self.base_url)
+        refresh = int(schedule.calendar.refresh.to_timedelta().total_seconds())
+        return files, schedule.calendar.timezone, refresh
+
+    # -- serving ------------------------------------------------------------------------
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """The WSGI entry point."""
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "/") or "/"
+        if method not in ("GET", "HEAD"):
+            return self._plain(start_response, "405 Method Not Allowed", "only GET and HEAD\n", [("Allow", "GET, HEAD")], method)
+        self.refresh()
+        if path == "/healthz":
+            return self._health(start_response, method)
+        name = "index.html" if path in ("/", "/index.html") else path[1:]
+        entry = self.files.get(name)
+        if entry is None:
+            status = "404 Not Found" if self.files else "503 Service Unavailable"
+            return self._plain(start_response, status, "not found\n" if self.files else "no valid events file yet\n", [], method)
+        headers = [
+            ("ETag", entry.etag),
+            ("Last-Modified", format_datetime(entry.last_modified, usegmt=True)),
+            ("Cache-Control", f"public, max-age={self.max_age}"),
+        ]
+        if self._not_modified(environ, entry):
+            start_response("304 Not Modified", headers)
+            return [b""]
+        headers += [("Content-Type", entry.content_type), ("Content-Length", str(len(entry.body)))]
+        start_response("200 OK", headers)
+        return [b""] if method == "HEAD" else [entry.body]
+
+    @staticmethod
+    def _not_modified(environ: dict[str, Any], entry: Entry) -> bool:
+        """RFC 9110: If-None-Match wins over If-Modified-Since."""
+        inm = environ.get("HTTP_IF_NONE_MATCH")
+        if inm is not None:
+            tags = [t.strip() for t in inm.split(",")]
+            return "*" in tags or entry.etag in tags or f"W/{entry.etag}" in tags
+        ims = environ.get("HTTP_IF_MODIFIED_SINCE")
+        if ims:
+            try:
+                since = parsedate_to_datetime(ims)
+            except (TypeError, ValueError):
+                return False
+            if since.tzinfo is None:
+                since = since.replace(tzinfo=timezone.utc)
+            return entry.last_modified <= since
+        return False
+
+    def _health(self, start_response: StartResponse, method: str) -> Iterable[bytes]:
+        body = {
+            "status": "ok" if self.error is None else ("degraded" if self.files else "error"),
+            "file": self.path,
+            "loaded": self.loaded_at.isoformat() if self.loaded_at else None,
+            "error": self.error,
+        }
+        data = (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode()
+        status = "200 OK" if self.files else "503 Service Unavailable"
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data))),
+                                ("Cache-Control", "no-store")])
+        return [b""] if method == "HEAD" else [data]
+
+    @staticmethod
+    def _plain(start_response: StartResponse, status: str, text: str, extra: list[tuple[str, str]], method: str) -> Iterable[bytes]:
+        data = text.encode()
+        start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(data))), *extra])
+        return [b""] if method == "HEAD" else [data]
+
+
+def create_app(path: str | None = None, base_url: str | None = None) -> Site:
+    """A WSGI application for `path` (default: `$TIMELINE_FILE`, else ./events.yaml)."""
+    return Site(path or os.environ.get("TIMELINE_FILE", "events.yaml"), base_url or os.environ.get("TIMELINE_BASE_URL"))
+
+
+_default: Site | None = None
+
+
+def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    """`timeline.web:app` for WSGI servers: the site of `$TIMELINE_FILE`, built on first use."""
+    global _default
+    if _default is None:
+        _default = create_app()
+    return _default(environ, start_response)
+
+
+def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None] = _stderr):  # type: ignore[no-untyped-def]
+    """A threaded HTTP server for the site (port 0: any free port)."""
+    from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    class Server(ThreadingMixIn, WSGIServer):
+        daemon_threads = False  # server_close() waits for requests in flight
+        request_queue_size = 1024
+
+    class Handler(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # one access-log line per request
+            log(f"{self.address_string()} - - [{self.log_date_time_string()}] {format % args}")
+
+    return make_server(host, port, site, server_class=Server, handler_class=Handler)
+
+
+def serve(site: Site, host: str, port: int, ready: Callable[[str], None] = _stderr) -> None:
+    """Run the site in a threaded server until SIGINT or SIGTERM, then finish open requests."""
+    import signal
+
+    server = make_http_server(site, host, port)
+
+    def stop(signum: int, frame: object) -> None:
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        ready(f"timeline serve: http://{host}:{server.server_port}/ (Ctrl-C to stop)")
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        _stderr("timeline serve: stopped")
