@@ -219,7 +219,7 @@ def test_failed_build_leaves_no_partial_file(run, default_events, tmp_path, monk
     out = tmp_path / "feed.ics"
     out.write_bytes(b"the previous feed")
     built = []
-    real = ics_module.build_event
+    real = ics_module.event_lines
 
     def fail_halfway(e, *args):
         built.append(e.id)
@@ -227,7 +227,7 @@ def test_failed_build_leaves_no_partial_file(run, default_events, tmp_path, monk
             raise FileAccessError("disk on fire")
         return real(e, *args)
 
-    monkeypatch.setattr(ics_module, "build_event", fail_halfway)
+    monkeypatch.setattr(ics_module, "event_lines", fail_halfway)
     result = run("ics", "-f", str(default_events), "-o", str(out))
     assert result.exit_code == 1 and result.stderr == "disk on fire\n"
     assert out.read_bytes() == b"the previous feed" and len(built) == 10
@@ -295,3 +295,23 @@ def test_round_trip_days_titles_uids(rows, tmp_path):
         else:
             assert (start, summary) == (first, "Due: " + flat)
         assert str(e["UID"]) == f"{ident}@example.org"
+
+
+@pytest.mark.parametrize("line", ["SUMMARY:" + "é" * 100, "SUMMARY:" + "互" * 60, "DESCRIPTION:" + "a\\,b" * 40,
+                                  "X:" + "x" * 72 + "\\n" + "y" * 10, "SHORT:ok"])
+def test_fold_keeps_characters_and_escapes_whole(line):
+    from timeline.ics import fold
+
+    folded = fold(line)
+    assert folded.endswith("\r\n")
+    physical = folded[:-2].split("\r\n")
+    assert all(len(p.encode("utf-8")) <= 75 for p in physical)
+    assert all(p.startswith(" ") for p in physical[1:])
+    assert "".join(p[1:] if i else p for i, p in enumerate(physical)) == line
+    assert not any(p.endswith("\\") for p in physical[:-1])
+
+
+def test_escape_text():
+    from timeline.ics import escape_text
+
+    assert escape_text("a\\b;c,d\ne") == "a\\\\b\\;c\\,d\\ne"

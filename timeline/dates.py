@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar as _calendar
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Union
 
@@ -133,6 +134,10 @@ class Window:
         """True when either bound is open."""
         return self.earliest is None or self.latest is None
 
+    def bounded(self, earliest: date | None, latest: date | None) -> Window:
+        """The same window with other bounds (a fast `dataclasses.replace`)."""
+        return Window(earliest, latest, self.approximate, self.uncertain, self.nominal, self.moment)
+
     def shifted(self, amount: int, unit: str) -> Window:
         """The window moved by a duration, keeping whole-month windows whole."""
 
@@ -219,8 +224,12 @@ _DATETIME = re.compile(
 _SEASONS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 14)}
 
 
+@lru_cache(maxsize=8192)
 def parse_expr(text: str) -> DateExpr:
-    """Parse any date expression (point, span, set, open window or reference)."""
+    """Parse any date expression (point, span, set, open window or reference).
+
+    Cached: the result is immutable and real files repeat the same months many times.
+    """
     text = text.strip()
     if not text:
         raise DateSyntaxError(f"empty date: {FORMS}")

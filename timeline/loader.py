@@ -49,9 +49,31 @@ _STR = "tag:yaml.org,2002:str"
 _TEXTUAL = {_STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 
 try:  # the C composer is several times faster; fall back where libyaml is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {v for w in ("yes", "no", "true", "false", "on", "off") for v in (w, w.capitalize(), w.upper())}
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The C composer with a fast implicit-tag resolver.
+
+    PyYAML resolves every plain scalar against a table of regular expressions in Python,
+    which is most of the composing time. Nothing here needs ints, floats or timestamps
+    told apart from text (a date is read from the text as written), only null and the
+    booleans, so plain scalars are resolved by two set look-ups.
+    """
+
+    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def, override]
+        if kind is yaml.ScalarNode and implicit[0]:
+            if value in _NULLS:
+                return "tag:yaml.org,2002:null"
+            if value in _BOOLS:
+                return "tag:yaml.org,2002:bool"
+            return _STR
+        return super().resolve(kind, value, implicit)
 
 
 @dataclass(frozen=True)
@@ -123,7 +145,8 @@ def compose(source: Source) -> yaml.Node:
         raise EventsFileError(
             [Problem(source.path, 1, 1, "the file is empty; expected a mapping with an 'events' list")]
         )
-    _refuse_alias_bombs(source.path, root)
+    if "*" in source.text:  # an alias needs a '*'; without one there is nothing to expand
+        _refuse_alias_bombs(source.path, root)
     return root
 
 
@@ -350,7 +373,7 @@ class _Validator:
             if ident is not None and not ID_PATTERN.match(ident):
                 self.problem(keys["id"][1], f"bad id '{ident}': expected lowercase letters, digits and - (such as first-meeting)")
                 ident = None
-            elif ident is not None and isinstance(parse_expr_or_none(ident), Window):
+            elif ident is not None and ident[0].isdigit() and isinstance(parse_expr_or_none(ident), Window):
                 self.problem(keys["id"][1], f"bad id '{ident}': an id must not look like a date")
                 ident = None
             elif ident is not None and ident in seen:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
-from .dates import DateExpr, Duration, PointExpr, SpanExpr
+from .dates import DateExpr, Duration, PointExpr, RefExpr
 
 
 class Kind(str, Enum):
@@ -108,8 +108,6 @@ class Event:
 
     def refs(self) -> list[tuple[str, str]]:
         """Every (key, id) this event's dates depend on, in a stable order."""
-        from .dates import RefExpr
-
         out: list[tuple[str, str]] = []
         keys = ("start", "end") if self.is_span else ("start",)
         for key in keys:
@@ -143,8 +141,3 @@ class EventsFile:
     """Events in file order."""
     mtime: float | None = None
     """Modification time of the file (for DTSTAMP when nothing else gives one)."""
-
-
-def actual_is_span(event: Event) -> bool:
-    """True when the event's actual is written as a span."""
-    return isinstance(event.actual, SpanExpr)

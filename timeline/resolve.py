@@ -264,6 +264,7 @@ class _Resolver:
         planned: dict[str, tuple[Window, Window]] = {}
         current: dict[str, tuple[Window, Window]] = {}
         done: dict[str, bool] = {}
+        moved: set[str] = set()  # events whose current windows differ from the plan
         for ident in order:
             if ident in self.cyclic:
                 continue
@@ -278,12 +279,26 @@ class _Resolver:
                 is_done = actual[0].earliest <= self.as_of
             if is_done and actual is not None:
                 current[ident] = actual
-            else:
+                moved.add(ident)
+            elif any(target in moved for _, target in event.refs()):  # an upstream actual moves it
                 now = self.windows(event, current)
                 current[ident] = now if now is not None else plan
+                moved.add(ident)
+            else:
+                current[ident] = plan
             done[ident] = is_done
+        depths: dict[str, int] = {}
+
+        def depth(ident: str) -> int:
+            """Nesting under parent phases (parent cycles, already reported, count as top level)."""
+            if ident not in depths:
+                depths[ident] = 0  # guards against parent cycles
+                parent = self.events[ident].parent
+                depths[ident] = depth(parent) + 1 if parent in planned else 0
+            return depths[ident]
+
         resolved = {
-            ident: self.finish(self.events[ident], planned[ident], current[ident], done[ident])
+            ident: self.finish(self.events[ident], planned[ident], current[ident], done[ident], depth(ident))
             for ident in planned
         }
         ordered = self.display_order(resolved)
@@ -335,7 +350,7 @@ class _Resolver:
                 if w is None:
                     return None
                 if event.is_due:
-                    w = replace(w, earliest=None)
+                    w = w.bounded(None, w.latest)
             else:
                 w = self.localize(event, key, expr)
             parts.append(w)
@@ -348,21 +363,21 @@ class _Resolver:
             if other in table:
                 lo = table[other][1].earliest
                 if lo is not None and (start.earliest is None or lo > start.earliest):
-                    start = replace(start, earliest=lo)
+                    start = start.bounded(lo, start.latest)
                     reasons_lo.append(other)
         for other in event.before:
             if other in table:
                 hi = table[other][0].latest
                 if hi is not None and (end.latest is None or hi < end.latest):
-                    end = replace(end, latest=hi)
+                    end = end.bounded(end.earliest, hi)
                     reasons_hi.append(other)
         if not event.is_span:
-            start = end = replace(start, latest=end.latest)
+            start = end = start.bounded(start.earliest, end.latest)
         else:
             if start.earliest is not None and (end.earliest is None or end.earliest < start.earliest):
-                end = replace(end, earliest=start.earliest)
+                end = end.bounded(start.earliest, end.latest)
             if end.latest is not None and (start.latest is None or start.latest > end.latest):
-                start = replace(start, latest=end.latest)
+                start = start.bounded(start.earliest, end.latest)
         for w in (start, end):
             if w.earliest is not None and w.latest is not None and w.earliest > w.latest:
                 self.contradiction(event, w, reasons_lo, reasons_hi)
@@ -390,7 +405,7 @@ class _Resolver:
             self.problems.append(problem)
 
     def finish(
-        self, event: Event, plan: tuple[Window, Window], now: tuple[Window, Window], done: bool
+        self, event: Event, plan: tuple[Window, Window], now: tuple[Window, Window], done: bool, depth: int
     ) -> ResolvedEvent:
         """Build the resolved event: status and labels."""
         if done:
@@ -400,19 +415,23 @@ class _Resolver:
         else:
             exact = plan[0].is_day and plan[1].is_day
             status = Status.CONFIRMED if exact else Status.TENTATIVE
+        planned_label = self.label(plan, event.is_span, event.is_due)
+        if now is plan:
+            label = planned_label
+        elif done and event.actual is not None:
+            label = self.label(now, isinstance(event.actual, SpanExpr), False)
+        else:
+            label = self.label(now, event.is_span, event.is_due)
         return ResolvedEvent(
             event=event, planned_start=plan[0], planned_end=plan[1], start=now[0], end=now[1],
-            done=done, status=status,
-            label=self.label(now, *((isinstance(event.actual, SpanExpr), False) if done and event.actual
-                                    else (event.is_span, event.is_due))),
-            planned_label=self.label(plan, event.is_span, event.is_due),
+            done=done, status=status, label=label, planned_label=planned_label, depth=depth,
         )
 
     def label(self, windows: tuple[Window, Window], span: bool, due: bool) -> str:
         """The label of an event's windows (deadlines: `by DAY`)."""
         start, end = windows
         if due:
-            return window_label(replace(start, earliest=None, approximate=False, nominal=None))
+            return window_label(Window(None, start.latest, uncertain=start.uncertain))
         if not span:
             return window_label(start, self.clock(start))
         times = None
@@ -446,15 +465,15 @@ class _Resolver:
         out: list[ResolvedEvent] = []
         placed: set[str] = set()
 
-        def place(parent: str | None, depth: int) -> None:
+        def place(parent: str | None) -> None:
             for r in sorted(children.get(parent, []), key=key):
                 if r.id in placed:
                     continue
                 placed.add(r.id)
-                out.append(replace(r, depth=depth))
-                place(r.id, depth + 1)
+                out.append(r)
+                place(r.id)
 
-        place(None, 0)
+        place(None)
         for r in sorted(resolved.values(), key=key):  # parent cycles: shown flat, already reported
             if r.id not in placed:
                 placed.add(r.id)
