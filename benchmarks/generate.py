@@ -73,9 +73,19 @@ def taskjuggler_project(n: int) -> str:
     """The same number of milestones as a TaskJuggler project with an iCalendar report."""
     start = date(2004, 1, 1)
     days = max(365, n // 3)
-    out = [f'project bench "Benchmark" 2004-01-01 - {start + timedelta(days=days + 400):%Y-%m-%d} {{', "  timezone \"Europe/Zurich\"", "}"]
+    out = [f'project bench "Benchmark" 2003-12-01 - {start + timedelta(days=days + 400):%Y-%m-%d} {{', "  timezone \"Europe/Zurich\"", "}"]
     for i in range(n):
         day = start + timedelta(days=i * days // n)
         out.append(f'task m{i} "Event {i}" {{ start {day:%Y-%m-%d} milestone }}')
     out.append('icalreport "bench" { }')
+    return "\n".join(out) + "\n"
+
+
+def milestones_yaml(n: int) -> str:
+    """`n` one-day milestones, the same ones as `taskjuggler_project(n)`."""
+    days = max(365, n // 3)
+    out = ["calendar: {name: Milestones, domain: bench.example.org, timezone: Europe/Zurich, updated: 2005-01-01}", "events:"]
+    for i in range(n):
+        day = date(2004, 1, 1) + timedelta(days=i * days // n)
+        out.append(f"  - {{id: m{i}, title: Event {i}, when: {day}}}")
     return "\n".join(out) + "\n"

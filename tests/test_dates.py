@@ -164,3 +164,13 @@ def test_bad_durations(text):
 def test_range_label_units():
     assert range_label(D(2004, 1, 1), D(2005, 12, 31)) == "2004–2005"
     assert range_label(D(2004, 11, 3), D(2004, 11, 20)) == "3–20 Nov 2004"
+
+
+def test_days_in_month_agrees_with_the_calendar_module():
+    import calendar
+
+    from timeline.dates import days_in_month
+
+    for year in (1900, 2000, 2004, 2005, 2100):
+        for month in range(1, 13):
+            assert days_in_month(year, month) == calendar.monthrange(year, month)[1]

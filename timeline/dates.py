@@ -8,7 +8,6 @@ other events by `timeline.resolve`. This module is pure: no I/O, no clock.
 
 from __future__ import annotations
 
-import calendar as _calendar
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -93,14 +92,20 @@ def shift_date(day: date, amount: int, unit: str) -> date:
         year, month = divmod(index, 12)
         if not 1 <= year <= 9999:
             raise DateSyntaxError("a shift moves the date outside the years 1 to 9999")
-        last = _calendar.monthrange(year, month + 1)[1]
-        return date(year, month + 1, min(day.day, last))
+        return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
     raise DateSyntaxError(f"a date shift takes days, weeks, months or years, not {unit!r}")
+
+
+def days_in_month(year: int, month: int) -> int:
+    """How many days a month has (without importing `calendar`, which costs start-up time)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def last_of_month(day: date) -> date:
     """The last day of `day`'s month."""
-    return day.replace(day=_calendar.monthrange(day.year, day.month)[1])
+    return day.replace(day=days_in_month(day.year, day.month))
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Whole-process benchmarks of timeline, with TaskJuggler side by side where `tj3` exists.
+
+    python benchmarks/run.py                 # every size, prints the table
+    python benchmarks/run.py --sizes 100 1000 --repeat 3
+    python benchmarks/run.py --markdown docs/performance.md   # also write the report
+
+Each command runs as a separate process (as a person or a cron job runs it); the table
+gives the median wall time and the median peak memory (max RSS from wait4). Start-up is
+compared with `python -c pass` measured in the same run, interleaved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+from generate import events_yaml, milestones_yaml, taskjuggler_project  # noqa: E402
+
+COMMANDS = {
+    "check": ["check"],
+    "list": ["list", "--format", "json"],
+    "upcoming": ["upcoming", "--as-of", "2005-01-01"],
+    "gantt": ["gantt", "--width", "120", "--today", "2005-01-01", "--color", "never"],
+    "ics": ["ics", "-o", "{out}"],
+}
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as on a user's machine
+TIMELINE = [sys.executable, "-m", "timeline"]
+
+
+def measure(argv: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of one process."""
+    began = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, cwd=cwd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - began
+    if status != 0:
+        raise SystemExit(f"failed ({status}): {' '.join(argv)}\n{proc.stderr.read().decode()[-500:] if proc.stderr else ''}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def medians(argv: list[str], repeat: int, cwd: Path | None = None) -> tuple[float, float]:
+    """Median wall time and peak memory over `repeat` runs (after one warm-up)."""
+    measure(argv, cwd)
+    runs = [measure(argv, cwd) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+def startup(repeat: int) -> dict[str, float]:
+    """`python -c pass` against `timeline list` and `upcoming` on the default file, interleaved."""
+    default = str(ROOT / "events.yaml")
+    argvs = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "timeline list": TIMELINE + ["list", "-f", default],
+        "timeline upcoming": TIMELINE + ["upcoming", "-f", default, "--as-of", "2004-10-15"],
+    }
+    for argv in argvs.values():
+        measure(argv)
+    times: dict[str, list[float]] = {name: [] for name in argvs}
+    for _ in range(repeat):
+        for name, argv in argvs.items():
+            times[name].append(measure(argv)[0])
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def machine() -> str:
+    """A line describing the machine."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    loop = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    loop = time.perf_counter() - loop
+    return (f"{platform.machine()}, {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}; "
+            f"a 3-million-step pure-Python loop takes {loop:.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (1 at 100,000 events)")
+    parser.add_argument("--markdown", type=Path, help="also write the report as Markdown to this file")
+    parser.add_argument("--no-load", action="store_true", help="skip the loopback HTTP load test")
+    args = parser.parse_args()
+
+    lines: list[str] = []
+
+    def say(text: str = "") -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    say(f"Machine: {machine()}")
+    say()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        results: dict[int, dict[str, tuple[float, float]]] = {}
+        say("| events | " + " | ".join(COMMANDS) + " |")
+        say("|---:|" + "---:|" * len(COMMANDS))
+        for n in args.sizes:
+            path = folder / f"events-{n}.yaml"
+            path.write_text(events_yaml(n), encoding="utf-8")
+            repeat = 1 if n >= 100_000 else args.repeat
+            row = {}
+            for name, extra in COMMANDS.items():
+                argv = TIMELINE + [a.replace("{out}", str(folder / "out.ics")) for a in extra] + ["-f", str(path)]
+                row[name] = medians(argv, repeat)
+            results[n] = row
+            say(f"| {n:,} | " + " | ".join(f"{w:.2f} s, {m:.0f} MB" for w, m in row.values()) + " |")
+        say()
+        if 10_000 in results and 100_000 in results:
+            say("Growth from 10,000 to 100,000 events (linear is 10x; the target is at most 11x):")
+            say()
+            for name in COMMANDS:
+                say(f"- {name}: {results[100_000][name][0] / results[10_000][name][0]:.1f}x")
+            say()
+
+        start = startup(max(args.repeat, 5))
+        base = start["python -c pass"]
+        say("Start-up on the default events.yaml (medians, interleaved in one run):")
+        say()
+        for name, value in start.items():
+            ratio = "" if name.startswith("python") else f" = {value / base:.2f}x python -c pass"
+            say(f"- {name}: {value * 1000:.0f} ms{ratio}")
+        say()
+
+        tj3 = shutil.which("tj3")
+        if tj3:
+            say("TaskJuggler (`tj3`, an iCalendar report) against `timeline ics`, the same milestones:")
+            say()
+            say("| milestones | tj3 | timeline ics | tj3 / timeline |")
+            say("|---:|---:|---:|---:|")
+            for n in (5, 1_000, 5_000):
+                tjp = folder / f"tj-{n}.tjp"
+                tjp.write_text(taskjuggler_project(n), encoding="utf-8")
+                tj_wall, tj_mem = medians([tj3, "--silent", str(tjp)], args.repeat, cwd=folder)
+                yaml_path = folder / f"milestones-{n}.yaml"
+                yaml_path.write_text(milestones_yaml(n), encoding="utf-8")
+                ours_wall, ours_mem = medians(TIMELINE + ["ics", "-f", str(yaml_path), "-o", str(folder / "m.ics")], args.repeat)
+                say(f"| {n:,} | {tj_wall:.2f} s, {tj_mem:.0f} MB | {ours_wall:.2f} s, {ours_mem:.0f} MB | {tj_wall / ours_wall:.1f}x |")
+            say()
+        else:
+            say("TaskJuggler: `tj3` is not installed (apt-get install tj3); skipped.")
+            say()
+
+        if not args.no_load:
+            from tests.loadgen import run_load
+            from tests.test_load import start_server
+
+            proc, port = start_server(ROOT / "events.yaml", folder / "access.log")
+            try:
+                result = run_load(port, clients=200, each=50)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=60)
+            say(f"`timeline serve` under load on loopback (200 clients x 50 requests, half conditional): "
+                f"{result.requests} requests, {len(result.errors)} errors, {result.seconds:.1f} s, "
+                f"{result.per_second:.0f} requests/s")
+    if args.markdown:
+        args.markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
