@@ -41,15 +41,56 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  #
 TIMELINE = [sys.executable, "-m", "timeline"]
 
 
+_LAUNCHER = r"""
+import json, os, sys, time
+for line in sys.stdin:
+    argv, cwd, env, errors = json.loads(line)
+    began = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        if cwd:
+            os.chdir(cwd)
+        out = os.open(os.devnull, os.O_WRONLY)
+        err = os.open(errors, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(out, 1)
+        os.dup2(err, 2)
+        os.execvpe(argv[0], argv, env)
+    _, status, usage = os.wait4(pid, 0)
+    print(json.dumps([time.perf_counter() - began, usage.ru_maxrss / 1024, status]), flush=True)
+"""
+
+
+class Launcher:
+    """A small process that runs each measured command and reports its time and peak memory.
+
+    A child forked from a large process starts with that process's peak RSS in
+    `ru_maxrss`; the benchmark grows (it generates 100,000-event files), so the commands
+    are forked from this helper, started while everything is still small.
+    """
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.errors = tempfile.NamedTemporaryFile(prefix="bench-", suffix=".err", delete=False).name
+
+    def run(self, argv: list[str], cwd: Path | None = None) -> tuple[float, float]:
+        """Wall seconds and peak memory (MB) of one process."""
+        import json
+
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(json.dumps([argv, str(cwd) if cwd else None, ENV, self.errors]) + "\n")
+        self.proc.stdin.flush()
+        wall, peak, status = json.loads(self.proc.stdout.readline())
+        if status != 0:
+            raise SystemExit(f"failed ({status}): {' '.join(argv)}\n{Path(self.errors).read_text()[-500:]}")
+        return wall, peak
+
+
+LAUNCHER = Launcher()
+
+
 def measure(argv: list[str], cwd: Path | None = None) -> tuple[float, float]:
     """Wall seconds and peak memory (MB) of one process."""
-    began = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, cwd=cwd)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - began
-    if status != 0:
-        raise SystemExit(f"failed ({status}): {' '.join(argv)}\n{proc.stderr.read().decode()[-500:] if proc.stderr else ''}")
-    return wall, usage.ru_maxrss / 1024
+    return LAUNCHER.run(argv, cwd)
 
 
 def medians(argv: list[str], repeat: int, cwd: Path | None = None) -> tuple[float, float]:
