@@ -44,7 +44,7 @@ EVENT_KEYS = (
     "tags", "location", "description", "url", "source", "warn", "status", "actual", "note",
 )
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-TAG_PATTERN = ID_PATTERN
+"""Ids and tags alike: tags name feed files, so they follow the same rule."""
 _STR = "tag:yaml.org,2002:str"
 _TEXTUAL = {_STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 
@@ -284,19 +284,23 @@ class _Validator:
             self.problem(node, f"{what}: {e}")
             return None
 
-    def id_list(self, node: yaml.Node, what: str) -> tuple[str, ...] | None:
-        """An id or a list of ids."""
-        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    def names(self, items: list[yaml.Node], what: str, complaint: Callable[[str], str]) -> tuple[str, ...] | None:
+        """Scalars that must each match ID_PATTERN (ids and tags alike)."""
         out = []
         for item in items:
             value = self.text(item, what)
             if value is None:
                 return None
             if not ID_PATTERN.match(value):
-                self.problem(item, f"{what}: '{value}' is not an event id (lowercase letters, digits and -)")
+                self.problem(item, complaint(value))
                 return None
             out.append(value)
         return tuple(out)
+
+    def id_list(self, node: yaml.Node, what: str) -> tuple[str, ...] | None:
+        """An id or a list of ids."""
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        return self.names(items, what, lambda v: f"{what}: '{v}' is not an event id (lowercase letters, digits and -)")
 
     # -- walk ----------------------------------------------------------------------
     def run(self) -> EventsFile:
@@ -495,16 +499,7 @@ class _Validator:
         if not isinstance(node, yaml.SequenceNode):
             self.problem(node, f"tags must be a list such as [wgig, wsis], not {_kind_of(node)}")
             return None
-        out = []
-        for item in node.value:
-            value = self.text(item, "tag")
-            if value is None:
-                return None
-            if not TAG_PATTERN.match(value):
-                self.problem(item, f"bad tag '{value}': expected lowercase letters, digits and - (tags name feed files)")
-                return None
-            out.append(value)
-        return tuple(out)
+        return self.names(node.value, "tag", lambda v: f"bad tag '{v}': expected lowercase letters, digits and - (tags name feed files)")
 
 
 def parse_expr_or_none(text: str) -> DateExpr | None:

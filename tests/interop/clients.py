@@ -78,7 +78,7 @@ def read_nodeical(path: Path, lo: date, hi: date) -> Pairs:
 
 def fetch_nodeical(url: str, lo: date, hi: date) -> Pairs:
     """node-ical subscribing to a feed URL: it fetches the feed over HTTP itself."""
-    return _from_json_events(json.loads(_run(["node", str(HERE / "fetch_nodeical.js"), url]).stdout), lo, hi)
+    return _from_json_events(json.loads(_run(["node", str(HERE / "read_nodeical.js"), url]).stdout), lo, hi)
 
 
 def read_libical(path: Path, lo: date, hi: date) -> Pairs:
