@@ -9,7 +9,7 @@ import pytest
 
 from timeline.dates import Duration
 from timeline.resolve import load_schedule
-from timeline.upcoming import State, find_upcoming, humanize
+from timeline.upcoming import find_upcoming, humanize
 
 from .conftest import write
 

@@ -143,12 +143,12 @@ def pick_scale(axis: Axis) -> Scale:
     return Scale.YEAR
 
 
-def _place(line: list[str], col: int, text: str) -> bool:
-    """Write text into a line of single-column cells if it fits there and nothing is in the way."""
-    if col < 0 or col + len(text) > len(line) or any(c != " " for c in line[max(0, col - 1):col + len(text) + 1]):
-        return False
-    line[col:col + len(text)] = list(text)
-    return True
+def _place(line: list[str], col: int, *texts: str) -> None:
+    """Write the first of `texts` that fits at `col` with a blank cell on each side, if any."""
+    for text in texts:
+        if col >= 0 and col + len(text) <= len(line) and all(c == " " for c in line[max(0, col - 1):col + len(text) + 1]):
+            line[col:col + len(text)] = list(text)
+            return
 
 
 def axis_lines(axis: Axis, scale: Scale) -> tuple[str, str]:
@@ -160,7 +160,7 @@ def axis_lines(axis: Axis, scale: Scale) -> tuple[str, str]:
         while month <= axis.stop:
             first = max(month, axis.start)
             name = MONTHS[month.month - 1]
-            _place(top, axis.col(first), f"{name} {month.year}") or _place(top, axis.col(first), name)
+            _place(top, axis.col(first), f"{name} {month.year}", name)
             month = _month_end(month) + timedelta(days=1)
         day = axis.start
         while day <= axis.stop:
@@ -172,7 +172,7 @@ def axis_lines(axis: Axis, scale: Scale) -> tuple[str, str]:
     years = range(axis.start.year, axis.stop.year + 1)
     for year in sorted(years, key=lambda y: date(y, 1, 1) < axis.start):
         first = max(date(year, 1, 1), axis.start)
-        _place(top, axis.col(first), str(year)) or _place(top, axis.col(first), f"'{year % 100:02d}")
+        _place(top, axis.col(first), str(year), f"'{year % 100:02d}")
     month = _month_start(axis.start)
     wide = axis.cols * 30 // axis.days >= 4
     while month <= axis.stop:

@@ -70,7 +70,8 @@ def render_index(schedule: Schedule, feeds: Sequence[str], today: date | None, b
     base = _base(base_url)
     links = []
     for path in feeds:
-        label = "Everything" if path == "calendar.ics" else path.removesuffix(".ics").replace("/", ": ").replace("tags: ", "tag ").replace("kinds: ", "")
+        folder, _, stem = path.removesuffix(".ics").rpartition("/")
+        label = {"": "Everything", "tags": f"tag {stem}", "kinds": f"{stem}s"}[folder]
         parts = [f'<a href="{escape(path)}" download>download</a>']
         if base:
             https = base + path
