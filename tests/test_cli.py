@@ -102,3 +102,15 @@ def test_python_dash_m_and_no_traceback_on_bad_file(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.startswith(f"{bad}:2:1: YAML syntax error")
     assert "Traceback" not in proc.stderr
+
+
+def test_every_choice_is_accepted_and_others_refused(run, default_events):
+    from timeline.gantt import Scale
+    from timeline.ics import WindowMode
+    from timeline.listing import ListFormat
+
+    for option, command, kind in (("--format", "list", ListFormat), ("--windows", "ics", WindowMode), ("--scale", "gantt", Scale)):
+        for member in kind:
+            assert run(command, "-f", str(default_events), option, member.value).exit_code == 0, (option, member)
+        refused = run(command, "-f", str(default_events), option, "nonsense")
+        assert refused.exit_code == 2 and "unknown" in refused.stderr and "nonsense" in refused.stderr

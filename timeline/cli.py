@@ -60,7 +60,6 @@ FileOpt = Annotated[
 ]
 TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", metavar="T", help="Only events with this tag (repeatable).")]
 KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", metavar="K", help="Only events of this kind (repeatable).")]
-DayOpt = Annotated[Optional[date], typer.Option(parser=_day, metavar="YYYY-MM-DD")]
 
 
 def now_utc() -> datetime:
@@ -88,6 +87,16 @@ def _main(
 
     Example: timeline list --tag wgig
     """
+
+
+def _choice(kind, value: str, what: str, option: str):  # type: ignore[no-untyped-def]
+    """The member of a `str` Enum named by an option (an unknown one is a usage error)."""
+    try:
+        return kind(value)
+    except ValueError:
+        names = [m.value for m in kind]
+        expected = ", ".join(names[:-1]) + f" or {names[-1]}"
+        raise typer.BadParameter(f"unknown {what} {value!r}; expected {expected}", param_hint=option) from None
 
 
 def _kinds(kinds: list[str] | None) -> list[str]:
@@ -129,10 +138,7 @@ def list_(
     from .listing import ListFormat, render_list
     from .resolve import load_schedule, select
 
-    try:
-        form = ListFormat(fmt)
-    except ValueError:
-        raise typer.BadParameter(f"unknown format {fmt!r}; expected text, markdown, json or csv", param_hint="--format") from None
+    form = _choice(ListFormat, fmt, "format", "--format")
     schedule = load_schedule(file)
     events = select(schedule.events, tag or (), _kinds(kind), from_, to)
     _write(render_list(schedule, events, form))
@@ -153,10 +159,7 @@ def ics(
     from .ics import WindowMode, feed_stamp, latest_day, render_ics
     from .resolve import load_schedule, select
 
-    try:
-        mode = WindowMode(windows)
-    except ValueError:
-        raise typer.BadParameter(f"unknown mode {windows!r}; expected span, start or end", param_hint="--windows") from None
+    mode = _choice(WindowMode, windows, "mode", "--windows")
     schedule = load_schedule(file)
     events = select(schedule.events, tag or (), _kinds(kind))
     stamp = feed_stamp(schedule.calendar, schedule.mtime, os.environ.get("SOURCE_DATE_EPOCH"), latest_day(schedule.events))
@@ -227,10 +230,7 @@ def gantt(
     from .gantt import GanttOptions, Scale, render_gantt
     from .resolve import load_schedule, select
 
-    try:
-        axis_scale = Scale(scale)
-    except ValueError:
-        raise typer.BadParameter(f"unknown scale {scale!r}; expected auto, week, month, quarter or year", param_hint="--scale") from None
+    axis_scale = _choice(Scale, scale, "scale", "--scale")
     if color not in ("auto", "always", "never"):
         raise typer.BadParameter(f"unknown value {color!r}; expected auto, always or never", param_hint="--color")
     use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
