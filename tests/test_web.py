@@ -149,6 +149,10 @@ def test_access_log_line_per_request(served):
     running, _ = served
     running.request("GET", "/calendar.ics")
     running.request("GET", "/nope")
+    # the handler thread logs just after the response has gone out: wait for it, briefly
+    deadline = time.monotonic() + 10
+    while sum('"GET ' in line for line in running.log) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
     lines = [line for line in running.log if '"GET ' in line]
     assert len(lines) == 2 and '"GET /calendar.ics HTTP/1.1" 200' in lines[0] and '"GET /nope HTTP/1.1" 404' in lines[1]
 

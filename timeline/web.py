@@ -99,10 +99,9 @@ class Site:
                     self.log(f"timeline serve: invalid events file, still serving the last good version: {line}")
                 return
             first = not self.files
-            mtime = self._mtime()
             stamp = now.replace(microsecond=0)
-            if first and mtime is not None:
-                stamp = min(stamp, datetime.fromtimestamp(int(mtime), timezone.utc))
+            if first and signature[0] != "missing":  # the first version dates from the file
+                stamp = min(stamp, datetime.fromtimestamp(int(signature[0]) // 10**9, timezone.utc))  # type: ignore[call-overload]
             entries = {}
             for path, body in files.items():
                 etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -115,14 +114,9 @@ class Site:
             self.loaded_at = stamp
             self.max_age = refresh_seconds
             self._zone_name = zone_name
+            self._signature = (signature, today_in(zone_name, now))  # "today" in the calendar's zone
             if not first:
                 self.log(f"timeline serve: reloaded {self.path} ({len(entries)} files)")
-
-    def _mtime(self) -> float | None:
-        try:
-            return os.stat(self.path).st_mtime
-        except OSError:
-            return None
 
     def _build(self, now: datetime) -> tuple[dict[str, bytes], str, int]:
         from .ics import feed_stamp, latest_day
