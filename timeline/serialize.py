@@ -31,6 +31,19 @@ def actual_dict(e: ResolvedEvent, zone: ZoneInfo) -> dict[str, str | None] | Non
             "end": iso_bound(e.end.latest, e.end.moment, zone)}
 
 
-def dumps(data: Any) -> str:
-    """Deterministic, readable JSON text with a final newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def dumps(data: dict[str, Any]) -> str:
+    """Deterministic JSON text: one top-level key, and one item of each list, per line.
+
+    Readable and diff-friendly like indented JSON, but each line is written by the C
+    encoder (indenting falls back to the pure-Python one, three times slower on 10,000
+    events).
+    """
+    parts = []
+    for key, value in data.items():
+        head = json.dumps(key, ensure_ascii=False)
+        if isinstance(value, list) and value:
+            items = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
+            parts.append(f"  {head}: [\n{items}\n  ]")
+        else:
+            parts.append(f"  {head}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
