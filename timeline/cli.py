@@ -300,9 +300,8 @@ def move(
     Example: timeline move further-round "[2005-04-15..2005-05-15]"
     """
     from .edit import edit_event, move_changes
-    from .loader import read_source
 
-    edit_event(file, ident, move_changes(read_source(file), ident, when))
+    edit_event(file, ident, lambda source: move_changes(source, ident, when))
     _write(f"{ident}: moved to {when}\n")
 
 

@@ -14,7 +14,7 @@ import fcntl
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -81,8 +81,12 @@ def locked(path: str) -> Iterator[None]:
             os.close(fd)  # closing releases the lock
 
 
-def edit_event(path: str, ident: str, changes: list[Change]) -> str:
-    """Apply changes to one event of the file at `path`; return the new text (already written)."""
+def edit_event(path: str, ident: str, changes: list[Change] | Callable[[Source], list[Change]]) -> str:
+    """Apply changes to one event of the file at `path`; return the new text (already written).
+
+    `changes` may be a function of the file's current text (as `move` needs: what it
+    changes depends on how the date is written); it is called under the lock.
+    """
     if path == "-":
         raise UsageError("cannot edit standard input; give the events file with -f PATH")
     with locked(path):
@@ -93,7 +97,8 @@ def edit_event(path: str, ident: str, changes: list[Change]) -> str:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise FileAccessError(f"{path}: the file is not valid UTF-8; save it as UTF-8") from None
-        new_text = apply_changes(Source(path, text, None), ident, changes)
+        source = Source(path, text, None)
+        new_text = apply_changes(source, ident, changes(source) if callable(changes) else changes)
         try:
             schedule_from_source(Source(path, new_text, None))
         except EventsFileError as e:
@@ -104,12 +109,10 @@ def edit_event(path: str, ident: str, changes: list[Change]) -> str:
 
 def apply_changes(source: Source, ident: str, changes: list[Change]) -> str:
     """The text with the changes made to event `ident` (not validated)."""
-    root = compose(source)
-    event = find_event(source, root, ident)
     text = source.text
-    for change in changes:
-        text = _apply(text, event, change)
-        event = find_event(Source(source.path, text, None), compose(Source(source.path, text, None)), ident)
+    for change in changes:  # each splice moves the marks after it: compose the new text again
+        current = Source(source.path, text, None)
+        text = _apply(text, find_event(current, compose(current), ident), change)
     return text
 
 
