@@ -156,13 +156,13 @@ def ics(
 
     Example: timeline ics --tag wgig -o wgig.ics
     """
-    from .ics import WindowMode, feed_stamp, latest_day, render_ics
+    from .ics import WindowMode, render_ics, schedule_stamp
     from .resolve import load_schedule, select
 
     mode = _choice(WindowMode, windows, "mode", "--windows")
     schedule = load_schedule(file)
     events = select(schedule.events, tag or (), _kinds(kind))
-    stamp = feed_stamp(schedule.calendar, schedule.mtime, os.environ.get("SOURCE_DATE_EPOCH"), latest_day(schedule.events))
+    stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
     data = render_ics(schedule, events, stamp, mode)
     if output is None:
         sys.stdout.buffer.write(data)
@@ -335,13 +335,13 @@ def build(
 
     Example: timeline build site --base-url https://example.org/wgig/
     """
-    from .ics import feed_stamp, latest_day
+    from .ics import schedule_stamp
     from .publish import write_site
     from .resolve import load_schedule
     from .site import build_site
 
     schedule = load_schedule(file, today, now_utc())
-    stamp = feed_stamp(schedule.calendar, schedule.mtime, os.environ.get("SOURCE_DATE_EPOCH"), latest_day(schedule.events))
+    stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
     files = build_site(schedule, stamp, schedule.as_of, base_url)
     write_site(outdir, files)
     _write(f"{outdir}: {len(files)} files\n")

@@ -50,6 +50,11 @@ def feed_stamp(calendar: CalendarSettings, mtime: float | None, source_date_epoc
     return datetime.combine(fallback, time(), timezone.utc)
 
 
+def schedule_stamp(schedule: Schedule, source_date_epoch: str | None) -> datetime:
+    """The DTSTAMP of a schedule's feeds (see `feed_stamp`), its last day as the last resort."""
+    return feed_stamp(schedule.calendar, schedule.mtime, source_date_epoch, latest_day(schedule.events))
+
+
 def clean(text: str) -> str:
     """Text safe for a TEXT value: control characters (but newline and tab) removed."""
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -96,9 +101,12 @@ def _days(first: date, last: date, firm: bool) -> Placement:
     return Placement(first, last + timedelta(days=1), firm)
 
 
-def describe(e: ResolvedEvent) -> str:
-    """DESCRIPTION: the window in words, status, dependencies, plan, notes and source."""
-    lines = [f"When: {e.label}" + ("" if place(e, WindowMode.SPAN).firm else " (date to be set)")]
+def describe(e: ResolvedEvent, firm: bool) -> str:
+    """DESCRIPTION: the window in words, status, dependencies, plan, notes and source.
+
+    `firm` is the placement's (whether the date is set does not depend on `--windows`).
+    """
+    lines = [f"When: {e.label}" + ("" if firm else " (date to be set)")]
     lines.append(f"Status: {e.status.value}")
     # Other events are named by id, which never changes, so that editing one title
     # changes only that event's lines in the feed.
@@ -193,7 +201,7 @@ def event_lines(e: ResolvedEvent, schedule: Schedule, mode: WindowMode, stamp: d
     if placement.end is not None:
         lines.append(_when("DTEND", placement.end, schedule))
     lines.append(f"SUMMARY:{escape_text(summary(e, placement))}")
-    lines.append(f"DESCRIPTION:{escape_text(describe(e))}")
+    lines.append(f"DESCRIPTION:{escape_text(describe(e, placement.firm))}")
     if e.event.location:
         lines.append(f"LOCATION:{escape_text(clean(e.event.location).replace(chr(10), ' '))}")
     if e.event.url:

@@ -15,7 +15,7 @@ from enum import Enum
 
 from .model import Status
 from .resolve import ResolvedEvent, Schedule, slip
-from .serialize import actual_dict, dumps, window_dict
+from .serialize import actual_dict, dumps, iso_bound
 from .textwidth import one_line, pad, text_width
 
 
@@ -96,8 +96,8 @@ def render_json(schedule: Schedule, slips: Sequence[Slip]) -> str:
     items = []
     for s in slips:
         e = s.event
-        planned = window_dict(e.planned_start, zone)
-        planned = {"earliest": planned["earliest"], "latest": window_dict(e.planned_end, zone)["latest"]}
+        planned = {"earliest": iso_bound(e.planned_start.earliest, e.planned_start.moment, zone),
+                   "latest": iso_bound(e.planned_end.latest, e.planned_end.moment, zone)}
         items.append({
             "id": e.id, "title": e.event.title, "planned": planned, "actual": actual_dict(e, zone),
             "slip_days": s.days, "verdict": s.verdict.value,

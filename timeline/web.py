@@ -119,12 +119,12 @@ class Site:
                 self.log(f"timeline serve: reloaded {self.path} ({len(entries)} files)")
 
     def _build(self, now: datetime) -> tuple[dict[str, bytes], str, int]:
-        from .ics import feed_stamp, latest_day
+        from .ics import schedule_stamp
         from .resolve import load_schedule
         from .site import build_site
 
         schedule = load_schedule(self.path, None, now)
-        stamp = feed_stamp(schedule.calendar, schedule.mtime, os.environ.get("SOURCE_DATE_EPOCH"), latest_day(schedule.events))
+        stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
         files = build_site(schedule, stamp, schedule.as_of, self.base_url)
         refresh = int(schedule.calendar.refresh.to_timedelta().total_seconds())
         return files, schedule.calendar.timezone, refresh
