@@ -130,9 +130,8 @@ def render_text(schedule: Schedule, items: Sequence[Item], as_of: date, horizon:
         lines.append(f"{counts[State.DUE]} due, {counts[State.ONGOING]} ongoing, "
                      f"{counts[State.STARTING]} starting, {counts[State.OVERDUE]} overdue")
     ahead = [e for e in events if e.status != Status.CANCELLED and not e.done and e.start.earliest is not None and e.start.earliest > horizon]
-    ends = [d for e in events for d in (e.end.latest, e.start.earliest) if d is not None]
-    if not ahead and ends and max(ends) < as_of:
-        last = max(ends)
+    last = max((d for e in events for d in (e.end.latest, e.start.earliest) if d is not None), default=None)
+    if not ahead and last is not None and last < as_of:
         lines.append(f"Nothing lies ahead: the whole schedule is in the past (its last day, {day_label(last)}, was {humanize((last - as_of).days)}).")
     elif not items:
         nxt = min(ahead, key=lambda e: e.start.earliest) if ahead else None  # type: ignore[arg-type, return-value]
