@@ -186,3 +186,21 @@ def test_lead_in_hours():
     from timeline.upcoming import lead_start
 
     assert lead_start(D(2005, 3, 10), Duration(36, "h")) == D(2005, 3, 8)
+
+
+def _arrow_humanize(days: int) -> str:
+    """The wording `humanize` promises: arrow's English humanize, with the same granularities."""
+    import arrow
+
+    base = arrow.Arrow(2000, 1, 1)
+    other = base.shift(days=days)
+    if abs(days) <= 20:
+        return other.humanize(base, granularity="day")
+    if abs(days) < 90:
+        return other.humanize(base, granularity="week")
+    return other.humanize(base)
+
+
+def test_humanize_says_what_arrow_says() -> None:
+    days = [d for d in range(-2000, 2001) if abs(d) > 1] + list(range(2001, 40000, 97)) + list(range(-40000, -2000, 89))
+    assert [humanize(d) for d in days] == [_arrow_humanize(d) for d in days]

@@ -23,7 +23,7 @@ import yaml
 from .dates import SpanExpr, parse_expr
 from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, UsageError
 from .fsutil import atomic_write
-from .loader import Source, compose
+from .loader import Source, compose_yaml
 from .resolve import schedule_from_source
 
 _PLAIN_SAFE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z ./:+~?%-]*$")
@@ -112,7 +112,7 @@ def apply_changes(source: Source, ident: str, changes: list[Change]) -> str:
     text = source.text
     for change in changes:  # each splice moves the marks after it: compose the new text again
         current = Source(source.path, text, None)
-        text = _apply(text, find_event(current, compose(current), ident), change)
+        text = _apply(text, find_event(current, compose_yaml(current), ident), change)
     return text
 
 
@@ -217,7 +217,7 @@ def cancel_changes(note: str | None) -> list[Change]:
 def move_changes(source: Source, ident: str, when: str) -> list[Change]:
     """`timeline move`: replace the event's date, keeping the form it was written in where possible."""
     expr = _check_date(when, "WHEN")
-    event = find_event(source, compose(source), ident)
+    event = find_event(source, compose_yaml(source), ident)
     keys = {k.value for k, _ in event.value}
     if "due" in keys:
         if isinstance(expr, SpanExpr):

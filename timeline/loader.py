@@ -1,6 +1,7 @@
 """Loading and validation: events.yaml text → `EventsFile`, with FILE:LINE:COL problems.
 
-The YAML is composed into nodes (PyYAML's C composer when available) rather than
+The YAML is composed into a node tree (`blockyaml`: its own fast reader for the block YAML
+events files are written in, PyYAML's C composer for anything else) rather than
 constructed into Python objects, so every value keeps its line and column, scalars keep
 the text the user wrote, and aliases are never expanded by accident. Every problem in the
 file is collected and reported together.
@@ -8,17 +9,16 @@ file is collected and reported together.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from .blockyaml import BOOL, NULL, STR, Mapping, Node, Scalar, Sequence, plain_tag, read
 from .dates import (
     DateExpr,
     Duration,
@@ -45,35 +45,34 @@ EVENT_KEYS = (
 )
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 """Ids and tags alike: tags name feed files, so they follow the same rule."""
-_STR = "tag:yaml.org,2002:str"
-_TEXTUAL = {_STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+_TEXTUAL = {STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+"""Tags of scalars read as text (the last three only appear when written explicitly, as `!!int 5`)."""
 
-try:  # the C composer is several times faster; fall back where libyaml is missing
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-_NULLS = {"", "~", "null", "Null", "NULL"}
-_BOOLS = {v for w in ("yes", "no", "true", "false", "on", "off") for v in (w, w.capitalize(), w.upper())}
+if TYPE_CHECKING:
+    import yaml
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The C composer with a fast implicit-tag resolver.
+@lru_cache(maxsize=None)
+def yaml_loader() -> type:
+    """PyYAML's C composer (where libyaml is built in) with a fast implicit-tag resolver.
 
     PyYAML resolves every plain scalar against a table of regular expressions in Python,
     which is most of the composing time. Nothing here needs ints, floats or timestamps
     told apart from text (a date is read from the text as written), only null and the
-    booleans, so plain scalars are resolved by two set look-ups.
+    booleans, so plain scalars are resolved by spelling (`blockyaml.plain_tag`).
+    PyYAML is imported only here: most files never need it.
     """
+    import yaml
 
-    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def, override]
-        if kind is yaml.ScalarNode and implicit[0]:
-            if value in _NULLS:
-                return "tag:yaml.org,2002:null"
-            if value in _BOOLS:
-                return "tag:yaml.org,2002:bool"
-            return _STR
-        return super().resolve(kind, value, implicit)
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+            if kind is yaml.ScalarNode and implicit[0]:
+                return plain_tag(value)
+            return super().resolve(kind, value, implicit)
+
+    return Loader
 
 
 @dataclass(frozen=True)
@@ -128,10 +127,17 @@ def load_events(path: str) -> EventsFile:
     return parse_events(read_source(path))
 
 
-def compose(source: Source) -> yaml.Node:
-    """The YAML node tree of a source, or an `EventsFileError` for syntax errors and bombs."""
+def compose(source: Source) -> Node:
+    """The node tree of a source, or an `EventsFileError` for syntax errors and bombs."""
+    return read(source.text) or _from_yaml(compose_yaml(source))
+
+
+def compose_yaml(source: Source) -> yaml.Node:
+    """PyYAML's node tree of a source (with marks and styles, as edits need them)."""
+    import yaml
+
     try:
-        root = yaml.compose(source.text, Loader=_Loader)
+        root = yaml.compose(source.text, Loader=yaml_loader())
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = " ".join(x for x in (e.context, e.problem) if x)
@@ -150,8 +156,37 @@ def compose(source: Source) -> yaml.Node:
     return root
 
 
+def _from_yaml(root: yaml.Node) -> Node:
+    """The same tree in `blockyaml` nodes (a node reached through aliases is converted once)."""
+    import yaml
+
+    done: dict[int, Node] = {}
+
+    def convert(node: yaml.Node) -> Node:
+        key = id(node)
+        if key in done:
+            return done[key]
+        line, column = node.start_mark.line, node.start_mark.column
+        if isinstance(node, yaml.ScalarNode):
+            out: Node = Scalar(node.tag, node.value, line, column)
+            done[key] = out
+        elif isinstance(node, yaml.SequenceNode):
+            items: list[Node] = []
+            done[key] = out = Sequence(items, line, column)
+            items.extend(convert(child) for child in node.value)
+        else:
+            pairs: list[tuple[Node, Node]] = []
+            done[key] = out = Mapping(pairs, line, column)
+            pairs.extend((convert(k), convert(v)) for k, v in node.value)
+        return out
+
+    return convert(root)
+
+
 def _refuse_alias_bombs(path: str, root: yaml.Node) -> None:
     """Refuse documents whose aliases expand far beyond their written size."""
+    import yaml
+
     sizes: dict[int, int] = {}
     reused: list[yaml.Node] = []
 
@@ -210,27 +245,29 @@ class _Validator:
         self.known_ids: set[str] = set()
 
     # -- helpers -------------------------------------------------------------------
-    def problem(self, node: yaml.Node | tuple[int, int], message: str) -> None:
+    def problem(self, node: Node | tuple[int, int], message: str) -> None:
         """Record a problem at a node (or a (line, col) pair)."""
         if isinstance(node, tuple):
             line, col = node
         else:
-            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+            line, col = node.line + 1, node.column + 1
         self.problems.append(Problem(self.source.path, line, col, message))
 
-    def mapping(self, node: yaml.MappingNode, allowed: tuple[str, ...], what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    def mapping(self, node: Mapping, allowed: tuple[str, ...], what: str) -> dict[str, tuple[Node, Node]]:
         """Keys of a mapping node, reporting unknown and duplicate keys."""
-        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        out: dict[str, tuple[Node, Node]] = {}
         for knode, vnode in node.value:
-            if not isinstance(knode, yaml.ScalarNode):
+            if not isinstance(knode, Scalar):
                 self.problem(knode, f"{what} keys must be plain names; expected one of {', '.join(allowed)}")
                 continue
             key = knode.value
             if key in out:
-                first = out[key][0].start_mark.line + 1
+                first = out[key][0].line + 1
                 self.problem(knode, f"duplicate key '{key}' in {what} (first at line {first})")
                 continue
             if key not in allowed:
+                import difflib
+
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of {', '.join(allowed)}"
                 self.problem(knode, f"unknown key '{key}' in {what}{hint}")
@@ -238,9 +275,9 @@ class _Validator:
             out[key] = (knode, vnode)
         return out
 
-    def text(self, node: yaml.Node, what: str, *, allow_empty: bool = False) -> str | None:
+    def text(self, node: Node, what: str, *, allow_empty: bool = False) -> str | None:
         """A scalar's text as written, or a problem when it is not text."""
-        if not isinstance(node, yaml.ScalarNode) or node.tag not in _TEXTUAL:
+        if not isinstance(node, Scalar) or node.tag not in _TEXTUAL:
             kind = _kind_of(node)
             self.problem(node, f"{what} must be text, not {kind}")
             return None
@@ -250,7 +287,7 @@ class _Validator:
             return None
         return value
 
-    def converted(self, node: yaml.Node, what: str, parse: Callable[[str], Any]) -> Any:
+    def converted(self, node: Node, what: str, parse: Callable[[str], Any]) -> Any:
         """A scalar parsed by `parse`, reporting its error at the node."""
         raw = self.text(node, what)
         if raw is None:
@@ -261,19 +298,19 @@ class _Validator:
             self.problem(node, f"{what}: {e}")
             return None
 
-    def date_text(self, node: yaml.Node, what: str) -> str | None:
+    def date_text(self, node: Node, what: str) -> str | None:
         """The text of a date value; a YAML list `[a, b]` is the set form `[a, b]`."""
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, Sequence):
             parts = []
             for item in node.value:
-                if not isinstance(item, yaml.ScalarNode) or item.tag not in _TEXTUAL:
+                if not isinstance(item, Scalar) or item.tag not in _TEXTUAL:
                     self.problem(item, f"{what}: a set holds dates, not {_kind_of(item)}")
                     return None
                 parts.append(item.value)
             return "[" + ", ".join(parts) + "]"
         return self.text(node, what)
 
-    def date_expr(self, node: yaml.Node, what: str, *, point: bool) -> DateExpr | None:
+    def date_expr(self, node: Node, what: str, *, point: bool) -> DateExpr | None:
         """Parse a date value into an expression."""
         raw = self.date_text(node, what)
         if raw is None:
@@ -284,7 +321,7 @@ class _Validator:
             self.problem(node, f"{what}: {e}")
             return None
 
-    def names(self, items: list[yaml.Node], what: str, complaint: Callable[[str], str]) -> tuple[str, ...] | None:
+    def names(self, items: list[Node], what: str, complaint: Callable[[str], str]) -> tuple[str, ...] | None:
         """Scalars that must each match ID_PATTERN (ids and tags alike)."""
         out = []
         for item in items:
@@ -297,16 +334,16 @@ class _Validator:
             out.append(value)
         return tuple(out)
 
-    def id_list(self, node: yaml.Node, what: str) -> tuple[str, ...] | None:
+    def id_list(self, node: Node, what: str) -> tuple[str, ...] | None:
         """An id or a list of ids."""
-        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        items = node.value if isinstance(node, Sequence) else [node]
         return self.names(items, what, lambda v: f"{what}: '{v}' is not an event id (lowercase letters, digits and -)")
 
     # -- walk ----------------------------------------------------------------------
     def run(self) -> EventsFile:
         """Validate the whole file."""
         root = compose(self.source)
-        if not isinstance(root, yaml.MappingNode):
+        if not isinstance(root, Mapping):
             self.problem(root, f"the top level must be a mapping with 'events' (and optionally 'calendar'), not {_kind_of(root)}")
             raise EventsFileError(self.problems)
         keys = self.mapping(root, TOP_KEYS, "the top level")
@@ -320,9 +357,9 @@ class _Validator:
             events = self.events(keys["events"][1])
         return EventsFile(self.source.path, calendar, tuple(events), self.source.mtime)
 
-    def calendar(self, node: yaml.Node) -> Calendar:
+    def calendar(self, node: Node) -> Calendar:
         """The `calendar:` block."""
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, Mapping):
             self.problem(node, f"'calendar' must be a mapping of settings, not {_kind_of(node)}")
             return Calendar()
         keys = self.mapping(node, CALENDAR_KEYS, "calendar")
@@ -345,13 +382,13 @@ class _Validator:
                 self.problem(keys["refresh"][1], "calendar.refresh must be hours, days or weeks above zero, such as 12h or 1d")
         return Calendar(**{k: v for k, v in values.items() if v is not None})
 
-    def events(self, node: yaml.Node) -> list[Event]:
+    def events(self, node: Node) -> list[Event]:
         """The `events:` list."""
-        if not isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, Sequence):
             self.problem(node, f"'events' must be a list of events (lines starting with '- '), not {_kind_of(node)}")
             return []
         events: list[Event] = []
-        seen: dict[str, yaml.Node] = {}
+        seen: dict[str, Node] = {}
         for item in node.value:
             event = self.event(item, seen)
             if event is not None:
@@ -359,14 +396,14 @@ class _Validator:
         self.known_ids = set(seen)
         return events
 
-    def event(self, node: yaml.Node, seen: dict[str, yaml.Node]) -> Event | None:
+    def event(self, node: Node, seen: dict[str, Node]) -> Event | None:
         """One event mapping."""
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, Mapping):
             self.problem(node, f"each event must be a mapping with at least 'id', 'title' and a date, not {_kind_of(node)}")
             return None
         before = len(self.problems)
         keys = self.mapping(node, EVENT_KEYS, "an event")
-        where = {k: (v.start_mark.line + 1, v.start_mark.column + 1) for k, (_, v) in keys.items()}
+        where = {k: (v.line + 1, v.column + 1) for k, (_, v) in keys.items()}
         get: dict[str, Any] = {}
 
         ident = None
@@ -381,7 +418,7 @@ class _Validator:
                 self.problem(keys["id"][1], f"bad id '{ident}': an id must not look like a date")
                 ident = None
             elif ident is not None and ident in seen:
-                first = seen[ident].start_mark
+                first = seen[ident]
                 self.problem(keys["id"][1], f"duplicate id '{ident}': already used at {self.source.path}:{first.line + 1}:{first.column + 1}")
                 ident = None
             elif ident is not None:
@@ -438,11 +475,11 @@ class _Validator:
         get = {k: v for k, v in get.items() if v is not None}
         return Event(
             id=ident, title=title, kind=kind, start=start, end=end, is_span=is_span, is_due=is_due,
-            line=node.start_mark.line + 1, col=node.start_mark.column + 1,
+            line=node.line + 1, col=node.column + 1,
             status=status, actual=actual, where=where, **get,
         )
 
-    def dates(self, node: yaml.Node, keys: dict[str, tuple[yaml.Node, yaml.Node]]) -> tuple[Any, Any, bool, bool] | None:
+    def dates(self, node: Node, keys: dict[str, tuple[Node, Node]]) -> tuple[Any, Any, bool, bool] | None:
         """Exactly one of `when`, `start`+`end`, `due`."""
         forms = [k for k in ("when", "due") if k in keys] + (["start/end"] if "start" in keys or "end" in keys else [])
         if not forms:
@@ -494,9 +531,9 @@ class _Validator:
                 return end.moment < start.moment
         return start.earliest is not None and end.latest is not None and end.latest < start.earliest
 
-    def tags(self, node: yaml.Node) -> tuple[str, ...] | None:
+    def tags(self, node: Node) -> tuple[str, ...] | None:
         """A list of tags."""
-        if not isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, Sequence):
             self.problem(node, f"tags must be a list such as [wgig, wsis], not {_kind_of(node)}")
             return None
         return self.names(node.value, "tag", lambda v: f"bad tag '{v}': expected lowercase letters, digits and - (tags name feed files)")
@@ -510,15 +547,15 @@ def parse_expr_or_none(text: str) -> DateExpr | None:
         return None
 
 
-def _kind_of(node: yaml.Node) -> str:
+def _kind_of(node: Node) -> str:
     """Describe a node's type for messages."""
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, Mapping):
         return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
+    if isinstance(node, Sequence):
         return "a list"
-    if node.tag == "tag:yaml.org,2002:null":
+    if node.tag == NULL:
         return "empty"
-    if node.tag == "tag:yaml.org,2002:bool":
+    if node.tag == BOOL:
         return f"the boolean {node.value}"
     return f"'{node.value}'"
 

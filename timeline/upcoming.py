@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from .dates import Duration, day_label
+from .dates import Duration, day_label, shift_date
 from .model import Kind, Status
 from .resolve import ResolvedEvent, Schedule
 from .serialize import dumps
@@ -90,22 +90,43 @@ def find_upcoming(
 
 
 def humanize(days: int) -> str:
-    """A distance in days as people say it: "today", "in 16 days", "3 weeks ago", "21 years ago"."""
+    """A distance in days as people say it: "today", "in 16 days", "3 weeks ago", "21 years ago".
+
+    Beyond the named days the wording is arrow's English `humanize` (days up to 20, then
+    weeks, then calendar months, then years), computed here without importing arrow, whose
+    import alone costs more than the whole `upcoming` command; tests hold the two equal.
+    """
     if days == 0:
         return "today"
     if days == 1:
         return "tomorrow"
     if days == -1:
         return "yesterday"
-    import arrow
+    n = abs(days)
+    if n <= 20:
+        amount = f"{n} days"
+    elif n < 90:
+        amount = f"{n // 7} weeks"
+    elif n < 365:
+        amount = f"{_calendar_months(n if days > 0 else -n)} months"
+    elif n < 730:
+        amount = "a year"
+    else:
+        amount = f"{n // 365} years"
+    return f"in {amount}" if days > 0 else f"{amount} ago"
 
-    base = arrow.Arrow(2000, 1, 1)
-    other = base.shift(days=days)
-    if abs(days) <= 20:
-        return other.humanize(base, granularity="day")
-    if abs(days) < 90:
-        return other.humanize(base, granularity="week")
-    return other.humanize(base)
+
+_BASE = date(2000, 1, 1)
+"""The fixed day distances are counted from, so a distance always reads the same."""
+
+
+def _calendar_months(days: int) -> int:
+    """Whole calendar months between _BASE and _BASE + days (a remainder over 14 days counts), at most 12."""
+    earlier, later = sorted((_BASE, _BASE + timedelta(days=days)))
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    while later < (shifted := shift_date(earlier, months, "m")):
+        months -= 1
+    return min(months + ((later - shifted).days > 14), 12)
 
 
 def _label(item: Item) -> str:
