@@ -114,3 +114,37 @@ def test_every_choice_is_accepted_and_others_refused(run, default_events):
             assert run(command, "-f", str(default_events), option, member.value).exit_code == 0, (option, member)
         refused = run(command, "-f", str(default_events), option, "nonsense")
         assert refused.exit_code == 2 and "unknown" in refused.stderr and "nonsense" in refused.stderr
+
+
+# -- the console entry point, as a process: it leaves with os._exit after flushing ----------
+def _process(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "timeline", *args], cwd=ROOT, capture_output=True,
+                          input=stdin.encode() if stdin is not None else None, timeout=120)
+
+
+def test_the_process_writes_exactly_what_the_command_writes(run):
+    for args in (["list", "--format", "json"], ["list"], ["gantt", "--width", "100", "--today", "2005-01-01"]):
+        done = _process(*args)
+        assert done.returncode == 0
+        assert done.stderr == b""
+        assert done.stdout.decode() == run(*args).stdout
+
+
+def test_the_process_exit_codes_and_messages():
+    bad = _process("check", "-f", "tests/data/bad/cycle.yaml")
+    assert bad.returncode == 1 and bad.stdout == b""
+    assert bad.stderr.decode().startswith("tests/data/bad/cycle.yaml:2:5: dependency cycle")
+    assert _process("no-such-command").returncode == 2
+    overdue = _process("upcoming", "--as-of", "2005-06-30", "--fail-on-overdue")
+    assert overdue.returncode == 3 and overdue.stdout
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    big = "events:\n" + "".join(f"  - {{id: e{i}, title: Event {i}, when: 2005-01-01}}\n" for i in range(3000))
+    (tmp_path / "big.yaml").write_text(big)
+    head = subprocess.run(
+        f"{sys.executable} -m timeline list --format json -f {tmp_path / 'big.yaml'} | head -c 10",
+        shell=True, capture_output=True, timeout=120,
+    )
+    assert head.stdout == b'{\n  "calen'
+    assert b"Traceback" not in head.stderr and b"Error" not in head.stderr

@@ -87,6 +87,7 @@ _UNUSUAL = re.compile("[\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufef
 _LINE = re.compile(r"^( *)(-(?: +|$))?(?:([A-Za-z0-9_][A-Za-z0-9_.-]*):( +|$))?(.*)$", re.M)
 _ESCAPES = {"\\": "\\", '"': '"', "/": "/", "n": "\n", "t": "\t"}
 _PLAIN_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_PLAIN_LAST = frozenset(" :")
 _FLOW_INSIDE = re.compile(r"[^\[\]{}#'\":]*")
 """What a flow list of plain scalars may hold between its brackets."""
 
@@ -146,7 +147,14 @@ class _Reader:
             if not key:
                 raise Declined  # not `key:` where a key must be
             after = indent + len(key) + 1
-            pairs.append((Scalar(_TAGS.get(key, STR), key, line, indent), self.value(rest, after + len(spaces), indent, after)))
+            if (rest and rest[0] not in _PLAIN_FIRST and rest[-1] not in _PLAIN_LAST
+                    and " #" not in rest and ": " not in rest and rows[self.i + 1][1] <= indent):
+                # the common case, a one-line plain scalar, without the general path of `value`
+                self.i += 1
+                value: Node = Scalar(_TAGS.get(rest, STR), rest, line, after + len(spaces))
+            else:
+                value = self.value(rest, after + len(spaces), indent, after)
+            pairs.append((Scalar(_TAGS.get(key, STR), key, line, indent), value))
         return node
 
     def sequence(self, indent: int) -> Sequence:

@@ -112,7 +112,7 @@ def last_of_month(day: date) -> date:
 # Windows
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True, slots=True)
 class Window:
     """The possible days of one date: `[earliest, latest]`, either bound open (`None`)."""
 
@@ -183,7 +183,7 @@ def hull(a: Window, b: Window) -> Window:
 # Expressions
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True, slots=True)
 class RefExpr:
     """A reference to another event's window: `ID`, `ID.start` or `ID.end`, shifted."""
 
@@ -204,7 +204,7 @@ class RefExpr:
         return text
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True, slots=True)
 class SpanExpr:
     """A span `a/b`: a start expression and an end expression."""
 
@@ -303,8 +303,15 @@ def _parse_set(text: str) -> Window:
     return replace(result, nominal=None, moment=None)
 
 
+@lru_cache(maxsize=8192)
 def _parse_simple(text: str) -> Window:
-    """One EDTF date (levels 0 and 1) or date-time."""
+    """One EDTF date (levels 0 and 1) or date-time (cached: set members and span ends repeat)."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit():
+        try:  # the most common form, a day, without the regular expressions
+            day = date.fromisoformat(text)
+            return Window(day, day)
+        except ValueError:
+            pass  # such as day 31 of a 30-day month: the general path words the message
     m = _DATETIME.match(text)
     if m:
         return _parse_datetime(text, m)

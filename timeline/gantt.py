@@ -198,7 +198,7 @@ class Mark(str, Enum):
     ACTUAL_DAY = "actual-day"
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True, slots=True)
 class Shape:
     """One stretch of an event's row; later shapes are drawn over earlier ones."""
 

@@ -37,12 +37,13 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_EXPANSION = 10
 """Aliases may make the document at most this many times its own node count (plus a margin)."""
 
-TOP_KEYS = ("calendar", "events")
-CALENDAR_KEYS = ("name", "domain", "timezone", "updated", "warn", "refresh", "url")
-EVENT_KEYS = (
+TOP_KEYS = dict.fromkeys(("calendar", "events"))
+CALENDAR_KEYS = dict.fromkeys(("name", "domain", "timezone", "updated", "warn", "refresh", "url"))
+EVENT_KEYS = dict.fromkeys((
     "id", "title", "kind", "when", "start", "end", "due", "after", "before", "parent",
     "tags", "location", "description", "url", "source", "warn", "status", "actual", "note",
-)
+))
+"""The keys allowed at each level, in the order messages list them (dicts: fast look-ups)."""
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 """Ids and tags alike: tags name feed files, so they follow the same rule."""
 _TEXTUAL = {STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
@@ -253,8 +254,10 @@ class _Validator:
             line, col = node.line + 1, node.column + 1
         self.problems.append(Problem(self.source.path, line, col, message))
 
-    def mapping(self, node: Mapping, allowed: tuple[str, ...], what: str) -> dict[str, tuple[Node, Node]]:
-        """Keys of a mapping node, reporting unknown and duplicate keys."""
+    def mapping(
+        self, node: Mapping, allowed: dict[str, None], what: str, where: dict[str, tuple[int, int]] | None = None
+    ) -> dict[str, tuple[Node, Node]]:
+        """Keys of a mapping node, reporting unknown and duplicate keys; `where` gets each value's (line, col)."""
         out: dict[str, tuple[Node, Node]] = {}
         for knode, vnode in node.value:
             if not isinstance(knode, Scalar):
@@ -268,11 +271,13 @@ class _Validator:
             if key not in allowed:
                 import difflib
 
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of {', '.join(allowed)}"
                 self.problem(knode, f"unknown key '{key}' in {what}{hint}")
                 continue
             out[key] = (knode, vnode)
+            if where is not None:
+                where[key] = (vnode.line + 1, vnode.column + 1)
         return out
 
     def text(self, node: Node, what: str, *, allow_empty: bool = False) -> str | None:
@@ -402,8 +407,8 @@ class _Validator:
             self.problem(node, f"each event must be a mapping with at least 'id', 'title' and a date, not {_kind_of(node)}")
             return None
         before = len(self.problems)
-        keys = self.mapping(node, EVENT_KEYS, "an event")
-        where = {k: (v.line + 1, v.column + 1) for k, (_, v) in keys.items()}
+        where: dict[str, tuple[int, int]] = {}
+        keys = self.mapping(node, EVENT_KEYS, "an event", where)
         get: dict[str, Any] = {}
 
         ident = None

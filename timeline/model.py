@@ -57,7 +57,7 @@ class Calendar:
     """True when `timezone` was written in the file (X-WR-TIMEZONE is emitted then)."""
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True, slots=True)
 class Event:
     """One event as written in the file."""
 

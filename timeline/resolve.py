@@ -10,7 +10,7 @@ event involved with its FILE:LINE.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -21,7 +21,7 @@ from .loader import Source, read_source, validate
 from .model import Calendar, Event, EventsFile, Kind, Status
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True, slots=True)
 class ResolvedEvent:
     """One event with concrete windows, as planned and as of the schedule's date."""
 
@@ -161,6 +161,8 @@ class _Resolver:
         self.known = known | set(self.events)
         self.problems: list[Problem] = []
         self.zone = ZoneInfo(events_file.calendar.timezone)
+        self.deps: dict[str, list[str]] = {}
+        """The events each event's dates depend on (set by `order`)."""
 
     def problem(self, event: Event, key: str, message: str) -> None:
         """Record a problem at an event's key."""
@@ -188,6 +190,7 @@ class _Resolver:
                 elif target in self.events:
                     mine.append(target)
             deps[event.id] = mine
+        self.deps = deps
         if event_parent_problems := self.check_parents():
             self.problems += event_parent_problems
         order: list[str] = []
@@ -280,7 +283,7 @@ class _Resolver:
             if is_done and actual is not None:
                 current[ident] = actual
                 moved.add(ident)
-            elif any(target in moved for _, target in event.refs()):  # an upstream actual moves it
+            elif moved and any(target in moved for target in self.deps[ident]):  # an upstream actual moves it
                 now = self.windows(event, current)
                 current[ident] = now if now is not None else plan
                 moved.add(ident)
@@ -328,7 +331,7 @@ class _Resolver:
                 self.problem(event, key, f"{key}: {w.moment:%Y-%m-%d %H:%M} does not exist in "
                              f"{self.zone.key} (the clocks skip it); expected a time outside the change")
         day = moment.astimezone(self.zone).date()
-        return replace(w, earliest=day, latest=day, moment=moment)
+        return Window(day, day, w.approximate, w.uncertain, w.nominal, moment)
 
     def lookup(self, expr: RefExpr, table: dict[str, tuple[Window, Window]]) -> Window | None:
         """The window a reference points at, shifted."""
@@ -336,7 +339,7 @@ class _Resolver:
             return None
         start, end = table[expr.target]
         w = start if expr.part == "start" else end if expr.part == "end" else hull(start, end)
-        w = replace(w, moment=None, nominal=None)
+        w = Window(w.earliest, w.latest, w.approximate, w.uncertain)
         return w.shifted(expr.amount, expr.unit) if expr.amount else w
 
     def windows(self, event: Event, table: dict[str, tuple[Window, Window]]) -> tuple[Window, Window] | None:

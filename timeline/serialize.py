@@ -19,8 +19,12 @@ def iso_bound(day: date | None, moment: datetime | None, zone: ZoneInfo) -> str 
 
 
 def window_dict(w: Window, zone: ZoneInfo) -> dict[str, str | None]:
-    """`{"earliest", "latest"}` of a window."""
-    return {"earliest": iso_bound(w.earliest, w.moment, zone), "latest": iso_bound(w.latest, w.moment, zone)}
+    """`{"earliest", "latest"}` of a window (`iso_bound` of each side, unrolled: it runs four times per event)."""
+    if w.moment is not None:
+        text = w.moment.astimezone(zone).isoformat()
+        return {"earliest": text, "latest": text}
+    earliest, latest = w.earliest, w.latest
+    return {"earliest": earliest and earliest.isoformat(), "latest": latest and latest.isoformat()}
 
 
 def actual_dict(e: ResolvedEvent, zone: ZoneInfo) -> dict[str, str | None] | None:
@@ -38,12 +42,13 @@ def dumps(data: dict[str, Any]) -> str:
     encoder (indenting falls back to the pure-Python one, three times slower on 10,000
     events).
     """
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every item
     parts = []
     for key, value in data.items():
-        head = json.dumps(key, ensure_ascii=False)
+        head = encode(key)
         if isinstance(value, list) and value:
-            items = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
-            parts.append(f"  {head}: [\n{items}\n  ]")
+            items = ",\n    ".join(map(encode, value))
+            parts.append(f"  {head}: [\n    {items}\n  ]")
         else:
-            parts.append(f"  {head}: {json.dumps(value, ensure_ascii=False)}")
+            parts.append(f"  {head}: {encode(value)}")
     return "{\n" + ",\n".join(parts) + "\n}\n"

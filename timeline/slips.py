@@ -28,7 +28,7 @@ class Verdict(str, Enum):
     NO_RECORD = "no-record"
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True, slots=True)
 class Slip:
     """One event's record against its plan."""
 

@@ -32,7 +32,7 @@ class State(str, Enum):
 _RANK = {State.OVERDUE: 0, State.DUE: 1, State.ONGOING: 2, State.STARTING: 3}
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True, slots=True)
 class Item:
     """One event that needs attention."""
 
