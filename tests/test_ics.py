@@ -315,3 +315,26 @@ def test_escape_text():
     from timeline.ics import escape_text
 
     assert escape_text("a\\b;c,d\ne") == "a\\\\b\\;c\\,d\\ne"
+
+
+def _fold_by_character(line: str) -> str:
+    """Folding one character at a time: what `fold`'s slicing of ASCII lines must equal."""
+    parts, current, size, limit = [], "", 0, 75
+    for i, ch in enumerate(line):
+        width = len(ch.encode("utf-8"))
+        if size + width > limit or (ch == "\\" and size + width + 1 > limit and i + 1 < len(line)):
+            parts.append(current)
+            current, size, limit = "", 0, 74
+        current += ch
+        size += width
+    return "\r\n ".join(parts + [current]) + "\r\n"
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from("ab,;\\nX é互"), max_size=400))
+def test_fold_slices_ascii_lines_as_it_folds_any_line(line):
+    from timeline.ics import fold
+
+    assert fold(line) == _fold_by_character(line)
+    physical = fold(line)[:-2].split("\r\n")
+    assert all(len(p.encode("utf-8")) <= 75 for p in physical)

@@ -134,27 +134,31 @@ class _Reader:
     def mapping(self, indent: int, inline: bool) -> Mapping:
         """A block mapping whose keys sit at `indent`; `inline` when its first key follows '- '."""
         rows = self.rows
+        i = self.i  # kept in a local in this, the hottest loop, and handed over around calls
         pairs: list[tuple[Node, Node]] = []
-        node = Mapping(pairs, rows[self.i][0], indent)
+        node = Mapping(pairs, rows[i][0], indent)
         while True:
-            line, depth, dash, key, spaces, rest = rows[self.i]
-            if not inline:
-                if depth != indent or dash:
-                    if depth > indent:
-                        raise Declined
-                    break  # a shallower line, or a list item at this level: the caller's
-            inline = False
+            line, depth, dash, key, spaces, rest = rows[i]
+            if inline:
+                inline = False
+            elif depth != indent or dash:
+                if depth > indent:
+                    raise Declined
+                break  # a shallower line, or a list item at this level: the caller's
             if not key:
                 raise Declined  # not `key:` where a key must be
             after = indent + len(key) + 1
             if (rest and rest[0] not in _PLAIN_FIRST and rest[-1] not in _PLAIN_LAST
-                    and " #" not in rest and ": " not in rest and rows[self.i + 1][1] <= indent):
+                    and " #" not in rest and ": " not in rest and rows[i + 1][1] <= indent):
                 # the common case, a one-line plain scalar, without the general path of `value`
-                self.i += 1
+                i += 1
                 value: Node = Scalar(_TAGS.get(rest, STR), rest, line, after + len(spaces))
             else:
+                self.i = i
                 value = self.value(rest, after + len(spaces), indent, after)
+                i = self.i
             pairs.append((Scalar(_TAGS.get(key, STR), key, line, indent), value))
+        self.i = i
         return node
 
     def sequence(self, indent: int) -> Sequence:

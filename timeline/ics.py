@@ -149,10 +149,22 @@ def escape_text(text: str) -> str:
 def fold(line: str) -> str:
     """One content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character
     nor between a backslash and the character it escapes; lines end with CRLF."""
-    data = line.encode("utf-8")
-    if len(data) <= 75:
+    if line.isascii():  # one octet per character: cut by slicing
+        if len(line) <= 75:
+            return line + "\r\n"
+        parts = []
+        start, limit = 0, 75
+        while len(line) - start > limit:
+            end = start + limit
+            if line[end - 1] == "\\":  # keep a backslash with the character it escapes
+                end -= 1
+            parts.append(line[start:end])
+            start, limit = end, 74  # continuation lines start with a space
+        parts.append(line[start:])
+        return "\r\n ".join(parts) + "\r\n"
+    if len(line.encode("utf-8")) <= 75:
         return line + "\r\n"
-    parts: list[str] = []
+    parts = []
     current: list[str] = []
     size, limit = 0, 75
     for i, ch in enumerate(line):
