@@ -318,7 +318,7 @@ def test_escape_text():
 
 
 def _fold_by_character(line: str) -> str:
-    """Folding one character at a time: what `fold`'s slicing of ASCII lines must equal."""
+    """Folding one character at a time: what `fold`'s slicing must equal."""
     parts, current, size, limit = [], "", 0, 75
     for i, ch in enumerate(line):
         width = len(ch.encode("utf-8"))
@@ -332,7 +332,7 @@ def _fold_by_character(line: str) -> str:
 
 @settings(max_examples=500)
 @given(st.text(alphabet=st.sampled_from("ab,;\\nX é互"), max_size=400))
-def test_fold_slices_ascii_lines_as_it_folds_any_line(line):
+def test_fold_cuts_where_a_character_by_character_fold_cuts(line):
     from timeline.ics import fold
 
     assert fold(line) == _fold_by_character(line)
