@@ -14,6 +14,12 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 DEFAULT_EVENTS = ROOT / "events.yaml"
 
 
+@pytest.fixture(autouse=True)
+def no_schedule_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes a schedule cache unless it asks for one (tests/test_cache.py)."""
+    monkeypatch.setenv("TIMELINE_CACHE_DIR", "")
+
+
 @pytest.fixture
 def data() -> Path:
     """The folder of test data files."""
