@@ -142,11 +142,10 @@ def test_the_command_line_stores_after_its_output_and_reads_it_back(tmp_path: Pa
     latest = cache.latest_actual(schedule_from_source(read_source(str(big))))
     assert latest is not None
     before = (latest - timedelta(days=1)).isoformat()  # an entry of its own, resolved as of that day
-    cold = [run("list", "--format", "json"), run("upcoming", "--as-of", before, "--json")]
-    for _ in range(100):  # the entry is written by a detached child once the output is out
-        if len(list((tmp_path / "cache").glob("*.pickle"))) == 2:
-            break
-        time.sleep(0.1)
+    cold = [run("list", "--format", "json")]
+    cache.wait_for_writers(tmp_path / "cache")  # entries are stored by a detached child after the output
+    cold.append(run("upcoming", "--as-of", before, "--json"))  # (a store finds the lock free: it is not waited for)
+    cache.wait_for_writers(tmp_path / "cache")
     assert len(list((tmp_path / "cache").glob("*.pickle"))) == 2
     used = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").glob("*.pickle")}
     time.sleep(0.05)

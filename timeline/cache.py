@@ -209,6 +209,44 @@ def _write(folder: Path, path: Path, schedule: Schedule, latest: date | None) ->
         return
 
 
+def writer_lock() -> int | None:
+    """Take the cache folder's write lock without waiting: an open descriptor, or None when
+    the cache is off or another process is storing. The command line takes it before forking
+    the child that stores, which then holds it until done (see `wait_for_writers`)."""
+    import fcntl
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _usable(folder):
+            return None
+        fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def wait_for_writers(folder: Path) -> None:
+    """Block until no process is storing schedules in `folder` (for benchmarks and tests)."""
+    import fcntl
+
+    try:
+        fd = os.open(folder / ".lock", os.O_RDWR)
+    except FileNotFoundError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    finally:
+        os.close(fd)
+
+
 def _prune(folder: Path) -> None:
     """Drop the least recently used schedules beyond MAX_ENTRIES."""
     entries = []

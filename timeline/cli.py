@@ -420,9 +420,15 @@ def main() -> None:
 
 
 def _in_background(jobs: list[Callable[[], None]]) -> None:
-    """Run jobs in a detached child whose standard streams lead nowhere, and do not wait for it."""
+    """Store schedules in a detached child whose standard streams lead nowhere, holding the
+    cache's write lock from before the fork until it is done; the command does not wait."""
+    from .cache import writer_lock
+
     if not hasattr(os, "fork"):
         return  # no cache writes without fork: the cache is an optimisation only
+    lock = writer_lock()
+    if lock is None:
+        return  # cache off, or another process is storing (most likely the same schedule)
     try:
         if os.fork() != 0:
             return
