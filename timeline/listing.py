@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from enum import Enum
 
 from .resolve import ResolvedEvent, Schedule
-from .serialize import actual_dict, dumps, window_dict
+from .serialize import Encoded, actual_dict, dumps, json_string, window_dict, window_json
 from .textwidth import one_line, pad, text_width
 
 
@@ -100,12 +100,31 @@ def event_json(schedule: Schedule, e: ResolvedEvent) -> dict[str, object]:
     }
 
 
+def event_json_text(schedule: Schedule, e: ResolvedEvent) -> Encoded:
+    """`event_json` as JSON text, written directly: the text `json` writes for it (tests
+    hold the two equal) at a third of the cost, which is most of `list --format json`."""
+    zone = schedule.zone
+    ev = e.event
+    actual = actual_dict(e, zone)
+    actual_text = "null" if actual is None else f'{{"start": {json_string(actual["start"])}, "end": {json_string(actual["end"])}}}'
+    slip = "null" if e.slip_days is None else str(e.slip_days)
+    return Encoded(
+        f'{{"id": {json_string(e.id)}, "title": {json_string(ev.title)}, "kind": {json_string(e.kind.value)}, '
+        f'"status": {json_string(e.status.value)}, "tags": [{", ".join(map(json_string, ev.tags))}], '
+        f'"label": {json_string(e.label)}, "start": {window_json(e.start, zone)}, "end": {window_json(e.end, zone)}, '
+        f'"parent": {json_string(ev.parent)}, "source": {json_string(ev.source)}, "actual": {actual_text}, '
+        f'"slip_days": {slip}, "line": {ev.line}, "location": {json_string(ev.location)}, '
+        f'"planned": {{"label": {json_string(e.planned_label)}, "start": {window_json(e.planned_start, zone)}, '
+        f'"end": {window_json(e.planned_end, zone)}}}}}'
+    )
+
+
 def render_json(schedule: Schedule, events: Sequence[ResolvedEvent]) -> str:
     """`{"calendar": {...}, "events": [...]}`."""
     cal = schedule.calendar
     return dumps({
         "calendar": {"name": cal.name, "timezone": cal.timezone, "domain": cal.domain},
-        "events": [event_json(schedule, e) for e in events],
+        "events": [event_json_text(schedule, e) for e in events],
     })
 
 

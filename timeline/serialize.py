@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from json.encoder import encode_basestring
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,30 @@ def actual_dict(e: ResolvedEvent, zone: ZoneInfo) -> dict[str, str | None] | Non
             "end": iso_bound(e.end.latest, e.end.moment, zone)}
 
 
+class Encoded(str):
+    """A value already written as JSON text (by a writer tested against `json`), kept as is by `dumps`."""
+
+    __slots__ = ()
+
+
+def json_string(text: str | None) -> str:
+    """A JSON string (or null), as `json.dumps(text, ensure_ascii=False)` writes it."""
+    return "null" if text is None else encode_basestring(text)
+
+
+def day_json(day: date | None) -> str:
+    """A day as a JSON string (or null)."""
+    return "null" if day is None else f'"{day.isoformat()}"'
+
+
+def window_json(w: Window, zone: ZoneInfo) -> str:
+    """`window_dict` as JSON text, written directly."""
+    if w.moment is not None:
+        text = encode_basestring(w.moment.astimezone(zone).isoformat())
+        return f'{{"earliest": {text}, "latest": {text}}}'
+    return f'{{"earliest": {day_json(w.earliest)}, "latest": {day_json(w.latest)}}}'
+
+
 def dumps(data: dict[str, Any]) -> str:
     """Deterministic JSON text: one top-level key, and one item of each list, per line.
 
@@ -42,7 +67,11 @@ def dumps(data: dict[str, Any]) -> str:
     encoder (indenting falls back to the pure-Python one, three times slower on 10,000
     events).
     """
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every item
+    encoder = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every item
+
+    def encode(item: Any) -> str:
+        return item if isinstance(item, Encoded) else encoder(item)
+
     parts = []
     for key, value in data.items():
         head = encode(key)
