@@ -61,7 +61,9 @@ def test_cold_and_warm_schedules_equal_the_uncached_ones(folder: Path, name: str
 def test_a_day_before_the_latest_actual_is_kept_apart(folder: Path) -> None:
     source = read_source(str(DEFAULT_EVENTS))
     assert cache.latest_actual(schedule_from_source(source)) is not None
-    _through_cache(source, date(2004, 12, 1), None)
+    _through_cache(source, date(2004, 12, 1), None)  # a first run as of an early day keeps only that day
+    assert [p.name[64:] for p in folder.iterdir()] == ["-2004-12-01.pickle"]
+    _through_cache(source, None, None)
     names = sorted(p.name for p in folder.iterdir())
     assert len(names) == 2 and names[0].endswith("-2004-12-01.pickle") and names[1] == names[0][:64] + ".pickle"
 

@@ -148,3 +148,25 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     )
     assert head.stdout == b'{\n  "calen'
     assert b"Traceback" not in head.stderr and b"Error" not in head.stderr
+
+
+_MODULES = """
+import sys
+from timeline.cli import app
+try:
+    app(prog_name="timeline")
+except SystemExit:
+    pass
+sys.stderr.write(" ".join(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("args", [["list"], ["list", "--format", "json"], ["upcoming"], ["gantt", "--width", "80"],
+                                  ["check"], ["slips"]])
+def test_commands_import_only_what_they_need(args):
+    done = subprocess.run([sys.executable, "-c", _MODULES, *args, "-f", str(ROOT / "events.yaml")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    modules = set(done.stderr.split())
+    assert "timeline.cli" in modules
+    for heavy in ("icalendar", "arrow", "yaml", "wsgiref", "http.server", "socketserver", "timeline.web", "timeline.ics"):
+        assert heavy not in modules, f"{' '.join(args)} imports {heavy}"

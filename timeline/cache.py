@@ -32,7 +32,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from .errors import EventsFileError
 from .loader import Source
 from .resolve import Schedule, schedule_from_source, today_in
 
@@ -108,47 +107,32 @@ def load(source: Source, as_of: date | None = None, now: datetime | None = None)
     entry = key(source)
     base = folder / f"{entry}.pickle"
     head = _read_head(folder, base)
-    if head is None:
-        try:
-            everything = schedule_from_source(source)  # every actual counting: the form that is kept
-        except EventsFileError:
-            return schedule_from_source(source, as_of, now), None  # the problems exactly as without a cache
-        latest, zone = latest_actual(everything), everything.calendar.timezone
-        jobs = [lambda: _write(folder, base, everything, latest)]
-    else:
+    if head is not None:
         latest, zone = head
-        everything = None
-        jobs = []
-    day = as_of if as_of is not None or now is None else today_in(zone, now)
-    if day is None or latest is None or day >= latest:  # no actual is ignored: the kept form, dated
-        schedule = everything if everything is not None else _read_schedule(base)
-        if schedule is None:  # it went between the two reads
-            return schedule_from_source(source, as_of, now), None
-        return replace(schedule, as_of=day, mtime=source.mtime), _all(jobs)
-    dated = folder / f"{entry}-{day.isoformat()}.pickle"
-    schedule = _read_schedule(dated) if _read_head(folder, dated) is not None else None
-    if schedule is not None:
-        return replace(schedule, mtime=source.mtime), _all(jobs)
-    as_of_day = schedule_from_source(source, day)
-    return as_of_day, _all(jobs + [lambda: _write(folder, dated, as_of_day, None)])
+        day = as_of if as_of is not None or now is None else today_in(zone, now)
+        if day is None or latest is None or day >= latest:  # no actual is ignored: the kept form, dated
+            kept = _read_schedule(base)
+            if kept is not None:
+                return replace(kept, as_of=day, mtime=source.mtime), None
+        else:
+            dated = folder / f"{entry}-{day.isoformat()}.pickle"
+            kept = _read_schedule(dated) if _read_head(folder, dated) is not None else None
+            if kept is not None:
+                return replace(kept, mtime=source.mtime), None
+    schedule = schedule_from_source(source, as_of, now)
+    if all(e.done for e in schedule.events if e.event.actual is not None):
+        # every actual counts: the same schedule serves any day from the latest actual on
+        path, kept, latest = base, replace(schedule, as_of=None), latest_actual(schedule)
+    else:
+        assert schedule.as_of is not None  # only a day can leave an actual out
+        path, kept, latest = folder / f"{entry}-{schedule.as_of.isoformat()}.pickle", schedule, None
+    return schedule, lambda: _write(folder, path, kept, latest)
 
 
 def latest_actual(schedule: Schedule) -> date | None:
     """The first day of the latest-starting actual (None: no actual has a first day)."""
     starts = [e.start.earliest for e in schedule.events if e.event.actual is not None and e.start.earliest is not None]
     return max(starts, default=None)
-
-
-def _all(jobs: list[Callable[[], None]]) -> Callable[[], None] | None:
-    """One function running every job (None when there is none)."""
-    if not jobs:
-        return None
-
-    def run() -> None:
-        for job in jobs:
-            job()
-
-    return run
 
 
 def _read_head(folder: Path, path: Path) -> tuple[date | None, str] | None:
