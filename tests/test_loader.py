@@ -168,3 +168,11 @@ events: []
 def test_status_done_is_kept(tmp_path):
     path = write(tmp_path, "events:\n  - {id: a, title: A, when: 2004, status: done}\n")
     assert load_events(str(path)).events[0].status == Status.DONE
+
+
+def test_ids_and_tags_with_a_line_break_are_refused(tmp_path):
+    path = write(tmp_path, 'events:\n  - id: "a\\n"\n    title: A\n    when: 2005\n    tags: ["b\\n"]\n')
+    with pytest.raises(EventsFileError) as e:
+        load_events(str(path))
+    text = str(e.value)
+    assert "2:9: bad id 'a\n'" in text and "bad tag 'b\n'" in text

@@ -44,7 +44,7 @@ EVENT_KEYS = dict.fromkeys((
     "tags", "location", "description", "url", "source", "warn", "status", "actual", "note",
 ))
 """The keys allowed at each level, in the order messages list them (dicts: fast look-ups)."""
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 """Ids and tags alike: tags name feed files, so they follow the same rule."""
 _TEXTUAL = {STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 """Tags of scalars read as text (the last three only appear when written explicitly, as `!!int 5`)."""
