@@ -21,12 +21,9 @@ the latest actual gets an entry of its own, resolved as of that day.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import stat
 import sys
-import tempfile
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -54,6 +51,8 @@ def cache_dir() -> Path | None:
 
 def key(source: Source) -> str:
     """What a cached schedule depends on: the text and path, the code, Python, the zone data."""
+    import hashlib  # this module's heavier imports wait until a file is large enough to cache
+
     digest = hashlib.sha256()
     for part in (str(FORMAT), sys.version, _code_fingerprint(), _zone_fingerprint(), source.path):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
@@ -137,6 +136,8 @@ def latest_actual(schedule: Schedule) -> date | None:
 
 def _read_head(folder: Path, path: Path) -> tuple[date | None, str] | None:
     """The latest actual day and the zone stored at the head of an entry, or None."""
+    import pickle
+
     if not _usable(folder):
         return None
     try:
@@ -155,6 +156,8 @@ def _read_head(folder: Path, path: Path) -> tuple[date | None, str] | None:
 
 def _read_schedule(path: Path) -> Schedule | None:
     """The schedule after an entry's head (marking the entry recently used), or None."""
+    import pickle
+
     try:
         with open(path, "rb") as f:
             pickle.load(f)
@@ -173,6 +176,9 @@ def _read_schedule(path: Path) -> Schedule | None:
 
 def _write(folder: Path, path: Path, schedule: Schedule, latest: date | None) -> None:
     """Store a schedule atomically; a cache that cannot be written is simply not used."""
+    import pickle
+    import tempfile
+
     head = pickle.dumps((FORMAT, latest, schedule.calendar.timezone), protocol=pickle.HIGHEST_PROTOCOL)
     data = pickle.dumps(replace(schedule, mtime=None), protocol=pickle.HIGHEST_PROTOCOL)
     try:
