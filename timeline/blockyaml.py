@@ -4,7 +4,7 @@ Events files use a small part of YAML: block mappings and lists, one-line plain 
 scalars, one-line flow lists of plain scalars, and `|`/`>` block scalars. `read` handles
 exactly that part, line by line, and builds the same tree PyYAML would compose (values,
 tags and start positions); anything else (anchors, tags, flow mappings, escapes, multi-line
-plain or quoted scalars, tabs, documents markers, syntax errors) makes it decline, and the
+plain or quoted scalars, tabs, document markers, syntax errors) makes it decline, and the
 loader composes the text with PyYAML instead. Tests hold the two to the same tree.
 
 Plain scalars resolve as in `loader`: null and the booleans by their spelling, all else text.

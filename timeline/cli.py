@@ -3,9 +3,9 @@
 Only this module prints or exits. Every `TimelineError` raised below is turned into its
 message on stderr and exit code 1 in one place (`_Group.invoke`); usage errors exit 2.
 Heavy modules (icalendar, PyYAML for edits, the web server) are imported inside the
-commands that need them so that start-up stays fast. There is deliberately no `from __future__ import
-annotations` here: Typer would then evaluate every annotation string at each start,
-which more than doubles the time it takes to build the command tree.
+commands that need them so that start-up stays fast. There is deliberately no
+`from __future__ import annotations` here: Typer would then evaluate every annotation
+string at each start, which more than doubles the time it takes to build the command tree.
 """
 
 import os
@@ -134,7 +134,6 @@ def check(file: FileOpt = "events.yaml") -> None:
 
     Example: timeline check -f events.yaml
     """
-
     schedule = _schedule(file)
     _write(f"{len(schedule.events)} events OK\n")
 

@@ -114,7 +114,11 @@ def last_of_month(day: date) -> date:
 
 @dataclass(unsafe_hash=True, slots=True)
 class Window:
-    """The possible days of one date: `[earliest, latest]`, either bound open (`None`)."""
+    """The possible days of one date: `[earliest, latest]`, either bound open (`None`).
+
+    Hashable and treated as immutable, like the other value types; not `frozen`, which
+    made building one 3.7 times slower (README design notes).
+    """
 
     earliest: date | None
     """First possible day, or None when open."""
