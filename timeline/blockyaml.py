@@ -3,7 +3,7 @@
 Events files use a small part of YAML: block mappings and lists, one-line plain or quoted
 scalars, one-line flow lists of plain scalars, and `|`/`>` block scalars. `read` handles
 exactly that part, line by line, and builds the same tree PyYAML would compose (values,
-tags and start positions); anything else (anchors, tags, flow mappings, escapes, multi-line
+tags and start positions); anything else (anchors, tags, flow mappings, rarer escapes, multi-line
 plain or quoted scalars, tabs, document markers, syntax errors) makes it decline, and the
 loader composes the text with PyYAML instead. Tests hold the two to the same tree.
 
