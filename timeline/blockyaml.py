@@ -38,32 +38,33 @@ class Scalar:
         return f"Scalar({self.tag.rsplit(':', 1)[-1]}, {self.value!r}, {self.line}, {self.column})"
 
 
-class Sequence:
-    """A list of nodes, and where it starts (its first dash, or its '[')."""
+class _Block:
+    """A collection node: its items and where it starts (one `__init__`, no `super()` call to pay)."""
 
     __slots__ = ("value", "line", "column")
+    value: list
 
-    def __init__(self, value: list[Node], line: int, column: int) -> None:
+    def __init__(self, value: list, line: int, column: int) -> None:
         self.value = value
         self.line = line
         self.column = column
 
     def __repr__(self) -> str:
-        return f"Sequence({self.value!r}, {self.line}, {self.column})"
+        return f"{type(self).__name__}({self.value!r}, {self.line}, {self.column})"
 
 
-class Mapping:
+class Sequence(_Block):
+    """A list of nodes; it starts at its first dash, or at its '['."""
+
+    __slots__ = ()
+    value: list[Node]
+
+
+class Mapping(_Block):
     """Key and value nodes in the order written (duplicates kept: the loader reports them)."""
 
-    __slots__ = ("value", "line", "column")
-
-    def __init__(self, value: list[tuple[Node, Node]], line: int, column: int) -> None:
-        self.value = value
-        self.line = line
-        self.column = column
-
-    def __repr__(self) -> str:
-        return f"Mapping({self.value!r}, {self.line}, {self.column})"
+    __slots__ = ()
+    value: list[tuple[Node, Node]]
 
 
 Node = Union[Scalar, Sequence, Mapping]
