@@ -41,7 +41,9 @@ FORMAT = 1
 
 
 def cache_dir() -> Path | None:
-    """The cache folder from the environment (None: turned off)."""
+    """The cache folder from the environment (None: turned off, and always without fork and uids)."""
+    if not hasattr(os, "fork") or not hasattr(os, "getuid"):
+        return None  # stored by a forked child, trusted by owner: neither exists on Windows
     if "TIMELINE_CACHE_DIR" in os.environ:
         value = os.environ["TIMELINE_CACHE_DIR"]
         return Path(value) if value else None

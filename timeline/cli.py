@@ -423,9 +423,7 @@ def _in_background(jobs: list[Callable[[], None]]) -> None:
     cache's write lock from before the fork until it is done; the command does not wait."""
     from .cache import writer_lock
 
-    if not hasattr(os, "fork"):
-        return  # no cache writes without fork: the cache is an optimisation only
-    lock = writer_lock()
+    lock = writer_lock()  # None where the cache is off (always where there is no fork)
     if lock is None:
         return  # cache off, or another process is storing (most likely the same schedule)
     try:
