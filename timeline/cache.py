@@ -205,11 +205,11 @@ def writer_lock() -> int | None:
     """Take the cache folder's write lock without waiting: an open descriptor, or None when
     the cache is off or another process is storing. The command line takes it before forking
     the child that stores, which then holds it until done (see `wait_for_writers`)."""
-    import fcntl
-
     folder = cache_dir()
     if folder is None:
         return None
+    import fcntl  # after the check: there is none where the cache is always off
+
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _usable(folder):
