@@ -20,12 +20,8 @@ def iso_bound(day: date | None, moment: datetime | None, zone: ZoneInfo) -> str 
 
 
 def window_dict(w: Window, zone: ZoneInfo) -> dict[str, str | None]:
-    """`{"earliest", "latest"}` of a window (`iso_bound` of each side, unrolled: it runs four times per event)."""
-    if w.moment is not None:
-        text = w.moment.astimezone(zone).isoformat()
-        return {"earliest": text, "latest": text}
-    earliest, latest = w.earliest, w.latest
-    return {"earliest": earliest and earliest.isoformat(), "latest": latest and latest.isoformat()}
+    """`{"earliest", "latest"}` of a window."""
+    return {"earliest": iso_bound(w.earliest, w.moment, zone), "latest": iso_bound(w.latest, w.moment, zone)}
 
 
 def actual_dict(e: ResolvedEvent, zone: ZoneInfo) -> dict[str, str | None] | None:
