@@ -344,22 +344,14 @@ class _Resolver:
 
     def windows(self, event: Event, table: dict[str, tuple[Window, Window]]) -> tuple[Window, Window] | None:
         """Start and end windows from the expressions, narrowed by after/before."""
-        key_start = "start" if "start" in event.where else "due" if event.is_due else "when"
-        key_end = "end" if "end" in event.where else key_start
-        parts = []
-        for expr, key in ((event.start, key_start), (event.end, key_end)):
-            if isinstance(expr, RefExpr):
-                w = self.lookup(expr, table)
-                if w is None:
-                    return None
-                if event.is_due:
-                    w = w.bounded(None, w.latest)
-            else:
-                w = self.localize(event, key, expr)
-            parts.append(w)
-        start, end = parts
-        if not event.is_span:
-            end = start
+        start = self.point(event, "start", table)
+        if start is None:
+            return None
+        end = start
+        if event.is_span:
+            end = self.point(event, "end", table)
+            if end is None:
+                return None
         reasons_lo: list[str] = []
         reasons_hi: list[str] = []
         for other in event.after:
@@ -375,7 +367,8 @@ class _Resolver:
                     end = end.bounded(end.earliest, hi)
                     reasons_hi.append(other)
         if not event.is_span:
-            start = end = start.bounded(start.earliest, end.latest)
+            if end is not start:  # narrowed on either side: one window with both bounds
+                start = end = start.bounded(start.earliest, end.latest)
         else:
             if start.earliest is not None and (end.earliest is None or end.earliest < start.earliest):
                 end = end.bounded(start.earliest, end.latest)
@@ -386,6 +379,19 @@ class _Resolver:
                 self.contradiction(event, w, reasons_lo, reasons_hi)
                 return None
         return start, end
+
+    def point(self, event: Event, side: str, table: dict[str, tuple[Window, Window]]) -> Window | None:
+        """The window of an event's `start` or `end` side (None: it refers to an unresolved event)."""
+        expr = event.start if side == "start" else event.end
+        if isinstance(expr, RefExpr):
+            w = self.lookup(expr, table)
+            if w is not None and event.is_due:
+                w = w.bounded(None, w.latest)
+            return w
+        if expr.moment is None:
+            return expr
+        key = side if side in event.where else "due" if event.is_due else "when"  # where it is written
+        return self.localize(event, key, expr)
 
     def contradiction(self, event: Event, w: Window, lo: list[str], hi: list[str]) -> None:
         """Report an empty window, naming every event that narrowed it."""
@@ -459,28 +465,31 @@ class _Resolver:
         def key(r: ResolvedEvent) -> tuple[date, date, int]:
             first = r.start.earliest or r.start.latest or date.max
             last = r.end.latest or r.end.earliest or date.max
-            return first, last, index[r.id]
+            return first, last, index[r.event.id]
 
         children: dict[str | None, list[ResolvedEvent]] = {}
         for r in resolved.values():
             parent = r.event.parent if r.event.parent in resolved else None
             children.setdefault(parent, []).append(r)
+        for group in children.values():
+            group.sort(key=key)
         out: list[ResolvedEvent] = []
         placed: set[str] = set()
 
         def place(parent: str | None) -> None:
-            for r in sorted(children.get(parent, []), key=key):
-                if r.id in placed:
+            for r in children[parent]:
+                ident = r.event.id
+                if ident in placed:
                     continue
-                placed.add(r.id)
+                placed.add(ident)
                 out.append(r)
-                place(r.id)
+                if ident in children:
+                    place(ident)
 
-        place(None)
-        for r in sorted(resolved.values(), key=key):  # parent cycles: shown flat, already reported
-            if r.id not in placed:
-                placed.add(r.id)
-                out.append(r)
+        if None in children:
+            place(None)
+        if len(out) < len(resolved):  # parent cycles: shown flat, already reported
+            out.extend(sorted((r for r in resolved.values() if r.event.id not in placed), key=key))
         return out
 
 
