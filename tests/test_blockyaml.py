@@ -25,7 +25,7 @@ def ours(node: Node) -> tuple:
     if isinstance(node, Sequence):
         return ("list", [ours(c) for c in node.value], node.line, node.column)
     assert isinstance(node, Mapping)
-    return ("map", [(ours(k), ours(v)) for k, v in node.value], node.line, node.column)
+    return ("map", [(key, line, column, ours(v)) for key, line, column, v in node.value], node.line, node.column)
 
 
 def theirs(node: yaml.Node) -> tuple:
@@ -35,7 +35,11 @@ def theirs(node: yaml.Node) -> tuple:
         return ("scalar", node.tag, node.value, line, column)
     if isinstance(node, yaml.SequenceNode):
         return ("list", [theirs(c) for c in node.value], line, column)
-    return ("map", [(theirs(k), theirs(v)) for k, v in node.value], line, column)
+    entries = [
+        (k.value if isinstance(k, yaml.ScalarNode) else None, k.start_mark.line, k.start_mark.column, theirs(v))
+        for k, v in node.value
+    ]
+    return ("map", entries, line, column)
 
 
 def outcome(text: str) -> str:
@@ -89,7 +93,7 @@ def test_scalars(text: str, value: str) -> None:
     assert outcome(text) == "same"
     root = blockyaml.read(text)
     assert isinstance(root, Mapping)
-    assert root.value[0][1].value == value
+    assert root.value[0][3].value == value
 
 
 @pytest.mark.parametrize(
@@ -150,7 +154,7 @@ def test_empty_values_are_null_right_after_the_indicator() -> None:
     root = blockyaml.read("a:\nb:   # c\nc:\n- \n- x\n")
     assert outcome("a:\nb:   # c\nc:\n- \n- x\n") == "same"
     assert isinstance(root, Mapping)
-    a, b, c = (v for _, v in root.value)
+    a, b, c = (v for *_, v in root.value)
     assert (a.tag, a.line, a.column) == (blockyaml.NULL, 0, 2)
     assert (b.tag, b.line, b.column) == (blockyaml.NULL, 1, 2)
     assert isinstance(c, Sequence) and (c.value[0].tag, c.value[0].column) == (blockyaml.NULL, 1)

@@ -119,7 +119,8 @@ events:
         ("{id: a, title: A, when: 2004, parent: [x, y]}", "parent must be one id, not a list"),
         ("{id: 2004-11, title: A, when: 2004}", "an id must not look like a date"),
         ("{id: a, title: true, when: 2004}", "title must be text, not the boolean true"),
-        ("{id: a, title: A, when: 2004, title: B}", "duplicate key 'title'"),
+        ("{id: a, title: A, when: 2004, title: B}", "duplicate key 'title' in an event (first at line 2)"),
+        ("{id: a, title: A, when: 2004, [x]: 1}", "2:35: keys of an event must be plain names"),
         ("{id: a, title: A, due: 2004/2005}", "is a span; here a single date"),
     ],
 )

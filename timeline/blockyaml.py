@@ -61,10 +61,13 @@ class Sequence(_Block):
 
 
 class Mapping(_Block):
-    """Key and value nodes in the order written (duplicates kept: the loader reports them)."""
+    """Entries `(key, line, column, value node)` in the order written (duplicates kept: the
+    loader reports them). A key is its text; None for a key that is not a scalar (only
+    PyYAML reads those). Keys are not nodes: only their text and place are ever needed, and
+    building a node for each would be a third of the reader's work."""
 
     __slots__ = ()
-    value: list[tuple[Node, Node]]
+    value: list[tuple[str | None, int, int, Node]]
 
 
 Node = Union[Scalar, Sequence, Mapping]
@@ -148,7 +151,7 @@ class _Reader:
         """A block mapping whose keys sit at `indent`; `inline` when its first key follows '- '."""
         rows = self.rows
         i = self.i  # kept in a local in this, the hottest loop, and handed over around calls
-        pairs: list[tuple[Node, Node]] = []
+        pairs: list[tuple[str | None, int, int, Node]] = []
         node = Mapping(pairs, rows[i][0], indent)
         while True:
             line, depth, dash, key, spaces, rest = rows[i]
@@ -170,7 +173,7 @@ class _Reader:
                 self.i = i
                 value = self.value(rest, after + len(spaces), indent, after)
                 i = self.i
-            pairs.append((Scalar(_TAGS.get(key, STR), key, line, indent), value))
+            pairs.append((key, line, indent, value))
         self.i = i
         return node
 

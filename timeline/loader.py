@@ -176,9 +176,12 @@ def _from_yaml(root: yaml.Node) -> Node:
             done[key] = out = Sequence(items, line, column)
             items.extend(convert(child) for child in node.value)
         else:
-            pairs: list[tuple[Node, Node]] = []
+            pairs: list[tuple[str | None, int, int, Node]] = []
             done[key] = out = Mapping(pairs, line, column)
-            pairs.extend((convert(k), convert(v)) for k, v in node.value)
+            pairs.extend(
+                (k.value if isinstance(k, yaml.ScalarNode) else None, k.start_mark.line, k.start_mark.column, convert(v))
+                for k, v in node.value
+            )
         return out
 
     return convert(root)
@@ -256,26 +259,26 @@ class _Validator:
 
     def mapping(
         self, node: Mapping, allowed: dict[str, None], what: str, where: dict[str, tuple[int, int]] | None = None
-    ) -> dict[str, tuple[Node, Node]]:
-        """Keys of a mapping node, reporting unknown and duplicate keys; `where` gets each value's (line, col)."""
-        out: dict[str, tuple[Node, Node]] = {}
-        for knode, vnode in node.value:
-            if not isinstance(knode, Scalar):
-                self.problem(knode, f"{what} keys must be plain names; expected one of {', '.join(allowed)}")
+    ) -> dict[str, tuple[tuple[int, int], Node]]:
+        """Each key's (line, col) and value node, reporting unknown and duplicate keys;
+        `where` gets each value's (line, col)."""
+        out: dict[str, tuple[tuple[int, int], Node]] = {}
+        for key, line, column, vnode in node.value:
+            at = (line + 1, column + 1)
+            if key is None:
+                self.problem(at, f"keys of {what} must be plain names; expected one of {', '.join(allowed)}")
                 continue
-            key = knode.value
             if key in out:
-                first = out[key][0].line + 1
-                self.problem(knode, f"duplicate key '{key}' in {what} (first at line {first})")
+                self.problem(at, f"duplicate key '{key}' in {what} (first at line {out[key][0][0]})")
                 continue
             if key not in allowed:
                 import difflib
 
                 close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of {', '.join(allowed)}"
-                self.problem(knode, f"unknown key '{key}' in {what}{hint}")
+                self.problem(at, f"unknown key '{key}' in {what}{hint}")
                 continue
-            out[key] = (knode, vnode)
+            out[key] = (at, vnode)
             if where is not None:
                 where[key] = (vnode.line + 1, vnode.column + 1)
         return out
@@ -484,7 +487,7 @@ class _Validator:
             status=status, actual=actual, where=where, **get,
         )
 
-    def dates(self, node: Node, keys: dict[str, tuple[Node, Node]]) -> tuple[Any, Any, bool, bool] | None:
+    def dates(self, node: Node, keys: dict[str, tuple[tuple[int, int], Node]]) -> tuple[Any, Any, bool, bool] | None:
         """Exactly one of `when`, `start`+`end`, `due`."""
         forms = [k for k in ("when", "due") if k in keys] + (["start/end"] if "start" in keys or "end" in keys else [])
         if not forms:
