@@ -88,6 +88,19 @@ def test_parent_must_be_phase(tmp_path):
 """)
 
 
+def test_parent_cycle_is_reported_at_each_parent_key(tmp_path):
+    with pytest.raises(EventsFileError) as e:
+        schedule(tmp_path, """\
+  - {id: a, title: A, kind: phase, when: 2005, parent: b}
+  - {id: b, title: B, kind: phase, when: 2005, parent: a}
+""")
+    path = tmp_path / "events.yaml"
+    assert str(e.value).splitlines() == [
+        f"{path}:2:56: parent cycle: 'a' ({path}:2) → 'b' ({path}:3)",
+        f"{path}:3:56: parent cycle: 'b' ({path}:3) → 'a' ({path}:2)",
+    ]
+
+
 def test_grouping_under_parents_in_chronological_order(tmp_path):
     s = schedule(tmp_path, """\
   - {id: late, title: Late, when: 2006}

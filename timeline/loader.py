@@ -259,29 +259,31 @@ class _Validator:
 
     def mapping(
         self, node: Mapping, allowed: dict[str, None], what: str, where: dict[str, tuple[int, int]] | None = None
-    ) -> dict[str, tuple[tuple[int, int], Node]]:
-        """Each key's (line, col) and value node, reporting unknown and duplicate keys;
-        `where` gets each value's (line, col)."""
-        out: dict[str, tuple[tuple[int, int], Node]] = {}
+    ) -> dict[str, Node]:
+        """Value nodes by key, reporting unknown and duplicate keys; `where` gets each value's (line, col)."""
+        out: dict[str, Node] = {}
         for key, line, column, vnode in node.value:
-            at = (line + 1, column + 1)
-            if key is None:
-                self.problem(at, f"keys of {what} must be plain names; expected one of {', '.join(allowed)}")
+            if key not in allowed or key in out:
+                self.bad_key(node, key, (line + 1, column + 1), allowed, what)
                 continue
-            if key in out:
-                self.problem(at, f"duplicate key '{key}' in {what} (first at line {out[key][0][0]})")
-                continue
-            if key not in allowed:
-                import difflib
-
-                close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of {', '.join(allowed)}"
-                self.problem(at, f"unknown key '{key}' in {what}{hint}")
-                continue
-            out[key] = (at, vnode)
+            out[key] = vnode  # type: ignore[index]
             if where is not None:
-                where[key] = (vnode.line + 1, vnode.column + 1)
+                where[key] = (vnode.line + 1, vnode.column + 1)  # type: ignore[index]
         return out
+
+    def bad_key(self, node: Mapping, key: str | None, at: tuple[int, int], allowed: dict[str, None], what: str) -> None:
+        """Report a key that is not a name, is repeated, or is not one of `allowed`."""
+        if key is None:
+            self.problem(at, f"keys of {what} must be plain names; expected one of {', '.join(allowed)}")
+        elif key in allowed:
+            first = _key_at(node, key)[0]
+            self.problem(at, f"duplicate key '{key}' in {what} (first at line {first})")
+        else:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of {', '.join(allowed)}"
+            self.problem(at, f"unknown key '{key}' in {what}{hint}")
 
     def text(self, node: Node, what: str, *, allow_empty: bool = False) -> str | None:
         """A scalar's text as written, or a problem when it is not text."""
@@ -357,12 +359,12 @@ class _Validator:
         keys = self.mapping(root, TOP_KEYS, "the top level")
         calendar = Calendar()
         if "calendar" in keys:
-            calendar = self.calendar(keys["calendar"][1])
+            calendar = self.calendar(keys["calendar"])
         events: list[Event] = []
         if "events" not in keys:
             self.problem(root, "missing 'events': expected a list of events under the key 'events'")
         else:
-            events = self.events(keys["events"][1])
+            events = self.events(keys["events"])
         return EventsFile(self.source.path, calendar, tuple(events), self.source.mtime)
 
     def calendar(self, node: Node) -> Calendar:
@@ -374,20 +376,20 @@ class _Validator:
         values: dict[str, Any] = {}
         for key in ("name", "domain", "url"):
             if key in keys:
-                values[key] = self.text(keys[key][1], f"calendar.{key}")
+                values[key] = self.text(keys[key], f"calendar.{key}")
         if "domain" in keys and values.get("domain") and not re.match(r"^[A-Za-z0-9.-]+$", values["domain"]):
-            self.problem(keys["domain"][1], "calendar.domain must be a host name such as example.org")
+            self.problem(keys["domain"], "calendar.domain must be a host name such as example.org")
         if "timezone" in keys:
-            values["timezone"] = self.converted(keys["timezone"][1], "calendar.timezone", _check_zone)
+            values["timezone"] = self.converted(keys["timezone"], "calendar.timezone", _check_zone)
             values["timezone_set"] = True
         if "updated" in keys:
-            values["updated"] = self.converted(keys["updated"][1], "calendar.updated", _parse_updated)
+            values["updated"] = self.converted(keys["updated"], "calendar.updated", _parse_updated)
         for key in ("warn", "refresh"):
             if key in keys:
-                values[key] = self.converted(keys[key][1], f"calendar.{key}", parse_duration)
+                values[key] = self.converted(keys[key], f"calendar.{key}", parse_duration)
         if "refresh" in keys and isinstance(values.get("refresh"), Duration):
             if values["refresh"].unit in ("m", "y") or values["refresh"].to_timedelta().total_seconds() <= 0:
-                self.problem(keys["refresh"][1], "calendar.refresh must be hours, days or weeks above zero, such as 12h or 1d")
+                self.problem(keys["refresh"], "calendar.refresh must be hours, days or weeks above zero, such as 12h or 1d")
         return Calendar(**{k: v for k, v in values.items() if v is not None})
 
     def events(self, node: Node) -> list[Event]:
@@ -418,59 +420,59 @@ class _Validator:
         if "id" not in keys:
             self.problem(node, "event has no 'id'; expected a unique id such as first-meeting")
         else:
-            ident = self.text(keys["id"][1], "id")
+            ident = self.text(keys["id"], "id")
             if ident is not None and not ID_PATTERN.match(ident):
-                self.problem(keys["id"][1], f"bad id '{ident}': expected lowercase letters, digits and - (such as first-meeting)")
+                self.problem(keys["id"], f"bad id '{ident}': expected lowercase letters, digits and - (such as first-meeting)")
                 ident = None
             elif ident is not None and ident[0].isdigit() and isinstance(parse_expr_or_none(ident), Window):
-                self.problem(keys["id"][1], f"bad id '{ident}': an id must not look like a date")
+                self.problem(keys["id"], f"bad id '{ident}': an id must not look like a date")
                 ident = None
             elif ident is not None and ident in seen:
                 first = seen[ident]
-                self.problem(keys["id"][1], f"duplicate id '{ident}': already used at {self.source.path}:{first.line + 1}:{first.column + 1}")
+                self.problem(keys["id"], f"duplicate id '{ident}': already used at {self.source.path}:{first.line + 1}:{first.column + 1}")
                 ident = None
             elif ident is not None:
-                seen[ident] = keys["id"][1]
+                seen[ident] = keys["id"]
         title = None
         if "title" not in keys:
             self.problem(node, "event has no 'title'; expected the event's name")
         else:
-            title = self.text(keys["title"][1], "title")
+            title = self.text(keys["title"], "title")
 
         for key in ("location", "description", "url", "source", "note"):
             if key in keys:
-                get[key] = self.text(keys[key][1], key)
+                get[key] = self.text(keys[key], key)
         if "parent" in keys:
-            parent = self.id_list(keys["parent"][1], "parent")
+            parent = self.id_list(keys["parent"], "parent")
             if parent is not None and len(parent) != 1:
-                self.problem(keys["parent"][1], "parent must be one id, not a list")
+                self.problem(keys["parent"], "parent must be one id, not a list")
             elif parent is not None:
                 get["parent"] = parent[0]
         for key in ("after", "before"):
             if key in keys:
-                get[key] = self.id_list(keys[key][1], key)
+                get[key] = self.id_list(keys[key], key)
         if "tags" in keys:
-            get["tags"] = self.tags(keys["tags"][1])
+            get["tags"] = self.tags(keys["tags"])
         if "warn" in keys:
-            get["warn"] = self.converted(keys["warn"][1], "warn", parse_duration)
+            get["warn"] = self.converted(keys["warn"], "warn", parse_duration)
         status = None
         if "status" in keys:
-            status = self.converted(keys["status"][1], "status", _parse_status)
+            status = self.converted(keys["status"], "status", _parse_status)
         kind = None
         if "kind" in keys:
-            kind = self.converted(keys["kind"][1], "kind", _parse_kind)
+            kind = self.converted(keys["kind"], "kind", _parse_kind)
 
         dates = self.dates(node, keys)
         actual = None
         if "actual" in keys:
-            actual = self.date_expr(keys["actual"][1], "actual", point=False)
+            actual = self.date_expr(keys["actual"], "actual", point=False)
             if isinstance(actual, RefExpr) or isinstance(actual, SpanExpr) and (
                 isinstance(actual.start, RefExpr) or isinstance(actual.end, RefExpr)
             ):
-                self.problem(keys["actual"][1], "actual must be a date (what really happened), not a reference")
+                self.problem(keys["actual"], "actual must be a date (what really happened), not a reference")
                 actual = None
             if status is not None and status != Status.DONE and actual is not None:
-                self.problem(keys["status"][1], f"status '{status.value}' contradicts 'actual' (an actual date means done); remove one of them")
+                self.problem(keys["status"], f"status '{status.value}' contradicts 'actual' (an actual date means done); remove one of them")
 
         if len(self.problems) > before or ident is None or title is None or dates is None:
             return None
@@ -480,36 +482,37 @@ class _Validator:
         if kind == Kind.DEADLINE and is_span:
             self.problem(node, "a deadline is a single date; write due: DATE (or give kind: phase for a span)")
             return None
-        get = {k: v for k, v in get.items() if v is not None}
+        # every None put in `get` came with a problem: here it holds values only
         return Event(
             id=ident, title=title, kind=kind, start=start, end=end, is_span=is_span, is_due=is_due,
             line=node.line + 1, col=node.column + 1,
             status=status, actual=actual, where=where, **get,
         )
 
-    def dates(self, node: Node, keys: dict[str, tuple[tuple[int, int], Node]]) -> tuple[Any, Any, bool, bool] | None:
+    def dates(self, node: Mapping, keys: dict[str, Node]) -> tuple[Any, Any, bool, bool] | None:
         """Exactly one of `when`, `start`+`end`, `due`."""
-        forms = [k for k in ("when", "due") if k in keys] + (["start/end"] if "start" in keys or "end" in keys else [])
-        if not forms:
-            self.problem(node, "event has no date; expected exactly one of 'when', 'start' and 'end', or 'due'")
-            return None
-        if len(forms) > 1:
+        has_span = "start" in keys or "end" in keys
+        if ("when" in keys) + ("due" in keys) + has_span != 1:
+            forms = [k for k in ("when", "due") if k in keys] + (["start/end"] if has_span else [])
+            if not forms:
+                self.problem(node, "event has no date; expected exactly one of 'when', 'start' and 'end', or 'due'")
+                return None
             names = " and ".join(f"'{f}'" for f in forms)
-            self.problem(keys[[k for k in ("due", "when", "start", "end") if k in keys][-1]][0],
+            self.problem(_key_at(node, [k for k in ("due", "when", "start", "end") if k in keys][-1]),
                          f"event has both {names}; expected exactly one of 'when', 'start' and 'end', or 'due'")
             return None
         if "when" in keys:
-            expr = self.date_expr(keys["when"][1], "when", point=False)
+            expr = self.date_expr(keys["when"], "when", point=False)
             if expr is None:
                 return None
             if isinstance(expr, SpanExpr):
                 if self._reversed(expr.start, expr.end):
-                    self.problem(keys["when"][1], "when: the span ends before it starts; expected START/END with END on or after START")
+                    self.problem(keys["when"], "when: the span ends before it starts; expected START/END with END on or after START")
                     return None
                 return expr.start, expr.end, True, False
             return expr, expr, False, False
         if "due" in keys:
-            expr = self.date_expr(keys["due"][1], "due", point=True)
+            expr = self.date_expr(keys["due"], "due", point=True)
             if expr is None:
                 return None
             if isinstance(expr, Window):
@@ -517,15 +520,15 @@ class _Validator:
             return expr, expr, False, True
         missing = "end" if "end" not in keys else "start"
         if missing in ("start", "end") and missing not in keys:
-            present = keys["start" if missing == "end" else "end"][0]
+            present = _key_at(node, "start" if missing == "end" else "end")
             self.problem(present, f"'{'start' if missing == 'end' else 'end'}' needs '{missing}': a span has both (an open side is written [2005-08..] or [..2005-07])")
             return None
-        start = self.date_expr(keys["start"][1], "start", point=True)
-        end = self.date_expr(keys["end"][1], "end", point=True)
+        start = self.date_expr(keys["start"], "start", point=True)
+        end = self.date_expr(keys["end"], "end", point=True)
         if start is None or end is None:
             return None
         if self._reversed(start, end):
-            self.problem(keys["end"][1], f"end ({keys['end'][1].value}) is before start ({keys['start'][1].value}); expected an end on or after the start")
+            self.problem(keys["end"], f"end ({keys['end'].value}) is before start ({keys['start'].value}); expected an end on or after the start")
             return None
         return start, end, True, False
 
@@ -545,6 +548,11 @@ class _Validator:
             self.problem(node, f"tags must be a list such as [wgig, wsis], not {_kind_of(node)}")
             return None
         return self.names(node.value, "tag", lambda v: f"bad tag '{v}': expected lowercase letters, digits and - (tags name feed files)")
+
+
+def _key_at(node: Mapping, key: str) -> tuple[int, int]:
+    """(line, col) of the first `key` in a mapping node."""
+    return next((line + 1, column + 1) for k, line, column, _ in node.value if k == key)
 
 
 def parse_expr_or_none(text: str) -> DateExpr | None:

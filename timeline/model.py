@@ -109,13 +109,14 @@ class Event:
     def refs(self) -> list[tuple[str, str]]:
         """Every (key, id) this event's dates depend on, in a stable order."""
         out: list[tuple[str, str]] = []
-        keys = ("start", "end") if self.is_span else ("start",)
-        for key in keys:
-            expr = getattr(self, key)
-            if isinstance(expr, RefExpr):
-                out.append((self._date_key(key), expr.target))
-        out += [("after", i) for i in self.after]
-        out += [("before", i) for i in self.before]
+        if isinstance(self.start, RefExpr):
+            out.append((self._date_key("start"), self.start.target))
+        if self.is_span and isinstance(self.end, RefExpr):
+            out.append((self._date_key("end"), self.end.target))
+        for ident in self.after:
+            out.append(("after", ident))
+        for ident in self.before:
+            out.append(("before", ident))
         return out
 
     def _date_key(self, key: str) -> str:

@@ -198,6 +198,10 @@ class _Resolver:
         for root in self.events:
             if state.get(root):
                 continue
+            if not deps[root]:  # most events: nothing to visit first
+                state[root] = 2
+                order.append(root)
+                continue
             stack: list[tuple[str, int]] = [(root, 0)]
             path: list[str] = [root]
             state[root] = 1
@@ -240,11 +244,11 @@ class _Resolver:
         for event in self.events.values():
             if event.parent is None:
                 continue
-            line, col = event.position("parent")
             parent = self.events.get(event.parent)
             if event.parent not in self.known:
                 self.unknown(event, "parent", event.parent)
             elif parent is not None and parent.kind != Kind.PHASE:
+                line, col = event.position("parent")
                 out.append(Problem(self.file.path, line, col,
                                    f"parent: '{event.parent}' is a {parent.kind.value}; a parent must be a phase"))
             elif parent is not None:
@@ -253,6 +257,7 @@ class _Resolver:
                 while p is not None and p.parent is not None:
                     if p.id in seen:
                         chain = " → ".join(self.where(i) for i in [event.id, *sorted(seen - {event.id})])
+                        line, col = event.position("parent")
                         out.append(Problem(self.file.path, line, col, f"parent cycle: {chain}"))
                         break
                     seen.add(p.id)
@@ -283,7 +288,7 @@ class _Resolver:
             if is_done and actual is not None:
                 current[ident] = actual
                 moved.add(ident)
-            elif moved and any(target in moved for target in self.deps[ident]):  # an upstream actual moves it
+            elif moved and not moved.isdisjoint(self.deps[ident]):  # an upstream actual moves it
                 now = self.windows(event, current)
                 current[ident] = now if now is not None else plan
                 moved.add(ident)
@@ -442,7 +447,7 @@ class _Resolver:
         if due:
             return window_label(Window(None, start.latest, uncertain=start.uncertain))
         if not span:
-            return window_label(start, self.clock(start))
+            return window_label(start, None if start.moment is None else self.clock(start))
         times = None
         if start.moment is not None and end.moment is not None:
             times = (self.clock(start) or "", self.clock(end) or "")
