@@ -331,23 +331,24 @@ class _Validator:
             self.problem(node, f"{what}: {e}")
             return None
 
-    def names(self, items: list[Node], what: str, complaint: Callable[[str], str]) -> tuple[str, ...] | None:
-        """Scalars that must each match ID_PATTERN (ids and tags alike)."""
+    def names(self, items: list[Node], what: str, complaint: str) -> tuple[str, ...] | None:
+        """Scalars that must each match ID_PATTERN (ids and tags alike); `complaint` words a
+        bad one (`{what}` and `{value}` are filled in)."""
         out = []
         for item in items:
+            if isinstance(item, Scalar) and item.tag in _TEXTUAL and ID_PATTERN.match(item.value):
+                out.append(item.value)
+                continue
             value = self.text(item, what)
-            if value is None:
-                return None
-            if not ID_PATTERN.match(value):
-                self.problem(item, complaint(value))
-                return None
-            out.append(value)
+            if value is not None:
+                self.problem(item, complaint.format(what=what, value=value))
+            return None
         return tuple(out)
 
     def id_list(self, node: Node, what: str) -> tuple[str, ...] | None:
         """An id or a list of ids."""
         items = node.value if isinstance(node, Sequence) else [node]
-        return self.names(items, what, lambda v: f"{what}: '{v}' is not an event id (lowercase letters, digits and -)")
+        return self.names(items, what, "{what}: '{value}' is not an event id (lowercase letters, digits and -)")
 
     # -- walk ----------------------------------------------------------------------
     def run(self) -> EventsFile:
@@ -547,7 +548,7 @@ class _Validator:
         if not isinstance(node, Sequence):
             self.problem(node, f"tags must be a list such as [wgig, wsis], not {_kind_of(node)}")
             return None
-        return self.names(node.value, "tag", lambda v: f"bad tag '{v}': expected lowercase letters, digits and - (tags name feed files)")
+        return self.names(node.value, "tag", "bad tag '{value}': expected lowercase letters, digits and - (tags name feed files)")
 
 
 def _key_at(node: Mapping, key: str) -> tuple[int, int]:
