@@ -338,3 +338,13 @@ def test_fold_cuts_where_a_character_by_character_fold_cuts(line):
     assert fold(line) == _fold_by_character(line)
     physical = fold(line)[:-2].split("\r\n")
     assert all(len(p.encode("utf-8")) <= 75 for p in physical)
+
+
+def test_clean_removes_exactly_the_control_characters() -> None:
+    from timeline.ics import _CONTROL, clean
+
+    for c in map(chr, range(0x10000)):
+        text = f"a{c}b"
+        expected = _CONTROL.sub("", text.replace("\r", "\n"))  # the slow path, taken for every text
+        assert clean(text) == expected, repr(c)
+    assert clean("x\r\ny\rz\x00\tw") == "x\ny\nz\tw"
