@@ -2,14 +2,15 @@
 """Whole-process benchmarks of timeline, with TaskJuggler side by side where `tj3` exists.
 
     python benchmarks/run.py                 # every size, prints the table
-    python benchmarks/run.py --sizes 100 1000 --repeat 3
+    python benchmarks/run.py --sizes 100 1000 --repeat 3   # the default is 5
     python benchmarks/run.py --markdown docs/performance.md   # also write the report
 
 Each command runs as a separate process (as a person or a cron job runs it); the tables
 give the median wall time and the median peak memory (max RSS from wait4), first for runs
 that each find an empty schedule cache (a file's first run after a change), then for later
-runs on the unchanged file. Start-up is compared with `python -c pass` measured in the same
-run, interleaved.
+runs on the unchanged file. The sizes take turns, run by run, so that the machine's drift
+falls on all of them alike; no run overlaps the cache writer of the run before it.
+Start-up is compared with `python -c pass` measured in the same run, interleaved.
 """
 
 from __future__ import annotations
@@ -99,26 +100,59 @@ def measure(argv: list[str], cwd: Path | None = None, cache: Path | None = None)
 def medians(argv: list[str], repeat: int, cwd: Path | None = None) -> tuple[float, float]:
     """Median wall time and peak memory over `repeat` runs (after one warm-up), no cache."""
     measure(argv, cwd)
-    runs = [measure(argv, cwd) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    return median_pair([measure(argv, cwd) for _ in range(repeat)])
+
+
+def first_run(argv: list[str], scratch: Path) -> tuple[float, float]:
+    """One run that finds an empty schedule cache: a file's first run after a change.
+
+    Its detached cache writer is waited for (untimed) before returning, so that no run
+    shares the processor with the one before it storing its schedule.
+    """
+    from timeline.cache import wait_for_writers
+
+    cache = Path(tempfile.mkdtemp(dir=scratch))
+    result = measure(argv, cache=cache)
+    wait_for_writers(cache)
+    return result
 
 
 def first_runs(argv: list[str], repeat: int, scratch: Path) -> tuple[float, float]:
-    """Medians of runs that each find an empty schedule cache: a file's first run after a change."""
-    caches = iter(Path(tempfile.mkdtemp(dir=scratch)) for _ in range(repeat + 1))
-    measure(argv, cache=next(caches))
-    runs = [measure(argv, cache=next(caches)) for _ in range(repeat)]
+    """Medians of `first_run` (after one warm-up)."""
+    first_run(argv, scratch)
+    return median_pair([first_run(argv, scratch) for _ in range(repeat)])
+
+
+def median_pair(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """Median wall time and median peak memory of some runs."""
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
-def later_runs(argv: list[str], repeat: int, cache: Path) -> tuple[float, float]:
-    """Medians of runs on an unchanged file, once a first run has stored its schedule."""
+def sizes_interleaved(
+    argvs: dict[int, list[str]], repeat: int, scratch: Path
+) -> tuple[dict[int, tuple[float, float]], dict[int, tuple[float, float]]]:
+    """First-run and later-run medians of one command at every size.
+
+    The sizes take turns within each round, so that the machine's drift over minutes
+    (a third of its speed here) falls on every size alike and the growth from one size to
+    the next is measured in like conditions. Sizes of 100,000 events and more run in the
+    first half of the rounds only (rounded up).
+    """
     from timeline.cache import wait_for_writers
 
-    measure(argv, cache=cache)
-    wait_for_writers(cache)  # the schedule is stored by a detached child: let it land
-    runs = [measure(argv, cache=cache) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    rounds = {n: (repeat + 1) // 2 if n >= 100_000 else repeat for n in argvs}
+    caches = {n: Path(tempfile.mkdtemp(dir=scratch)) for n in argvs}
+    for n, argv in argvs.items():  # warm-ups; they also store each size's schedule for later runs
+        measure(argv, cache=caches[n])
+        wait_for_writers(caches[n])
+    first: dict[int, list[tuple[float, float]]] = {n: [] for n in argvs}
+    later: dict[int, list[tuple[float, float]]] = {n: [] for n in argvs}
+    for r in range(repeat):
+        for n, argv in argvs.items():
+            if r < rounds[n]:
+                first[n].append(first_run(argv, scratch))
+                later[n].append(measure(argv, cache=caches[n]))
+    return {n: median_pair(v) for n, v in first.items()}, {n: median_pair(v) for n, v in later.items()}
 
 
 def startup(repeat: int) -> dict[str, float]:
@@ -160,7 +194,8 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000, 100_000])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (1 at 100,000 events)")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="runs per measurement (at 100,000 events: half as many, rounded up)")
     parser.add_argument("--markdown", type=Path, help="also write the report as Markdown to this file")
     parser.add_argument("--no-load", action="store_true", help="skip the loopback HTTP load test")
     args = parser.parse_args()
@@ -177,16 +212,18 @@ def main() -> None:
         folder = Path(tmp)
         first: dict[int, dict[str, tuple[float, float]]] = {}
         later: dict[int, dict[str, tuple[float, float]]] = {}
-        for n in args.sizes:
-            path = folder / f"events-{n}.yaml"
+        paths = {n: folder / f"events-{n}.yaml" for n in args.sizes}
+        for n, path in paths.items():
             path.write_text(events_yaml(n), encoding="utf-8")
-            repeat = 1 if n >= 100_000 else args.repeat
-            cache = folder / f"cache-{n}"
             first[n], later[n] = {}, {}
-            for name, extra in COMMANDS.items():
-                argv = TIMELINE + [a.replace("{out}", str(folder / "out.ics")) for a in extra] + ["-f", str(path)]
-                first[n][name] = first_runs(argv, repeat, folder)
-                later[n][name] = later_runs(argv, repeat, cache)
+        for name, extra in COMMANDS.items():
+            argvs = {
+                n: TIMELINE + [a.replace("{out}", str(folder / "out.ics")) for a in extra] + ["-f", str(path)]
+                for n, path in paths.items()
+            }
+            firsts, laters = sizes_interleaved(argvs, args.repeat, folder)
+            for n in args.sizes:
+                first[n][name], later[n][name] = firsts[n], laters[n]
         for title, results in (
             ("First run on a file (nothing cached: read, validate, resolve, render)", first),
             ("Later runs on the unchanged file (the resolved schedule from the cache, then render)", later),

@@ -1,6 +1,6 @@
 """A loopback load generator: concurrent clients, each making full and conditional GETs.
 
-Used by tests/test_load.py (zero errors, bounded in time) and benchmarks/load.py
+Used by tests/test_load.py (zero errors, bounded in time) and benchmarks/run.py
 (requests per second). It only ever talks to 127.0.0.1.
 """
 

@@ -263,12 +263,12 @@ class _Validator:
         """Value nodes by key, reporting unknown and duplicate keys; `where` gets each value's (line, col)."""
         out: dict[str, Node] = {}
         for key, line, column, vnode in node.value:
-            if key not in allowed or key in out:
+            if key is None or key not in allowed or key in out:
                 self.bad_key(node, key, (line + 1, column + 1), allowed, what)
                 continue
-            out[key] = vnode  # type: ignore[index]
+            out[key] = vnode
             if where is not None:
-                where[key] = (vnode.line + 1, vnode.column + 1)  # type: ignore[index]
+                where[key] = (vnode.line + 1, vnode.column + 1)
         return out
 
     def bad_key(self, node: Mapping, key: str | None, at: tuple[int, int], allowed: dict[str, None], what: str) -> None:
