@@ -31,8 +31,10 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return where
 
 
-def _through_cache(source: Source, as_of: date | None, now: datetime | None):
+def _through_cache(source: Source, as_of: date | None, now: datetime | None, *, hit: bool | None = None):
     schedule, keep = cache.load(source, as_of, now)
+    if hit is not None:
+        assert (keep is None) == hit, "a hit" if hit else "a miss"
     if keep is not None:
         keep()
     return schedule
@@ -52,7 +54,7 @@ def test_cold_and_warm_schedules_equal_the_uncached_ones(folder: Path, name: str
     for as_of in DAYS:
         expected = schedule_from_source(source, as_of)
         for attempt in ("cold", "warm"):
-            assert _through_cache(source, as_of, None) == expected, (as_of, attempt)
+            assert _through_cache(source, as_of, None, hit=True if attempt == "warm" else None) == expected, (as_of, attempt)
     now = datetime(2005, 2, 1, 23, 30, tzinfo=timezone.utc)  # already 2 February in Zurich
     assert _through_cache(source, None, now) == schedule_from_source(source, None, now)
     assert any(folder.iterdir())
@@ -61,11 +63,14 @@ def test_cold_and_warm_schedules_equal_the_uncached_ones(folder: Path, name: str
 def test_a_day_before_the_latest_actual_is_kept_apart(folder: Path) -> None:
     source = read_source(str(DEFAULT_EVENTS))
     assert cache.latest_actual(schedule_from_source(source)) is not None
-    _through_cache(source, date(2004, 12, 1), None)  # a first run as of an early day keeps only that day
-    assert [p.name[64:] for p in folder.iterdir()] == ["-2004-12-01.pickle"]
-    _through_cache(source, None, None)
+    # a first run as of an early day keeps that day, and the kept form whose head leads to it
+    _through_cache(source, date(2004, 12, 1), None, hit=False)
     names = sorted(p.name for p in folder.iterdir())
     assert len(names) == 2 and names[0].endswith("-2004-12-01.pickle") and names[1] == names[0][:64] + ".pickle"
+    _through_cache(source, date(2004, 12, 1), None, hit=True)
+    _through_cache(source, None, None, hit=True)
+    _through_cache(source, date(2004, 12, 2), None, hit=False)  # another early day: its own entry
+    assert len(list(folder.iterdir())) == 3
 
 
 def test_a_changed_file_is_a_new_entry(folder: Path) -> None:

@@ -16,7 +16,8 @@ It keeps at most `MAX_ENTRIES` schedules, dropping the least recently used.
 
 An entry is two pickles in one file: a head (format, latest actual day, time zone) that
 decides whether the schedule is usable for the day asked, then the schedule. A day before
-the latest actual gets an entry of its own, resolved as of that day.
+the latest actual gets an entry of its own, resolved as of that day, found through the
+kept form's head (which that day's first run also stores).
 """
 
 from __future__ import annotations
@@ -123,11 +124,16 @@ def load(source: Source, as_of: date | None = None, now: datetime | None = None)
     schedule = schedule_from_source(source, as_of, now)
     if all(e.done for e in schedule.events if e.event.actual is not None):
         # every actual counts: the same schedule serves any day from the latest actual on
-        path, kept, latest = base, replace(schedule, as_of=None), latest_actual(schedule)
-    else:
-        assert schedule.as_of is not None  # only a day can leave an actual out
-        path, kept, latest = folder / f"{entry}-{schedule.as_of.isoformat()}.pickle", schedule, None
-    return schedule, lambda: _write(folder, path, kept, latest)
+        return schedule, lambda: _write(folder, base, replace(schedule, as_of=None), latest_actual(schedule))
+    assert schedule.as_of is not None  # only a day can leave an actual out
+
+    def keep() -> None:
+        _write(folder, folder / f"{entry}-{schedule.as_of.isoformat()}.pickle", schedule, None)
+        if _read_head(folder, base) is None:  # a dated entry is found through the kept form's head
+            whole = schedule_from_source(source)
+            _write(folder, base, replace(whole, as_of=None), latest_actual(whole))
+
+    return schedule, keep
 
 
 def latest_actual(schedule: Schedule) -> date | None:
