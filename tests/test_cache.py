@@ -159,3 +159,14 @@ def test_the_command_line_stores_after_its_output_and_reads_it_back(tmp_path: Pa
     warm = [run("list", "--format", "json"), run("upcoming", "--as-of", before, "--json")]
     assert warm == cold
     assert all(p.stat().st_mtime_ns > t for p, t in used.items())  # both entries were read (marked used)
+
+
+def test_a_day_whose_kept_form_has_a_problem_is_still_kept(folder: Path) -> None:
+    # counting the late actual of 'a' empties the window of 'b'; as of February it does not count yet
+    source = Source("late.yaml", "events:\n  - {id: a, title: A, when: 2005-01, actual: 2005-06-01}\n"
+                    "  - {id: b, title: B, when: 2005-03, after: a}\n", 1_000_000.0)
+    with pytest.raises(EventsFileError, match="contradiction"):
+        schedule_from_source(source)
+    february = schedule_from_source(source, date(2005, 2, 1))
+    assert _through_cache(source, date(2005, 2, 1), None, hit=False) == february  # stores without raising
+    assert [p.name[64:] for p in folder.iterdir()] == ["-2005-02-01.pickle"]

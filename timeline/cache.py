@@ -30,6 +30,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
+from .errors import EventsFileError
 from .loader import Source
 from .resolve import Schedule, schedule_from_source, today_in
 
@@ -126,11 +127,15 @@ def load(source: Source, as_of: date | None = None, now: datetime | None = None)
         # every actual counts: the same schedule serves any day from the latest actual on
         return schedule, lambda: _write(folder, base, replace(schedule, as_of=None), latest_actual(schedule))
     assert schedule.as_of is not None  # only a day can leave an actual out
+    dated = folder / f"{entry}-{schedule.as_of.isoformat()}.pickle"
 
     def keep() -> None:
-        _write(folder, folder / f"{entry}-{schedule.as_of.isoformat()}.pickle", schedule, None)
+        _write(folder, dated, schedule, None)
         if _read_head(folder, base) is None:  # a dated entry is found through the kept form's head
-            whole = schedule_from_source(source)
+            try:
+                whole = schedule_from_source(source)
+            except EventsFileError:  # with every actual counted the file has a problem: no kept form
+                return
             _write(folder, base, replace(whole, as_of=None), latest_actual(whole))
 
     return schedule, keep
