@@ -134,7 +134,7 @@ def sizes_interleaved(
     """First-run and later-run medians of one command at every size.
 
     The sizes take turns within each round, so that the machine's drift over minutes
-    (a third of its speed here) falls on every size alike and the growth from one size to
+    (up to half of its speed here) falls on every size alike and the growth from one size to
     the next is measured in like conditions. Sizes of 100,000 events and more run in the
     first half of the rounds only (rounded up).
     """

@@ -122,7 +122,6 @@ def test_beyond_the_subset_it_declines(text: str) -> None:
     assert outcome(text) in ("declined", "invalid")
 
 
-
 def test_unusual_characters_are_found_in_ascii_and_other_text() -> None:
     specials = [chr(c) for c in range(0x3000)] + ["\u2028", "\u2029", "\ufeff", "\ud800", "\udfff", "\ufffe", "\uffff"]
     for c in specials:
@@ -130,6 +129,7 @@ def test_unusual_characters_are_found_in_ascii_and_other_text() -> None:
             assert blockyaml._unusual(text) == (blockyaml._UNUSUAL.search(text) is not None), repr(text)
     assert blockyaml.read("a: b\tc\n") is None
     assert blockyaml.read("a: b\u2028c\n") is None
+
 
 @pytest.mark.parametrize(
     "text",
