@@ -110,16 +110,16 @@ class Event:
         """Every (key, id) this event's dates depend on, in a stable order."""
         out: list[tuple[str, str]] = []
         if isinstance(self.start, RefExpr):
-            out.append((self._date_key("start"), self.start.target))
+            out.append((self.date_key("start"), self.start.target))
         if self.is_span and isinstance(self.end, RefExpr):
-            out.append((self._date_key("end"), self.end.target))
+            out.append((self.date_key("end"), self.end.target))
         for ident in self.after:
             out.append(("after", ident))
         for ident in self.before:
             out.append(("before", ident))
         return out
 
-    def _date_key(self, key: str) -> str:
+    def date_key(self, key: str) -> str:
         """The key the user wrote for `start`/`end` (`when`, `due`, `start`, `end`)."""
         if key in self.where:
             return key

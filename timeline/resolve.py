@@ -395,8 +395,7 @@ class _Resolver:
             return w
         if expr.moment is None:
             return expr
-        key = side if side in event.where else "due" if event.is_due else "when"  # where it is written
-        return self.localize(event, key, expr)
+        return self.localize(event, event.date_key(side), expr)
 
     def contradiction(self, event: Event, w: Window, lo: list[str], hi: list[str]) -> None:
         """Report an empty window, naming every event that narrowed it."""
