@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+
+from timeline.dates import DayArg
+from timeline.pipeline import load_schedule
+from timeline.resolve import ResolvedEvent, Schedule
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -14,10 +19,16 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 DEFAULT_EVENTS = ROOT / "events.yaml"
 
 
-@pytest.fixture(autouse=True)
-def no_schedule_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads or writes a schedule cache unless it asks for one (tests/test_cache.py)."""
-    monkeypatch.setenv("TIMELINE_CACHE_DIR", "")
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+"""The instant tests load schedules at (a day after the default data's last actual)."""
+
+
+def schedule_at(path: Path | str, day: date | None = None) -> Schedule:
+    """The schedule of a file through the pipeline: as of `day`, else with every actual
+    counting (as `check`, `list` and `ics` load it) and today at `NOW`."""
+    if day is None:
+        return load_schedule(str(path), NOW, every_actual=True)
+    return load_schedule(str(path), NOW, DayArg(day.isoformat(), day))
 
 
 @pytest.fixture
@@ -53,6 +64,11 @@ def run():
         return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
 
     return invoke
+
+
+def by_id(schedule: Schedule) -> dict[str, ResolvedEvent]:
+    """A schedule's events by id."""
+    return {e.id: e for e in schedule.events}
 
 
 def write(tmp_path: Path, text: str, name: str = "events.yaml") -> Path:

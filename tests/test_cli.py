@@ -105,9 +105,9 @@ def test_python_dash_m_and_no_traceback_on_bad_file(tmp_path):
 
 
 def test_every_choice_is_accepted_and_others_refused(run, default_events):
-    from timeline.gantt import Scale
-    from timeline.ics import WindowMode
-    from timeline.listing import ListFormat
+    from timeline.render.gantt import Scale
+    from timeline.render.ics import WindowMode
+    from timeline.render.listing import ListFormat
 
     for option, command, kind in (("--format", "list", ListFormat), ("--windows", "ics", WindowMode), ("--scale", "gantt", Scale)):
         for member in kind:
@@ -168,5 +168,5 @@ def test_commands_import_only_what_they_need(args):
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     modules = set(done.stderr.split())
     assert "timeline.cli" in modules
-    for heavy in ("icalendar", "arrow", "yaml", "wsgiref", "http.server", "socketserver", "timeline.web", "timeline.ics"):
+    for heavy in ("icalendar", "wsgiref", "http.server", "socketserver", "timeline.web", "timeline.render.ics"):
         assert heavy not in modules, f"{' '.join(args)} imports {heavy}"

@@ -10,9 +10,8 @@ from datetime import datetime, timezone
 import pytest
 
 from timeline.edit import yaml_scalar
-from timeline.resolve import load_schedule
+from .conftest import ROOT, by_id, schedule_at, write
 
-from .conftest import ROOT, write
 
 COMMENTED = """\
 # The plan, as reported (a heavily commented file: every byte outside the edit must stay).
@@ -67,7 +66,7 @@ def test_done_inserts_lines_and_keeps_every_other_byte(tmp_path, run):
     assert removed == []
     assert added == ["    actual: 2004-11-23/2004-11-25\n", "    status: done\n", '    note: "Geneva, with a consultation: 24 Nov"\n']
     assert after.index("on two lines.\n") < after.index("    actual:") < after.index("  - {id: report")
-    event = load_schedule(str(path)).get("meeting")
+    event = by_id(schedule_at(path))["meeting"]
     assert event.done and event.event.note == "Geneva, with a consultation: 24 Nov"
 
 
@@ -128,7 +127,7 @@ def test_move_a_span_to_a_point_rewrites_it_as_when(tmp_path, run):
     removed, added = changed_lines(COMMENTED, path.read_text(encoding="utf-8"))
     assert removed == ["    start: 2004-07   # July\n", "    end: 2004-10     # October\n"]
     assert added == ["    when: 2004-09\n"]
-    assert load_schedule(str(path)).get("setup").label == "Sep 2004"
+    assert by_id(schedule_at(path))["setup"].label == "Sep 2004"
 
 
 @pytest.mark.parametrize(
@@ -166,8 +165,8 @@ def test_unknown_id_and_bad_arguments(tmp_path, run):
     assert result.exit_code == 1 and result.stderr == f"{path}: no event with id 'meting'; did you mean 'meeting'?\n"
     bad = run("done", "meeting", "-f", str(path), "--on", "2004-11-31")
     assert bad.exit_code == 2 and "day 31 does not exist in Nov 2004" in bad.stderr
-    reference = run("done", "meeting", "-f", str(path), "--on", "yesterday")  # reads as a reference
-    assert reference.exit_code == 1 and "actual must be a date (what really happened), not a reference" in reference.stderr
+    reference = run("done", "meeting", "-f", str(path), "--on", "summit")  # a reference is not what happened
+    assert reference.exit_code == 2 and "bad date 'summit'" in reference.stderr
     assert run("move", "meeting", "2004-13", "-f", str(path)).exit_code == 2
     unknown = run("move", "meeting", "soon", "-f", str(path))  # a reference to no event
     assert unknown.exit_code == 1 and "unknown event 'soon'" in unknown.stderr
@@ -196,9 +195,9 @@ def test_two_processes_editing_at_once_both_land(tmp_path):
     for p in procs:
         out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
-    schedule = load_schedule(str(path))
-    assert all(schedule.get(f"e{i}").done for i in range(12))
-    assert [schedule.get(f"e{i}").start.earliest.day for i in range(12)] == list(range(1, 13))
+    schedule = schedule_at(path)
+    assert all(by_id(schedule)[f"e{i}"].done for i in range(12))
+    assert [by_id(schedule)[f"e{i}"].start.earliest.day for i in range(12)] == list(range(1, 13))
 
 
 @pytest.mark.parametrize("text, written", [("2004-11-23", "2004-11-23"), ("[2004-11, 2004-12]", '"[2004-11, 2004-12]"'),
@@ -206,3 +205,16 @@ def test_two_processes_editing_at_once_both_land(tmp_path):
                                            ("2005-04~", "2005-04~"), ("Geneva", "Geneva"), ("yes", '"yes"'), ("No", '"No"')])
 def test_yaml_scalar(text, written):
     assert yaml_scalar(text) == written
+
+
+@pytest.mark.parametrize("on, expected", [("yesterday", "2026-11-29"), ("3 days ago", "2026-11-27"), ("today", "2026-11-30")])
+def test_done_on_a_day_relative_to_the_calendars_today(tmp_path, run, monkeypatch, on, expected):
+    from datetime import datetime, timezone
+
+    from timeline import cli
+
+    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2026, 11, 30, 12, tzinfo=timezone.utc))
+    path = write(tmp_path, COMMENTED)
+    result = run("done", "meeting", "-f", str(path), "--on", on)
+    assert (result.exit_code, result.stdout) == (0, f"meeting: done ({expected})\n")
+    assert f"    actual: {expected}\n" in path.read_text(encoding="utf-8")

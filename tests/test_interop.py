@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from timeline.ics import WindowMode, feed_stamp, latest_day, place, render_ics, summary
-from timeline.resolve import load_schedule
+from timeline.render.ics import IcsOptions, WindowMode, feed_stamp, latest_day, place, render_ics, summary
+from .conftest import DATA, DEFAULT_EVENTS, schedule_at
 
-from .conftest import DATA, DEFAULT_EVENTS
 from .interop.clients import CLIENTS, Pairs, day_pairs, fetch_nodeical, instant_pair, missing
 from .interop.lint import lint
 
@@ -35,7 +34,7 @@ def need(client: str) -> None:
 
 def expected(path: Path, mode: WindowMode) -> Pairs:
     """What the model says a person should see."""
-    schedule = load_schedule(str(path))
+    schedule = schedule_at(path)
     pairs: Pairs = set()
     for e in schedule.events:
         spot = place(e, mode)
@@ -51,8 +50,8 @@ def expected(path: Path, mode: WindowMode) -> Pairs:
                 ids=lambda p: f"{p[0]}-{p[1].value}")
 def feed(request, tmp_path_factory) -> tuple[Path, Pairs]:
     name, mode = request.param
-    schedule = load_schedule(str(FILES[name]))
-    data = render_ics(schedule, schedule.events, feed_stamp(schedule.calendar, None, None, latest_day(schedule.events)), mode)
+    schedule = schedule_at(FILES[name])
+    data = render_ics(schedule, IcsOptions(feed_stamp(schedule.calendar, None, None, latest_day(schedule.events)), mode))
     path = tmp_path_factory.mktemp("feeds") / f"{name}-{mode.value}.ics"
     path.write_bytes(data)
     return path, expected(FILES[name], mode)

@@ -8,16 +8,18 @@ import pytest
 
 from timeline.errors import EventsFileError
 from timeline.model import Status
-from timeline.resolve import load_schedule, slip, today_in
+from timeline.pipeline import today_in
+from timeline.resolve import slip
+
+from .conftest import by_id, schedule_at, write
 from timeline.dates import Window
 
-from .conftest import write
 
 D = date
 
 
 def schedule(tmp_path, body, as_of=None, calendar=""):
-    return load_schedule(str(write(tmp_path, f"{calendar}events:\n{body}")), as_of)
+    return schedule_at(write(tmp_path, f"{calendar}events:\n{body}"), as_of)
 
 
 def test_references_and_shifts(tmp_path):
@@ -28,10 +30,10 @@ def test_references_and_shifts(tmp_path):
   - {id: week, title: Week before, when: prepcom.start - 1w}
   - {id: prepcom, title: PrepCom, when: 2005-02-17/2005-02-25}
 """)
-    after = s.get("after")
+    after = by_id(s)["after"]
     assert (after.start.earliest, after.start.latest) == (None, D(2005, 8, 1))
-    assert s.get("phase").start.latest == D(2005, 7, 31)
-    assert s.get("week").start.earliest == D(2005, 2, 10)
+    assert by_id(s)["phase"].start.latest == D(2005, 7, 31)
+    assert by_id(s)["week"].start.earliest == D(2005, 2, 10)
 
 
 def test_after_and_before_narrow_windows(tmp_path):
@@ -40,7 +42,7 @@ def test_after_and_before_narrow_windows(tmp_path):
   - {id: report, title: Report, due: 2005-07, after: meeting}
   - {id: board, title: Board, when: [2004-11..], before: report}
 """)
-    report, board = s.get("report"), s.get("board")
+    report, board = by_id(s)["report"], by_id(s)["board"]
     assert (report.start.earliest, report.start.latest) == (D(2005, 4, 1), D(2005, 7, 31))
     assert report.label == "by 31 Jul 2005"
     assert (board.start.earliest, board.start.latest) == (D(2004, 11, 1), D(2005, 7, 31))
@@ -49,7 +51,7 @@ def test_after_and_before_narrow_windows(tmp_path):
 
 def test_span_ends_are_kept_consistent(tmp_path):
     s = schedule(tmp_path, "  - {id: p, title: P, start: [2004-07..2004-12], end: [2004-09..2004-10]}\n")
-    p = s.get("p")
+    p = by_id(s)["p"]
     assert p.start.latest == D(2004, 10, 31) and p.end.earliest == D(2004, 9, 1)
 
 
@@ -109,7 +111,7 @@ def test_grouping_under_parents_in_chronological_order(tmp_path):
   - {id: c1, title: C1, when: 2005-02, parent: p}
   - {id: early, title: Early, when: 2004}
 """)
-    assert [(e.id, e.depth) for e in s.events] == [("early", 0), ("p", 0), ("c1", 1), ("c2", 1), ("late", 0)]
+    assert [(e.id, s.depths[e.id]) for e in s.events] == [("early", 0), ("p", 0), ("c1", 1), ("c2", 1), ("late", 0)]
 
 
 def test_status_defaults_follow_precision(tmp_path):
@@ -129,12 +131,12 @@ def test_actuals_replace_plan_and_references_follow(tmp_path):
   - {id: phase-3, title: Phase 3, start: report, end: 2005-11}
 """
     s = schedule(tmp_path, body)
-    assert s.get("report").done and s.get("report").slip_days == 0
-    assert s.get("phase-3").start.earliest == D(2005, 7, 15)
-    assert s.get("phase-3").planned_start.earliest is None
+    assert by_id(s)["report"].done and by_id(s)["report"].slip_days == 0
+    assert by_id(s)["phase-3"].start.earliest == D(2005, 7, 15)
+    assert by_id(s)["phase-3"].planned_start.earliest is None
     before = schedule(tmp_path, body, as_of=D(2005, 7, 1))
-    assert not before.get("report").done and before.get("report").status == Status.TENTATIVE
-    assert before.get("phase-3").start.earliest is None
+    assert not by_id(before)["report"].done and by_id(before)["report"].status == Status.TENTATIVE
+    assert by_id(before)["phase-3"].start.earliest is None
 
 
 @pytest.mark.parametrize(
@@ -155,7 +157,7 @@ def test_timed_events_in_the_calendar_zone(tmp_path):
   - {id: local, title: Local, when: 2005-11-16T10:00}
   - {id: utc, title: UTC, when: 2005-11-16T23:30Z}
 """, calendar="calendar: {timezone: Europe/Zurich}\n")
-    local, utc = s.get("local"), s.get("utc")
+    local, utc = by_id(s)["local"], by_id(s)["utc"]
     assert local.start.moment.utcoffset().total_seconds() == 3600
     assert local.label == "16 Nov 2005 10:00 CET"
     assert utc.start.earliest == D(2005, 11, 17)  # 00:30 the next day in Zurich
@@ -170,7 +172,7 @@ def test_nonexistent_local_time_is_an_error(tmp_path):
 
 def test_ambiguous_local_time_takes_the_first(tmp_path):
     s = schedule(tmp_path, "  - {id: a, title: A, when: 2005-10-30T02:30}\n", calendar="calendar: {timezone: Europe/Zurich}\n")
-    assert s.get("a").start.moment.utcoffset().total_seconds() == 7200
+    assert by_id(s)["a"].start.moment.utcoffset().total_seconds() == 7200
 
 
 def test_today_depends_on_zone():
@@ -180,7 +182,7 @@ def test_today_depends_on_zone():
 
 
 def test_default_events_file_is_valid(default_events):
-    s = load_schedule(str(default_events))
+    s = schedule_at(default_events)
     labels = {e.id: e.planned_label for e in s.events}
     assert labels["phase-1"] == "Jul–Oct 2004"
     assert labels["first-meeting"] == "Nov–Dec 2004"

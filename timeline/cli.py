@@ -1,27 +1,27 @@
 """The command line: a thin layer that parses options, calls the library, prints, exits.
 
-Only this module prints or exits. Every `TimelineError` raised below is turned into its
-message on stderr and exit code 1 in one place (`_Group.invoke`); usage errors exit 2.
-Heavy modules (icalendar, PyYAML for edits, the web server) are imported inside the
-commands that need them so that start-up stays fast. There is deliberately no
+Each command reads the clock once (`now_utc`), loads its schedule through
+`timeline.pipeline`, renders it with one of `timeline.render`, and writes the result.
+Every `TimelineError` raised below is turned into its message on stderr and exit code 1
+in one place (`_Group.invoke`); a malformed command line is a usage error, exit 2 (Click).
+Heavy modules (icalendar, arrow, the web server) are imported inside the commands that
+need them so that start-up stays fast. There is deliberately no
 `from __future__ import annotations` here: Typer would then evaluate every annotation
 string at each start, which more than doubles the time it takes to build the command tree.
 """
 
 import os
 import sys
-from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Annotated, Callable, Optional
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Annotated, Optional, TypeVar
 
 import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .dates import parse_as_of
+from .dates import DayArg, Duration, parse_day
 from .errors import DateSyntaxError, TimelineError
-
-if TYPE_CHECKING:
-    from .resolve import Schedule
 
 
 class _Group(TyperGroup):
@@ -42,27 +42,9 @@ app = typer.Typer(
     cls=_Group,
     help="Track milestones whose dates are windows, from one declarative events.yaml.",
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-
-
-def _day(text: str) -> date:
-    """Parse a YYYY-MM-DD option value (a bad one is a usage error: exit 2)."""
-    try:
-        return parse_as_of(text)
-    except DateSyntaxError as e:
-        raise typer.BadParameter(str(e)) from None
-
-
-FileOpt = Annotated[
-    str,
-    typer.Option("-f", "--file", envvar="TIMELINE_FILE", metavar="PATH",
-                 help="Events file (default: $TIMELINE_FILE, else ./events.yaml; '-' is standard input)."),
-]
-TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", metavar="T", help="Only events with this tag (repeatable).")]
-KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", metavar="K", help="Only events of this kind (repeatable).")]
 
 
 def now_utc() -> datetime:
@@ -70,25 +52,129 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-_KEEP: list[Callable[[], None]] = []
-"""Cache writes to run once the output is out (see `main`)."""
-
-
-def _schedule(file: str, as_of: Optional[date] = None, now: Optional[datetime] = None) -> "Schedule":
-    """Load and resolve an events file, through the schedule cache (`timeline.cache`)."""
-    from .cache import load
-    from .loader import read_source
-
-    schedule, keep = load(read_source(file), as_of, now)
-    if keep is not None:
-        _KEEP.append(keep)
-    return schedule
-
-
 def _write(text: str) -> None:
     """Write rendered text to stdout exactly."""
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+# -- option values: each kind of value is checked in one place, as a usage error ----------
+
+E = TypeVar("E", bound=Enum)
+
+
+def _choice(kind: type[E], value: str, option: str) -> E:
+    """The member of a `str` Enum named by an option value (an unknown one is a usage error)."""
+    try:
+        return kind(value)
+    except ValueError:
+        names = [str(m.value) for m in kind]
+        what = option.lstrip("-")
+        raise typer.BadParameter(f"unknown {what} {value!r}; expected {', '.join(names[:-1])} or {names[-1]}",
+                                 param_hint=option) from None
+
+
+def _day(text: str) -> DayArg:
+    """A day option: YYYY-MM-DD, or words relative to the calendar's today."""
+    try:
+        return parse_day(text)
+    except DateSyntaxError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+def _within(text: str) -> Duration:
+    """`--within`: days, weeks, months or years."""
+    from .dates import parse_duration
+
+    try:
+        horizon = parse_duration(text)
+    except DateSyntaxError as e:
+        raise typer.BadParameter(str(e)) from None
+    if horizon.unit == "h":
+        raise typer.BadParameter("--within takes days, weeks, months or years, such as 30d")
+    return horizon
+
+
+def _date_expr(text: str):  # type: ignore[no-untyped-def]
+    """A date expression to write into the file (`move WHEN`)."""
+    from .dates import parse_expr
+    from .edit import WrittenDate
+
+    try:
+        return WrittenDate(text, parse_expr(text))
+    except DateSyntaxError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+def _when_done(text: str):  # type: ignore[no-untyped-def]
+    """`done --on`: a date expression for what happened, or a day relative to today."""
+    from .dates import RefExpr, SpanExpr, parse_expr
+    from .edit import WrittenDate
+
+    try:
+        expr, problem = parse_expr(text), None
+    except DateSyntaxError as e:
+        expr, problem = None, e
+    if expr is not None and not isinstance(expr, RefExpr) and not (
+            isinstance(expr, SpanExpr) and (isinstance(expr.start, RefExpr) or isinstance(expr.end, RefExpr))):
+        return WrittenDate(text, expr)
+    try:
+        return parse_day(text)
+    except DateSyntaxError as e:
+        why = str(problem) if problem is not None else f"{e}; or a date expression such as 2004-11-23/2004-11-25"
+        raise typer.BadParameter(why) from None
+
+
+# -- completion ---------------------------------------------------------------------------
+
+def _written_events(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    """The events of the file named on the command line so far, as far as they are valid."""
+    from .loader import read_source, validate
+
+    path = ctx.params.get("file") or os.environ.get("TIMELINE_FILE") or "events.yaml"
+    try:
+        return validate(read_source(path))[0].events
+    except TimelineError:
+        return ()
+
+
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Event ids of the file that begin with what is typed."""
+    return [e.id for e in _written_events(ctx) if e.id.startswith(incomplete)]
+
+
+def _complete_tags(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Tags of the file that begin with what is typed."""
+    return sorted({t for e in _written_events(ctx) for t in e.tags if t.startswith(incomplete)})
+
+
+def _complete_kinds(incomplete: str) -> list[str]:
+    from .model import Kind
+
+    return [k.value for k in Kind if k.value.startswith(incomplete)]
+
+
+FileOpt = Annotated[
+    str,
+    typer.Option("-f", "--file", envvar="TIMELINE_FILE", metavar="PATH",
+                 help="Events file (default: $TIMELINE_FILE, else ./events.yaml; '-' is standard input)."),
+]
+TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", metavar="T", autocompletion=_complete_tags,
+                                                     help="Only events with this tag (repeatable).")]
+KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", metavar="K", autocompletion=_complete_kinds,
+                                                      help="Only events of this kind (repeatable).")]
+DAY = "YYYY-MM-DD|today|'in 2 weeks'|..."
+FromOpt = Annotated[Optional[DayArg], typer.Option("--from", parser=_day, metavar=DAY, help="Only events that may fall on or after this day.")]
+ToOpt = Annotated[Optional[DayArg], typer.Option("--to", parser=_day, metavar=DAY, help="Only events that may fall on or before this day.")]
+IdArg = Annotated[str, typer.Argument(metavar="ID", autocompletion=_complete_ids, help="The event's id.")]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="A remark recorded with the event.")]
+
+
+def _kinds(kinds: Optional[list[str]]) -> list[str]:
+    """Check --kind values (an unknown one is a usage error)."""
+    from .model import Kind
+
+    return [_choice(Kind, k, "--kind").value for k in kinds or []]
 
 
 def _version(value: bool) -> None:
@@ -107,26 +193,7 @@ def _main(
     """
 
 
-def _choice(kind, value: str, what: str, option: str):  # type: ignore[no-untyped-def]
-    """The member of a `str` Enum named by an option (an unknown one is a usage error)."""
-    try:
-        return kind(value)
-    except ValueError:
-        names = [m.value for m in kind]
-        expected = ", ".join(names[:-1]) + f" or {names[-1]}"
-        raise typer.BadParameter(f"unknown {what} {value!r}; expected {expected}", param_hint=option) from None
-
-
-def _kinds(kinds: list[str] | None) -> list[str]:
-    """Validate --kind values (a bad one is a usage error)."""
-    from .model import Kind
-
-    allowed = [k.value for k in Kind]
-    for k in kinds or []:
-        if k not in allowed:
-            raise typer.BadParameter(f"unknown kind {k!r}; expected one of {', '.join(allowed)}", param_hint="--kind")
-    return list(kinds or [])
-
+# -- commands -----------------------------------------------------------------------------
 
 @app.command()
 def check(file: FileOpt = "events.yaml") -> None:
@@ -134,8 +201,16 @@ def check(file: FileOpt = "events.yaml") -> None:
 
     Example: timeline check -f events.yaml
     """
-    schedule = _schedule(file)
+    from .pipeline import load_schedule
+
+    schedule = load_schedule(file, now_utc(), every_actual=True)
     _write(f"{len(schedule.events)} events OK\n")
+
+
+class _Color(str, Enum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
 
 
 @app.command("list")
@@ -144,20 +219,22 @@ def list_(
     fmt: Annotated[str, typer.Option("--format", metavar="text|markdown|json|csv", help="Output format.")] = "text",
     tag: TagOpt = None,
     kind: KindOpt = None,
-    from_: Annotated[Optional[date], typer.Option("--from", parser=_day, metavar="YYYY-MM-DD", help="Only events that may fall on or after this day.")] = None,
-    to: Annotated[Optional[date], typer.Option("--to", parser=_day, metavar="YYYY-MM-DD", help="Only events that may fall on or before this day.")] = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
 ) -> None:
     """Print the schedule in chronological order, grouped under parent phases.
 
     Example: timeline list --format json --tag wgig --from 2004-11-01
     """
-    from .listing import ListFormat, render_list
-    from .resolve import select
+    from .pipeline import load_schedule
+    from .render.listing import ListFormat, ListOptions, render_list
 
-    form = _choice(ListFormat, fmt, "format", "--format")
-    schedule = _schedule(file)
-    events = select(schedule.events, tag or (), _kinds(kind), from_, to)
-    _write(render_list(schedule, events, form))
+    options = ListOptions(_choice(ListFormat, fmt, "--format"))
+    kinds = _kinds(kind)
+    schedule = load_schedule(file, now_utc(), every_actual=True)
+    today = schedule.today
+    chosen = schedule.select(tag or (), kinds, from_ and from_.on(today), to and to.on(today))
+    _write(render_list(chosen, options))
 
 
 @app.command()
@@ -172,14 +249,14 @@ def ics(
 
     Example: timeline ics --tag wgig -o wgig.ics
     """
-    from .ics import WindowMode, render_ics, schedule_stamp
-    from .resolve import select
+    from .pipeline import load_schedule
+    from .render.ics import IcsOptions, WindowMode, render_ics, schedule_stamp
 
-    mode = _choice(WindowMode, windows, "mode", "--windows")
-    schedule = _schedule(file)
-    events = select(schedule.events, tag or (), _kinds(kind))
+    mode = _choice(WindowMode, windows, "--windows")
+    kinds = _kinds(kind)
+    schedule = load_schedule(file, now_utc(), every_actual=True)
     stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
-    data = render_ics(schedule, events, stamp, mode)
+    data = render_ics(schedule.select(tag or (), kinds), IcsOptions(stamp, mode))
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -192,8 +269,8 @@ def ics(
 @app.command()
 def upcoming(
     file: FileOpt = "events.yaml",
-    as_of: Annotated[Optional[date], typer.Option("--as-of", parser=_day, metavar="YYYY-MM-DD", help="Judge as of this day (default: today in the calendar's zone).")] = None,
-    within: Annotated[str, typer.Option("--within", metavar="DURATION", help="Horizon, such as 30d, 2w or 1m.")] = "30d",
+    as_of: Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help="Judge as of this day (default: today in the calendar's zone).")] = None,
+    within: Annotated[Duration, typer.Option("--within", parser=_within, metavar="DURATION", help="Horizon, such as 30d, 2w or 1m.")] = "30d",  # type: ignore[assignment]
     tag: TagOpt = None,
     kind: KindOpt = None,
     json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
@@ -203,24 +280,13 @@ def upcoming(
 
     Example: timeline upcoming --as-of 2004-10-15 --within 30d
     """
-    from .dates import parse_duration, shift_date
-    from .resolve import select
-    from .upcoming import State, find_upcoming, render_json, render_text
+    from .pipeline import load_schedule
+    from .render.upcoming import State, UpcomingOptions, find_upcoming, render_upcoming
 
-    try:
-        horizon_len = parse_duration(within)
-        if horizon_len.unit == "h":
-            raise DateSyntaxError("--within takes days, weeks, months or years, such as 30d")
-    except DateSyntaxError as e:
-        raise typer.BadParameter(str(e), param_hint="--within") from None
-    schedule = _schedule(file, as_of, now_utc())
-    day = schedule.as_of
-    assert day is not None
-    horizon = shift_date(day, horizon_len.amount, horizon_len.unit)
-    events = select(schedule.events, tag or (), _kinds(kind))
-    items = find_upcoming(events, day, horizon, schedule.calendar.warn)
-    _write(render_json(items, day, horizon) if json_ else render_text(schedule, items, day, horizon, events))
-    if fail_on_overdue and any(i.state == State.OVERDUE for i in items):
+    kinds = _kinds(kind)
+    schedule = load_schedule(file, now_utc(), as_of).select(tag or (), kinds)
+    _write(render_upcoming(schedule, UpcomingOptions(within, json_)))
+    if fail_on_overdue and any(i.state == State.OVERDUE for i in find_upcoming(schedule, within)):
         raise typer.Exit(3)
 
 
@@ -229,9 +295,9 @@ def gantt(
     file: FileOpt = "events.yaml",
     width: Annotated[Optional[int], typer.Option("--width", metavar="N", help="Columns (default: the terminal's width, else 80).")] = None,
     scale: Annotated[str, typer.Option("--scale", metavar="auto|week|month|quarter|year", help="Units of the time axis.")] = "auto",
-    from_: Annotated[Optional[date], typer.Option("--from", parser=_day, metavar="YYYY-MM-DD", help="First day shown.")] = None,
-    to: Annotated[Optional[date], typer.Option("--to", parser=_day, metavar="YYYY-MM-DD", help="Last day shown.")] = None,
-    today: Annotated[Optional[date], typer.Option("--today", parser=_day, metavar="YYYY-MM-DD", help="Draw the today line here and judge 'done' as of this day.")] = None,
+    from_: Annotated[Optional[DayArg], typer.Option("--from", parser=_day, metavar=DAY, help="First day shown.")] = None,
+    to: Annotated[Optional[DayArg], typer.Option("--to", parser=_day, metavar=DAY, help="Last day shown.")] = None,
+    today: Annotated[Optional[DayArg], typer.Option("--today", parser=_day, metavar=DAY, help="Draw the today line here and judge 'done' as of this day.")] = None,
     ascii_: Annotated[bool, typer.Option("--ascii", help="Only ASCII characters.")] = False,
     color: Annotated[str, typer.Option("--color", metavar="auto|always|never", help="ANSI colors (auto: on a terminal, unless NO_COLOR is set).")] = "auto",
     tag: TagOpt = None,
@@ -243,41 +309,25 @@ def gantt(
     """
     import shutil
 
-    from .gantt import GanttOptions, Scale, render_gantt
-    from .resolve import select
+    from .pipeline import load_schedule
+    from .render.gantt import GanttOptions, Scale, render_gantt
 
-    axis_scale = _choice(Scale, scale, "scale", "--scale")
-    if color not in ("auto", "always", "never"):
-        raise typer.BadParameter(f"unknown value {color!r}; expected auto, always or never", param_hint="--color")
-    use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    axis_scale = _choice(Scale, scale, "--scale")
+    mode = _choice(_Color, color, "--color")
+    kinds = _kinds(kind)
+    use_color = mode == _Color.ALWAYS or (mode == _Color.AUTO and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     columns = width if width is not None else shutil.get_terminal_size((80, 24)).columns
-    schedule = _schedule(file, today, now_utc())
-    events = select(schedule.events, tag or (), _kinds(kind), from_, to)
-    options = GanttOptions(width=columns, scale=axis_scale, start=from_, stop=to, today=schedule.as_of,
-                           ascii=ascii_, color=use_color, title=schedule.calendar.name)
-    _write(render_gantt(events, options))
-
-
-def _date_expr(text: str) -> str:
-    """Check a date expression given on the command line (a bad one is a usage error)."""
-    from .dates import parse_expr
-
-    try:
-        parse_expr(text)
-    except DateSyntaxError as e:
-        raise typer.BadParameter(str(e)) from None
-    return text
-
-
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="The event's id.")]
-NoteOpt = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="A remark recorded with the event.")]
+    schedule = load_schedule(file, now_utc(), today)
+    start, stop = from_ and from_.on(schedule.today), to and to.on(schedule.today)
+    options = GanttOptions(width=columns, scale=axis_scale, start=start, stop=stop, ascii=ascii_, color=use_color)
+    _write(render_gantt(schedule.select(tag or (), kinds, start, stop), options))
 
 
 @app.command()
 def done(
     ident: IdArg,
     file: FileOpt = "events.yaml",
-    on: Annotated[Optional[str], typer.Option("--on", parser=_date_expr, metavar="DATE-EXPRESSION", help="When it happened (default: today in the calendar's zone); a day, a span, or a window.")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", parser=_when_done, metavar="DATE-EXPRESSION", help="When it happened (default: today in the calendar's zone): a day, a span, a window, or yesterday, '3 days ago'.")] = None,
     note: NoteOpt = None,
 ) -> None:
     """Record that an event happened: sets `actual` and `status: done` in the events file.
@@ -285,12 +335,9 @@ def done(
     Example: timeline done first-meeting --on 2004-11-23/2004-11-25 --note "Geneva"
     """
     from .edit import done_changes, edit_event
-    from .resolve import load_schedule, today_in
 
-    if on is None:
-        on = today_in(load_schedule(file).calendar.timezone, now_utc()).isoformat()
-    edit_event(file, ident, done_changes(on, note))
-    _write(f"{ident}: done ({on})\n")
+    changes = edit_event(file, ident, done_changes(on, note), now_utc())  # type: ignore[arg-type]
+    _write(f"{ident}: done ({changes[0].text})\n")
 
 
 @app.command()
@@ -301,7 +348,7 @@ def cancel(ident: IdArg, file: FileOpt = "events.yaml", note: NoteOpt = None) ->
     """
     from .edit import cancel_changes, edit_event
 
-    edit_event(file, ident, cancel_changes(note))
+    edit_event(file, ident, cancel_changes(note), now_utc())
     _write(f"{ident}: cancelled\n")
 
 
@@ -317,26 +364,24 @@ def move(
     """
     from .edit import edit_event, move_changes
 
-    edit_event(file, ident, lambda source: move_changes(source, ident, when))
-    _write(f"{ident}: moved to {when}\n")
+    edit_event(file, ident, move_changes(ident, when), now_utc())  # type: ignore[arg-type]
+    _write(f"{ident}: moved to {when.text}\n")  # type: ignore[attr-defined]
 
 
 @app.command()
 def slips(
     file: FileOpt = "events.yaml",
-    as_of: Annotated[Optional[date], typer.Option("--as-of", parser=_day, metavar="YYYY-MM-DD", help="Judge as of this day (default: today in the calendar's zone).")] = None,
+    as_of: Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help="Judge as of this day (default: today in the calendar's zone).")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Compare what happened with the plan: on plan, late, early, or no record.
 
     Example: timeline slips --json
     """
-    from .slips import find_slips, render_json, render_text
+    from .pipeline import load_schedule
+    from .render.slips import SlipsOptions, render_slips
 
-    schedule = _schedule(file, as_of, now_utc())
-    assert schedule.as_of is not None
-    found = find_slips(schedule.events, schedule.as_of)
-    _write(render_json(schedule, found) if json_ else render_text(found))
+    _write(render_slips(load_schedule(file, now_utc(), as_of), SlipsOptions(json_)))
 
 
 @app.command()
@@ -344,19 +389,20 @@ def build(
     outdir: Annotated[str, typer.Argument(metavar="OUTDIR", help="The folder to write the site into (replaced atomically).")],
     file: FileOpt = "events.yaml",
     base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="Where the folder will be published, for subscribe links (default: calendar.url).")] = None,
-    today: Annotated[Optional[date], typer.Option("--today", parser=_day, metavar="YYYY-MM-DD", help="The day the chart's today line marks (default: today in the calendar's zone).")] = None,
+    today: Annotated[Optional[DayArg], typer.Option("--today", parser=_day, metavar=DAY, help="The day the chart's today line marks (default: today in the calendar's zone).")] = None,
 ) -> None:
     """Build a static site: calendar.ics, tags/*.ics, kinds/*.ics and index.html.
 
     Example: timeline build site --base-url https://example.org/wgig/
     """
-    from .ics import schedule_stamp
+    from .pipeline import load_schedule
     from .publish import write_site
-    from .site import build_site
+    from .render.ics import schedule_stamp
+    from .render.site import SiteOptions, render_site
 
-    schedule = _schedule(file, today, now_utc())
+    schedule = load_schedule(file, now_utc(), today)
     stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
-    files = build_site(schedule, stamp, schedule.as_of, base_url)
+    files = render_site(schedule, SiteOptions(stamp, base_url))
     write_site(outdir, files)
     _write(f"{outdir}: {len(files)} files\n")
 
@@ -372,15 +418,17 @@ def serve(
 
     Example: timeline serve --port 8000 --base-url https://cal.example.org/
     """
-    from .resolve import load_schedule
-    from .web import Site, serve as run_server
-
     import gc
 
+    from .web import Site, log_to_stderr, serve as run_server
+
     gc.enable()  # a long-running server needs its garbage collected (see main)
-    load_schedule(file)  # refuse to start on an invalid file (exit 1 with its problems)
+    site = Site(file, base_url, log=lambda line: None)
+    if site.error is not None:  # refuse to start on an invalid file (exit 1 with its problems)
+        raise TimelineError(site.error)
+    site.log = log_to_stderr
     try:
-        run_server(Site(file, base_url), host, port)
+        run_server(site, host, port)
     except OSError as e:
         raise TimelineError(f"cannot listen on {host}:{port}: {e.strerror}") from None
 
@@ -394,9 +442,7 @@ def main() -> None:
     the long-running `serve`. For the same reason the process ends with `os._exit` once
     the output is flushed: freeing every object of a 10,000-event schedule one by one at
     interpreter exit took 0.15 s, and nothing is left to finalise (files are written and
-    closed inside the commands, and nothing registers exit handlers). Schedules computed
-    for the cache are stored by a child process after that, so that storing them (0.3 s
-    for 10,000 events) never delays the command.
+    closed inside the commands, and nothing registers exit handlers).
     """
     import gc
 
@@ -413,32 +459,7 @@ def main() -> None:
             stream.flush()
         except (BrokenPipeError, ValueError):  # `timeline list | head`, or a stream closed on purpose
             pass
-    if _KEEP and code == 0:
-        _in_background(_KEEP)
     os._exit(code)
-
-
-def _in_background(jobs: list[Callable[[], None]]) -> None:
-    """Store schedules in a detached child whose standard streams lead nowhere, holding the
-    cache's write lock from before the fork until it is done; the command does not wait."""
-    from .cache import writer_lock
-
-    lock = writer_lock()  # None where the cache is off (always where there is no fork)
-    if lock is None:
-        return  # cache off, or another process is storing (most likely the same schedule)
-    try:
-        if os.fork() != 0:
-            return
-    except OSError:
-        return
-    try:  # the child: let whoever reads our output see its end now
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-        for job in jobs:
-            job()
-    finally:
-        os._exit(0)
 
 
 if __name__ == "__main__":  # pragma: no cover

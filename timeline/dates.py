@@ -491,14 +491,49 @@ def span_label(start: Window, end: Window, times: tuple[str, str] | None = None)
     return f"{window_label(start)} to {window_label(end)}"
 
 
-def parse_as_of(text: str) -> date:
-    """A plain `YYYY-MM-DD` day, as given to `--as-of`, `--today`, `--from`, `--to`."""
+_NAMED_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+
+
+@dataclass(frozen=True)
+class DayArg:
+    """A day given on the command line: an ISO date, or words relative to the calendar's
+    today (`today`, `yesterday`, `tomorrow`, `in 2 weeks`, `3 days ago`: arrow's `dehumanize`)."""
+
+    text: str
+    """As typed, stripped."""
+    day: date | None
+    """The day when it was written as a date (None: relative to today)."""
+
+    def on(self, today: date) -> date:
+        """The day this names when today is `today` (local date in the calendar's zone)."""
+        if self.day is not None:
+            return self.day
+        if self.text in _NAMED_DAYS:
+            return today + timedelta(days=_NAMED_DAYS[self.text])
+        import arrow
+
+        try:
+            return arrow.Arrow(today.year, today.month, today.day).dehumanize(self.text).date()
+        except (ValueError, OverflowError) as e:
+            raise DateSyntaxError(f"{self.text!r} falls outside the years 1 to 9999") from e
+
+
+def parse_day(text: str) -> DayArg:
+    """A day option (`--as-of`, `--today`, `--from`, `--to`): `YYYY-MM-DD` or relative words."""
+    text = text.strip()
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError as e:
-        raise DateSyntaxError(f"bad date {text!r}: expected a day such as 2004-10-15") from e
+        return DayArg(text, date.fromisoformat(text))
+    except ValueError:
+        pass
+    if text.lower() in _NAMED_DAYS:
+        return DayArg(text.lower(), None)
+    import arrow
 
-
-def midnight(day: date) -> datetime:
-    """Naive midnight at the start of `day`."""
-    return datetime.combine(day, time())
+    try:  # checks the words; the day itself is known once the calendar's today is
+        arrow.Arrow(2000, 1, 1).dehumanize(text)
+    except (ValueError, OverflowError):
+        raise DateSyntaxError(
+            f"bad date {text!r}: expected a day such as 2004-10-15, or today, yesterday, "
+            "tomorrow, 'in 2 weeks' or '3 days ago'"
+        ) from None
+    return DayArg(text, None)

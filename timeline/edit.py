@@ -1,10 +1,11 @@
 """In-place edits of events.yaml: `done`, `cancel`, `move`.
 
-An edit never re-serialises the file. It finds the event's mapping with the YAML node
-marks, replaces the text of one value, inserts one `key: value` line, or removes one, and
-leaves every other byte as it was (comments, quoting, key order, layout, line endings).
-The whole result is validated before anything is written; the write is atomic; and the
-read-modify-write runs under an exclusive lock, so two edits at once both land.
+An edit never re-serialises the file. Under an exclusive lock it reads the file once,
+composes it once, takes the calendar's time zone from its validated `calendar:` block,
+finds the event's mapping, and splices the text at the nodes' marks (replacing the text of
+a value, inserting `key: value` lines, or removing lines), leaving every other byte as it
+was (comments, quoting, key order, layout, line endings). The result goes through the
+pipeline, as any command's file does, before it is written atomically.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import yaml
 
-from .dates import SpanExpr, parse_expr
-from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, UsageError
+from .dates import DateExpr, DayArg, SpanExpr
+from .errors import EventsFileError, Problem, RequestError
 from .fsutil import atomic_write
-from .loader import Source, compose_yaml
-from .resolve import schedule_from_source
+from .loader import Source, access_error, compose, read_source, validate_calendar
+from .pipeline import schedule_from_source, today_in
 
 _PLAIN_SAFE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z ./:+~?%-]*$")
 
@@ -40,12 +42,31 @@ class EditRefused(EventsFileError):
 
 @dataclass(frozen=True)
 class Change:
-    """Set a key to a value (already YAML text), or remove it when `value` is None."""
+    """Set a key to a value, or remove it when `text` is None."""
 
     key: str
     """The event key."""
-    value: str | None
-    """YAML text of the new value, or None to remove the key."""
+    text: str | None
+    """The new value as plain text, or None to remove the key."""
+
+    @property
+    def value(self) -> str | None:
+        """The new value as YAML text."""
+        return None if self.text is None else yaml_scalar(self.text)
+
+
+@dataclass(frozen=True)
+class WrittenDate:
+    """A date expression from the command line: as typed, and as parsed (checked once, there)."""
+
+    text: str
+    """As typed."""
+    expr: DateExpr
+    """As parsed."""
+
+
+Plan = Callable[[yaml.MappingNode, date], list[Change]]
+"""What an edit changes, decided from the event's mapping and the calendar's today."""
 
 
 def yaml_scalar(text: str) -> str:
@@ -66,8 +87,8 @@ def locked(path: str) -> Iterator[None]:
     while True:
         try:
             fd = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:
-            raise FileAccessError(f"{path}: no such file (give one with -f PATH or $TIMELINE_FILE)") from None
+        except OSError as e:
+            raise access_error(path, e) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             try:
@@ -81,39 +102,23 @@ def locked(path: str) -> Iterator[None]:
             os.close(fd)  # closing releases the lock
 
 
-def edit_event(path: str, ident: str, changes: list[Change] | Callable[[Source], list[Change]]) -> str:
-    """Apply changes to one event of the file at `path`; return the new text (already written).
-
-    `changes` may be a function of the file's current text (as `move` needs: what it
-    changes depends on how the date is written); it is called under the lock.
-    """
+def edit_event(path: str, ident: str, plan: Plan, now: datetime) -> list[Change]:
+    """Apply an edit to one event of the file at `path`; return the changes made (written)."""
     if path == "-":
-        raise UsageError("cannot edit standard input; give the events file with -f PATH")
+        raise RequestError("cannot edit standard input; give the events file with -f PATH")
     with locked(path):
-        with open(path, "rb") as f:
-            raw = f.read()
-        bom = raw.startswith(b"\xef\xbb\xbf")
+        source = read_source(path)
+        root = compose(source)
+        today = today_in(validate_calendar(source, root).timezone, now)
+        event = find_event(source, root, ident)
+        changes = plan(event, today)
+        new_text = apply_changes(source.text, event, changes)
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise FileAccessError(f"{path}: the file is not valid UTF-8; save it as UTF-8") from None
-        source = Source(path, text, None)
-        new_text = apply_changes(source, ident, changes(source) if callable(changes) else changes)
-        try:
-            schedule_from_source(Source(path, new_text, None))
+            schedule_from_source(Source(path, new_text, None), now, every_actual=True)
         except EventsFileError as e:
             raise EditRefused(path, e.problems) from None
-        atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
-    return new_text
-
-
-def apply_changes(source: Source, ident: str, changes: list[Change]) -> str:
-    """The text with the changes made to event `ident` (not validated)."""
-    text = source.text
-    for change in changes:  # each splice moves the marks after it: compose the new text again
-        current = Source(source.path, text, None)
-        text = _apply(text, find_event(current, compose_yaml(current), ident), change)
-    return text
+        atomic_write(path, ("\ufeff" if source.bom else "").encode() + new_text.encode("utf-8"))
+    return changes
 
 
 def find_event(source: Source, root: yaml.Node, ident: str) -> yaml.MappingNode:
@@ -131,7 +136,7 @@ def find_event(source: Source, root: yaml.Node, ident: str) -> yaml.MappingNode:
                                 ids.append(v.value)
     close = difflib.get_close_matches(ident, ids, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise UsageError(f"{source.path}: no event with id '{ident}'{hint}")
+    raise RequestError(f"{source.path}: no event with id '{ident}'{hint}")
 
 
 def _newline(text: str) -> str:
@@ -163,77 +168,97 @@ def _content_end(text: str, node: yaml.Node) -> int:
     return start + len(text[start:end].rstrip())
 
 
-def _apply(text: str, event: yaml.MappingNode, change: Change) -> str:
-    """One change to one mapping, as a text splice."""
-    entry = next(((k, v) for k, v in event.value if k.value == change.key), None)
-    nl = _newline(text)
-    if entry is not None:
-        key, value = entry
-        end = _content_end(text, value)
-        if change.value is None:  # remove the key
-            if event.flow_style:
-                start = text.rfind(",", event.start_mark.index, key.start_mark.index)
-                if start < 0:  # the first key: take the comma after it instead
-                    start = key.start_mark.index
-                    after = text.find(",", end, event.end_mark.index)
-                    end = after + 1 if after >= 0 else end
-                return text[:start] + text[end:]
-            return text[:_line_start(text, key.start_mark.index)] + text[_line_end(text, end):]
-        start = value.start_mark.index
-        if isinstance(value, (yaml.SequenceNode, yaml.MappingNode)) and not value.flow_style:
-            start = text.index(":", key.end_mark.index) + 1  # a block list below the key: replace from the colon
-            return text[:start] + " " + change.value + text[end:]
-        return text[:start] + change.value + text[end:]
-    if change.value is None:
-        return text
+def apply_changes(text: str, event: yaml.MappingNode, changes: list[Change]) -> str:
+    """The text with the changes made to one event's mapping (not validated).
+
+    Every change becomes a splice of the original text, found with the marks of the one
+    node tree; new keys are inserted together at the end of the mapping, in order.
+    """
+    splices: list[tuple[int, int, str]] = []
+    new: list[Change] = []
+    for change in changes:
+        entry = next(((k, v) for k, v in event.value if k.value == change.key), None)
+        if entry is not None:
+            splices.append(_splice(text, event, *entry, change.value))
+        elif change.value is not None:
+            new.append(change)
+    if new:
+        splices.append(_insertion(text, event, new))
+    out, at = [], 0
+    for start, end, replacement in sorted(splices, key=lambda s: (s[0], s[1])):
+        out += [text[at:start], replacement]
+        at = end
+    return "".join(out) + text[at:]
+
+
+def _splice(text: str, event: yaml.MappingNode, key: yaml.Node, value: yaml.Node, new: str | None) -> tuple[int, int, str]:
+    """Replace an existing key's value with `new`, or remove the key (None)."""
+    end = _content_end(text, value)
+    if new is None:
+        if event.flow_style:
+            start = text.rfind(",", event.start_mark.index, key.start_mark.index)
+            if start < 0:  # the first key: take the comma after it instead
+                start = key.start_mark.index
+                after = text.find(",", end, event.end_mark.index)
+                end = after + 1 if after >= 0 else end
+            return start, end, ""
+        return _line_start(text, key.start_mark.index), _line_end(text, end), ""
+    if isinstance(value, (yaml.SequenceNode, yaml.MappingNode)) and not value.flow_style:
+        start = text.index(":", key.end_mark.index) + 1  # a block list below the key: replace from the colon
+        return start, end, " " + new
+    return value.start_mark.index, end, new
+
+
+def _insertion(text: str, event: yaml.MappingNode, changes: list[Change]) -> tuple[int, int, str]:
+    """Add new keys at the end of a mapping."""
     if event.flow_style:
         close = event.end_mark.index - 1  # the closing brace
-        body = text[event.start_mark.index + 1:close].rstrip()
-        sep = ", " if body.strip() else ""
-        return text[:event.start_mark.index + 1] + body + f"{sep}{change.key}: {change.value}" + text[close:]
+        body_end = event.start_mark.index + 1 + len(text[event.start_mark.index + 1:close].rstrip())
+        entries = ", ".join(f"{c.key}: {c.value}" for c in changes)
+        return body_end, close, f", {entries}"
+    nl = _newline(text)
     indent = " " * event.value[0][0].start_mark.column
     at = _line_end(text, _content_end(text, event))
     prefix = "" if at == 0 or text[at - 1] == "\n" else nl
-    return text[:at] + prefix + f"{indent}{change.key}: {change.value}{nl}" + text[at:]
+    return at, at, prefix + "".join(f"{indent}{c.key}: {c.value}{nl}" for c in changes)
 
 
-def done_changes(on: str, note: str | None) -> list[Change]:
-    """`timeline done`: record `actual` and `status: done` (and a note)."""
-    _check_date(on, "--on")
-    changes = [Change("actual", yaml_scalar(on)), Change("status", "done")]
-    if note is not None:
-        changes.append(Change("note", yaml_scalar(note)))
-    return changes
+def done_changes(on: WrittenDate | DayArg | None, note: str | None) -> Plan:
+    """`timeline done`: record `actual` (default: today) and `status: done` (and a note)."""
+    def plan(event: yaml.MappingNode, today: date) -> list[Change]:
+        when = on.text if isinstance(on, WrittenDate) else (on.on(today) if on else today).isoformat()
+        changes = [Change("actual", when), Change("status", "done")]
+        if note is not None:
+            changes.append(Change("note", note))
+        return changes
+
+    return plan
 
 
-def cancel_changes(note: str | None) -> list[Change]:
+def cancel_changes(note: str | None) -> Plan:
     """`timeline cancel`: `status: cancelled` (and a note)."""
-    changes = [Change("status", "cancelled")]
-    if note is not None:
-        changes.append(Change("note", yaml_scalar(note)))
-    return changes
+    def plan(event: yaml.MappingNode, today: date) -> list[Change]:
+        changes = [Change("status", "cancelled")]
+        if note is not None:
+            changes.append(Change("note", note))
+        return changes
+
+    return plan
 
 
-def move_changes(source: Source, ident: str, when: str) -> list[Change]:
+def move_changes(ident: str, when: WrittenDate) -> Plan:
     """`timeline move`: replace the event's date, keeping the form it was written in where possible."""
-    expr = _check_date(when, "WHEN")
-    event = find_event(source, compose_yaml(source), ident)
-    keys = {k.value for k, _ in event.value}
-    if "due" in keys:
-        if isinstance(expr, SpanExpr):
-            raise UsageError(f"'{ident}' is a deadline (due:); move it to one date, not a span such as {when}")
-        return [Change("due", yaml_scalar(when))]
-    if "start" in keys or "end" in keys:
-        if isinstance(expr, SpanExpr):
-            left, _, right = when.partition("/")
-            return [Change("start", yaml_scalar(left.strip())), Change("end", yaml_scalar(right.strip()))]
-        return [Change("end", None), Change("start", None), Change("when", yaml_scalar(when))]
-    return [Change("when", yaml_scalar(when))]
+    def plan(event: yaml.MappingNode, today: date) -> list[Change]:
+        keys = {k.value for k, _ in event.value}
+        if "due" in keys:
+            if isinstance(when.expr, SpanExpr):
+                raise RequestError(f"'{ident}' is a deadline (due:); move it to one date, not a span such as {when.text}")
+            return [Change("due", when.text)]
+        if "start" in keys or "end" in keys:
+            if isinstance(when.expr, SpanExpr):
+                left, _, right = when.text.partition("/")
+                return [Change("start", left.strip()), Change("end", right.strip())]
+            return [Change("end", None), Change("start", None), Change("when", when.text)]
+        return [Change("when", when.text)]
 
-
-def _check_date(text: str, what: str):  # type: ignore[no-untyped-def]
-    """Parse a date expression given on the command line, as a usage error when bad."""
-    try:
-        return parse_expr(text)
-    except DateSyntaxError as e:
-        raise UsageError(f"{what}: {e}") from None
+    return plan

@@ -45,5 +45,8 @@ class FileAccessError(TimelineError):
     """The events file is missing, unreadable, too large, or cannot be written."""
 
 
-class UsageError(TimelineError):
-    """A command-line value is wrong in a way only the command can tell (e.g. an unknown id)."""
+class RequestError(TimelineError):
+    """A well-formed request that cannot be met (an unknown id, a chart too narrow): exit 1.
+
+    Malformed command lines (an unknown option, a bad option value) are usage errors that
+    the command-line parser reports with exit code 2; they never reach this tree."""

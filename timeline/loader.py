@@ -1,10 +1,10 @@
 """Loading and validation: events.yaml text → `EventsFile`, with FILE:LINE:COL problems.
 
-The YAML is composed into a node tree (`blockyaml`: its own fast reader for the block YAML
-events files are written in, PyYAML's C composer for anything else) rather than
-constructed into Python objects, so every value keeps its line and column, scalars keep
-the text the user wrote, and aliases are never expanded by accident. Every problem in the
-file is collected and reported together.
+The YAML is composed by PyYAML (libyaml's C composer where it is built in) into a node
+tree rather than constructed into Python objects, so every value keeps its line and
+column, scalars keep the text the user wrote, and aliases are never expanded by accident.
+The validator walks that tree directly, and edits (`timeline.edit`) splice the text at the
+same nodes' marks. Every problem in the file is collected and reported together.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .blockyaml import BOOL, NULL, STR, Mapping, Node, Scalar, Sequence, plain_tag, read
+import yaml
+from yaml import MappingNode, Node, ScalarNode, SequenceNode
+
 from .dates import (
     DateExpr,
     Duration,
@@ -46,11 +48,20 @@ EVENT_KEYS = dict.fromkeys((
 """The keys allowed at each level, in the order messages list them (dicts: fast look-ups)."""
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 """Ids and tags alike: tags name feed files, so they follow the same rule."""
+NULL = "tag:yaml.org,2002:null"
+BOOL = "tag:yaml.org,2002:bool"
+STR = "tag:yaml.org,2002:str"
 _TEXTUAL = {STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 """Tags of scalars read as text (the last three only appear when written explicitly, as `!!int 5`)."""
+_PLAIN_TAGS = {
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), NULL),
+    **dict.fromkeys((v for w in ("yes", "no", "true", "false", "on", "off") for v in (w, w.capitalize(), w.upper())), BOOL),
+}
 
-if TYPE_CHECKING:
-    import yaml
+
+def plain_tag(text: str) -> str:
+    """The tag of a plain scalar: null and booleans by spelling, anything else text."""
+    return _PLAIN_TAGS.get(text, STR)
 
 
 @lru_cache(maxsize=None)
@@ -60,16 +71,13 @@ def yaml_loader() -> type:
     PyYAML resolves every plain scalar against a table of regular expressions in Python,
     which is most of the composing time. Nothing here needs ints, floats or timestamps
     told apart from text (a date is read from the text as written), only null and the
-    booleans, so plain scalars are resolved by spelling (`blockyaml.plain_tag`).
-    PyYAML is imported only here: most files never need it.
+    booleans, so plain scalars are resolved by spelling (`plain_tag`).
     """
-    import yaml
-
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class Loader(base):  # type: ignore[misc, valid-type]
         def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
-            if kind is yaml.ScalarNode and implicit[0]:
+            if kind is ScalarNode and implicit[0]:
                 return plain_tag(value)
             return super().resolve(kind, value, implicit)
 
@@ -86,30 +94,39 @@ class Source:
     """Its contents."""
     mtime: float | None
     """Its modification time (None for standard input)."""
+    bom: bool = False
+    """True when the file began with a UTF-8 byte order mark (edits keep it)."""
 
 
 def read_source(path: str) -> Source:
     """Read an events file (`-` is standard input), refusing missing, huge or non-UTF-8 files."""
     if path == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
-        name, mtime = "<stdin>", None
-    else:
-        name = path
-        try:
-            size = os.path.getsize(path)
-            if size > MAX_BYTES:
-                raise FileAccessError(
-                    f"{path}: file is {size} bytes; the limit is {MAX_BYTES} bytes"
-                )
-            with open(path, "rb") as f:
-                data = f.read()
-            mtime = os.stat(path).st_mtime
-        except FileNotFoundError:
-            raise FileAccessError(f"{path}: no such file (give one with -f PATH or $TIMELINE_FILE)") from None
-        except IsADirectoryError:
-            raise FileAccessError(f"{path}: is a directory, expected an events file") from None
-        except PermissionError:
-            raise FileAccessError(f"{path}: permission denied") from None
+        return decode_source("<stdin>", sys.stdin.buffer.read(MAX_BYTES + 1), None)
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            raise FileAccessError(f"{path}: file is {size} bytes; the limit is {MAX_BYTES} bytes")
+        with open(path, "rb") as f:
+            data = f.read()
+            mtime = os.fstat(f.fileno()).st_mtime
+    except OSError as e:
+        raise access_error(path, e) from None
+    return decode_source(path, data, mtime)
+
+
+def access_error(path: str, e: OSError) -> FileAccessError:
+    """The message for an events file that cannot be opened or read."""
+    if isinstance(e, FileNotFoundError):
+        return FileAccessError(f"{path}: no such file (give one with -f PATH or $TIMELINE_FILE)")
+    if isinstance(e, IsADirectoryError):
+        return FileAccessError(f"{path}: is a directory, expected an events file")
+    if isinstance(e, PermissionError):
+        return FileAccessError(f"{path}: permission denied")
+    return FileAccessError(f"{path}: cannot read: {e.strerror}")
+
+
+def decode_source(name: str, data: bytes, mtime: float | None) -> Source:
+    """An events file's bytes as text (a BOM is dropped), refusing huge or non-UTF-8 input."""
     if len(data) > MAX_BYTES:
         raise FileAccessError(f"{name}: input exceeds the limit of {MAX_BYTES} bytes")
     try:
@@ -120,23 +137,12 @@ def read_source(path: str) -> Source:
         raise EventsFileError(
             [Problem(name, line, col, "the file is not valid UTF-8; save it as UTF-8")]
         ) from None
-    return Source(name, text, mtime)
-
-
-def load_events(path: str) -> EventsFile:
-    """Read and validate an events file."""
-    return parse_events(read_source(path))
+    return Source(name, text, mtime, data.startswith(b"\xef\xbb\xbf"))
 
 
 def compose(source: Source) -> Node:
-    """The node tree of a source, or an `EventsFileError` for syntax errors and bombs."""
-    return read(source.text) or _from_yaml(compose_yaml(source))
-
-
-def compose_yaml(source: Source) -> yaml.Node:
-    """PyYAML's node tree of a source (with marks and styles, as edits need them)."""
-    import yaml
-
+    """The node tree of a source (with marks and styles), or an `EventsFileError` for
+    syntax errors and alias bombs."""
     try:
         root = yaml.compose(source.text, Loader=yaml_loader())
     except yaml.MarkedYAMLError as e:
@@ -157,53 +163,21 @@ def compose_yaml(source: Source) -> yaml.Node:
     return root
 
 
-def _from_yaml(root: yaml.Node) -> Node:
-    """The same tree in `blockyaml` nodes (a node reached through aliases is converted once)."""
-    import yaml
-
-    done: dict[int, Node] = {}
-
-    def convert(node: yaml.Node) -> Node:
-        key = id(node)
-        if key in done:
-            return done[key]
-        line, column = node.start_mark.line, node.start_mark.column
-        if isinstance(node, yaml.ScalarNode):
-            out: Node = Scalar(node.tag, node.value, line, column)
-            done[key] = out
-        elif isinstance(node, yaml.SequenceNode):
-            items: list[Node] = []
-            done[key] = out = Sequence(items, line, column)
-            items.extend(convert(child) for child in node.value)
-        else:
-            pairs: list[tuple[str | None, int, int, Node]] = []
-            done[key] = out = Mapping(pairs, line, column)
-            pairs.extend(
-                (k.value if isinstance(k, yaml.ScalarNode) else None, k.start_mark.line, k.start_mark.column, convert(v))
-                for k, v in node.value
-            )
-        return out
-
-    return convert(root)
-
-
-def _refuse_alias_bombs(path: str, root: yaml.Node) -> None:
+def _refuse_alias_bombs(path: str, root: Node) -> None:
     """Refuse documents whose aliases expand far beyond their written size."""
-    import yaml
-
     sizes: dict[int, int] = {}
-    reused: list[yaml.Node] = []
+    reused: list[Node] = []
 
-    def size(node: yaml.Node) -> int:
+    def size(node: Node) -> int:
         key = id(node)
         if key in sizes:
             reused.append(node)
             return sizes[key]
         sizes[key] = 1  # guards against recursive aliases
         total = 1
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, SequenceNode):
             total += sum(size(child) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
+        elif isinstance(node, MappingNode):
             total += sum(size(k) + size(v) for k, v in node.value)
         sizes[key] = total
         return total
@@ -222,22 +196,34 @@ def _refuse_alias_bombs(path: str, root: yaml.Node) -> None:
         ])
 
 
-def parse_events(source: Source) -> EventsFile:
-    """Validate a source into an `EventsFile`, raising `EventsFileError` with every problem."""
-    events_file, problems, _ = validate(source)
-    if problems:
-        raise EventsFileError(problems)
-    return events_file
+def _at(node: Node) -> tuple[int, int]:
+    """1-based (line, column) where a node starts."""
+    mark = node.start_mark
+    return mark.line + 1, mark.column + 1
 
 
-def validate(source: Source) -> tuple[EventsFile, list[Problem], set[str]]:
+def validate(source: Source, root: Node | None = None) -> tuple[EventsFile, list[Problem], set[str]]:
     """The valid part of a source, every problem found, and every id written (valid or not).
 
+    `root` is the source's node tree when the caller has composed it already (edits do).
     Raises `EventsFileError` only when nothing can be salvaged (YAML syntax, wrong top level).
     """
     validator = _Validator(source)
-    events_file = validator.run()
+    events_file = validator.run(compose(source) if root is None else root)
     return events_file, validator.problems, validator.known_ids
+
+
+def validate_calendar(source: Source, root: Node) -> Calendar:
+    """The calendar settings of a composed source (problems in them raise `EventsFileError`)."""
+    validator = _Validator(source)
+    calendar = Calendar()
+    if isinstance(root, MappingNode):
+        keys = {k.value: v for k, v in root.value if isinstance(k, ScalarNode)}
+        if "calendar" in keys:
+            calendar = validator.calendar(keys["calendar"])
+    if validator.problems:
+        raise EventsFileError(validator.problems)
+    return calendar
 
 
 class _Validator:
@@ -251,27 +237,25 @@ class _Validator:
     # -- helpers -------------------------------------------------------------------
     def problem(self, node: Node | tuple[int, int], message: str) -> None:
         """Record a problem at a node (or a (line, col) pair)."""
-        if isinstance(node, tuple):
-            line, col = node
-        else:
-            line, col = node.line + 1, node.column + 1
+        line, col = node if isinstance(node, tuple) else _at(node)
         self.problems.append(Problem(self.source.path, line, col, message))
 
     def mapping(
-        self, node: Mapping, allowed: dict[str, None], what: str, where: dict[str, tuple[int, int]] | None = None
+        self, node: MappingNode, allowed: dict[str, None], what: str, where: dict[str, tuple[int, int]] | None = None
     ) -> dict[str, Node]:
         """Value nodes by key, reporting unknown and duplicate keys; `where` gets each value's (line, col)."""
         out: dict[str, Node] = {}
-        for key, line, column, vnode in node.value:
+        for knode, vnode in node.value:
+            key = knode.value if isinstance(knode, ScalarNode) else None
             if key is None or key not in allowed or key in out:
-                self.bad_key(node, key, (line + 1, column + 1), allowed, what)
+                self.bad_key(node, key, _at(knode), allowed, what)
                 continue
             out[key] = vnode
             if where is not None:
-                where[key] = (vnode.line + 1, vnode.column + 1)
+                where[key] = _at(vnode)
         return out
 
-    def bad_key(self, node: Mapping, key: str | None, at: tuple[int, int], allowed: dict[str, None], what: str) -> None:
+    def bad_key(self, node: MappingNode, key: str | None, at: tuple[int, int], allowed: dict[str, None], what: str) -> None:
         """Report a key that is not a name, is repeated, or is not one of `allowed`."""
         if key is None:
             self.problem(at, f"keys of {what} must be plain names; expected one of {', '.join(allowed)}")
@@ -287,7 +271,7 @@ class _Validator:
 
     def text(self, node: Node, what: str, *, allow_empty: bool = False) -> str | None:
         """A scalar's text as written, or a problem when it is not text."""
-        if not isinstance(node, Scalar) or node.tag not in _TEXTUAL:
+        if not isinstance(node, ScalarNode) or node.tag not in _TEXTUAL:
             kind = _kind_of(node)
             self.problem(node, f"{what} must be text, not {kind}")
             return None
@@ -310,10 +294,10 @@ class _Validator:
 
     def date_text(self, node: Node, what: str) -> str | None:
         """The text of a date value; a YAML list `[a, b]` is the set form `[a, b]`."""
-        if isinstance(node, Sequence):
+        if isinstance(node, SequenceNode):
             parts = []
             for item in node.value:
-                if not isinstance(item, Scalar) or item.tag not in _TEXTUAL:
+                if not isinstance(item, ScalarNode) or item.tag not in _TEXTUAL:
                     self.problem(item, f"{what}: a set holds dates, not {_kind_of(item)}")
                     return None
                 parts.append(item.value)
@@ -336,7 +320,7 @@ class _Validator:
         bad one (`{what}` and `{value}` are filled in)."""
         out = []
         for item in items:
-            if isinstance(item, Scalar) and item.tag in _TEXTUAL and ID_PATTERN.match(item.value):
+            if isinstance(item, ScalarNode) and item.tag in _TEXTUAL and ID_PATTERN.match(item.value):
                 out.append(item.value)
                 continue
             value = self.text(item, what)
@@ -347,14 +331,13 @@ class _Validator:
 
     def id_list(self, node: Node, what: str) -> tuple[str, ...] | None:
         """An id or a list of ids."""
-        items = node.value if isinstance(node, Sequence) else [node]
+        items = node.value if isinstance(node, SequenceNode) else [node]
         return self.names(items, what, "{what}: '{value}' is not an event id (lowercase letters, digits and -)")
 
     # -- walk ----------------------------------------------------------------------
-    def run(self) -> EventsFile:
+    def run(self, root: Node) -> EventsFile:
         """Validate the whole file."""
-        root = compose(self.source)
-        if not isinstance(root, Mapping):
+        if not isinstance(root, MappingNode):
             self.problem(root, f"the top level must be a mapping with 'events' (and optionally 'calendar'), not {_kind_of(root)}")
             raise EventsFileError(self.problems)
         keys = self.mapping(root, TOP_KEYS, "the top level")
@@ -370,7 +353,7 @@ class _Validator:
 
     def calendar(self, node: Node) -> Calendar:
         """The `calendar:` block."""
-        if not isinstance(node, Mapping):
+        if not isinstance(node, MappingNode):
             self.problem(node, f"'calendar' must be a mapping of settings, not {_kind_of(node)}")
             return Calendar()
         keys = self.mapping(node, CALENDAR_KEYS, "calendar")
@@ -395,7 +378,7 @@ class _Validator:
 
     def events(self, node: Node) -> list[Event]:
         """The `events:` list."""
-        if not isinstance(node, Sequence):
+        if not isinstance(node, SequenceNode):
             self.problem(node, f"'events' must be a list of events (lines starting with '- '), not {_kind_of(node)}")
             return []
         events: list[Event] = []
@@ -409,7 +392,7 @@ class _Validator:
 
     def event(self, node: Node, seen: dict[str, Node]) -> Event | None:
         """One event mapping."""
-        if not isinstance(node, Mapping):
+        if not isinstance(node, MappingNode):
             self.problem(node, f"each event must be a mapping with at least 'id', 'title' and a date, not {_kind_of(node)}")
             return None
         before = len(self.problems)
@@ -429,8 +412,8 @@ class _Validator:
                 self.problem(keys["id"], f"bad id '{ident}': an id must not look like a date")
                 ident = None
             elif ident is not None and ident in seen:
-                first = seen[ident]
-                self.problem(keys["id"], f"duplicate id '{ident}': already used at {self.source.path}:{first.line + 1}:{first.column + 1}")
+                line, col = _at(seen[ident])
+                self.problem(keys["id"], f"duplicate id '{ident}': already used at {self.source.path}:{line}:{col}")
                 ident = None
             elif ident is not None:
                 seen[ident] = keys["id"]
@@ -484,13 +467,14 @@ class _Validator:
             self.problem(node, "a deadline is a single date; write due: DATE (or give kind: phase for a span)")
             return None
         # every None put in `get` came with a problem: here it holds values only
+        line, col = _at(node)
         return Event(
             id=ident, title=title, kind=kind, start=start, end=end, is_span=is_span, is_due=is_due,
-            line=node.line + 1, col=node.column + 1,
+            line=line, col=col,
             status=status, actual=actual, where=where, **get,
         )
 
-    def dates(self, node: Mapping, keys: dict[str, Node]) -> tuple[Any, Any, bool, bool] | None:
+    def dates(self, node: MappingNode, keys: dict[str, Node]) -> tuple[Any, Any, bool, bool] | None:
         """Exactly one of `when`, `start`+`end`, `due`."""
         has_span = "start" in keys or "end" in keys
         if ("when" in keys) + ("due" in keys) + has_span != 1:
@@ -545,15 +529,15 @@ class _Validator:
 
     def tags(self, node: Node) -> tuple[str, ...] | None:
         """A list of tags."""
-        if not isinstance(node, Sequence):
+        if not isinstance(node, SequenceNode):
             self.problem(node, f"tags must be a list such as [wgig, wsis], not {_kind_of(node)}")
             return None
         return self.names(node.value, "tag", "bad tag '{value}': expected lowercase letters, digits and - (tags name feed files)")
 
 
-def _key_at(node: Mapping, key: str) -> tuple[int, int]:
+def _key_at(node: MappingNode, key: str) -> tuple[int, int]:
     """(line, col) of the first `key` in a mapping node."""
-    return next((line + 1, column + 1) for k, line, column, _ in node.value if k == key)
+    return next(_at(k) for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key)
 
 
 def parse_expr_or_none(text: str) -> DateExpr | None:
@@ -566,9 +550,9 @@ def parse_expr_or_none(text: str) -> DateExpr | None:
 
 def _kind_of(node: Node) -> str:
     """Describe a node's type for messages."""
-    if isinstance(node, Mapping):
+    if isinstance(node, MappingNode):
         return "a mapping"
-    if isinstance(node, Sequence):
+    if isinstance(node, SequenceNode):
         return "a list"
     if node.tag == NULL:
         return "empty"

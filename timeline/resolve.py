@@ -4,26 +4,29 @@ Events are resolved in dependency order. Each event is resolved twice: once as p
 (no actual counts: the baseline every slip is measured against) and once as of a date
 (actuals recorded on or before it replace the plan, and references follow them). A window
 that becomes empty is a contradiction and a dependency cycle is an error; both name every
-event involved with its FILE:LINE.
+event involved with its FILE:LINE. This module neither reads files nor the clock: the
+road from a file to a `Schedule` is `timeline.pipeline`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import date, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from .dates import RefExpr, SpanExpr, Window, hull, span_label, window_label
-from .errors import EventsFileError, Problem
-from .loader import Source, read_source, validate
+from .errors import Problem
 from .model import Calendar, Event, EventsFile, Kind, Status
 
 
 @dataclass(unsafe_hash=True, slots=True)
 class ResolvedEvent:
-    """One event with concrete windows, as planned and as of the schedule's date."""
+    """One event with concrete windows, as planned and as of the schedule's date.
+
+    Hashable and treated as immutable (not `frozen`: see the README's design notes).
+    """
 
     event: Event
     """The event as written."""
@@ -43,8 +46,6 @@ class ResolvedEvent:
     """Human label of `start`..`end`."""
     planned_label: str
     """Human label of the plan."""
-    depth: int = 0
-    """Nesting under parent phases (0: top level)."""
 
     @property
     def id(self) -> str:
@@ -57,9 +58,24 @@ class ResolvedEvent:
         return self.event.kind
 
     @property
-    def timed(self) -> bool:
-        """True when the current start carries a time of day."""
-        return self.start.moment is not None
+    def title(self) -> str:
+        """The event's title."""
+        return self.event.title
+
+    @property
+    def location(self) -> str | None:
+        """Where it happens."""
+        return self.event.location
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """Its tags."""
+        return self.event.tags
+
+    @property
+    def parent(self) -> str | None:
+        """The id of its parent phase."""
+        return self.event.parent
 
     @property
     def earliest(self) -> date | None:
@@ -72,9 +88,14 @@ class ResolvedEvent:
         return self.end.latest
 
     @property
+    def actual_recorded(self) -> bool:
+        """True when what happened is recorded and counts as of the schedule's date."""
+        return self.done and self.event.actual is not None
+
+    @property
     def slip_days(self) -> int | None:
         """Days the actual start fell after the planned start window (negative: before; 0: inside)."""
-        if not self.done or self.event.actual is None:
+        if not self.actual_recorded:
             return None
         return slip(self.planned_start, self.start)
 
@@ -98,57 +119,62 @@ class Schedule:
     """Calendar settings."""
     events: tuple[ResolvedEvent, ...]
     """Events in chronological order, children right after their parent phase."""
+    today: date
+    """The day the views judge by: today in the calendar's zone, or the day asked for."""
     as_of: date | None = None
     """Actuals after this day are ignored (None: every actual counts)."""
     mtime: float | None = None
     """Modification time of the events file."""
-    _index: dict[str, ResolvedEvent] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def zone(self) -> ZoneInfo:
         """The calendar's time zone."""
         return ZoneInfo(self.calendar.timezone)
 
-    def get(self, ident: str) -> ResolvedEvent | None:
-        """The event with this id, if any."""
-        if not self._index:
-            self._index.update((e.id, e) for e in self.events)
-        return self._index.get(ident)
+    @cached_property
+    def depths(self) -> dict[str, int]:
+        """How far each event is indented: how many of its ancestors this schedule holds.
+
+        The one rule of indentation for every view: with a filter, a child is indented
+        only under a parent that is shown.
+        """
+        shown = {e.id: e for e in self.events}
+        out = {}
+        for e in self.events:
+            depth, parent = 0, e.parent
+            while parent in shown and depth < len(shown):
+                depth += 1
+                parent = shown[parent].parent
+            out[e.id] = depth
+        return out
+
+    def select(
+        self,
+        tags: Iterable[str] = (),
+        kinds: Iterable[str] = (),
+        start: date | None = None,
+        stop: date | None = None,
+    ) -> Schedule:
+        """The events having any of `tags`, any of `kinds`, and possibly overlapping [start, stop]."""
+        tags, kinds = set(tags), set(kinds)
+        if not (tags or kinds or start or stop):
+            return self
+        chosen = tuple(
+            e for e in self.events
+            if (not tags or not tags.isdisjoint(e.tags))
+            and (not kinds or e.kind.value in kinds)
+            and (start is None or e.latest is None or e.latest >= start)
+            and (stop is None or e.earliest is None or e.earliest <= stop)
+        )
+        return replace(self, events=chosen)
 
 
-def today_in(zone_name: str, now: datetime) -> date:
-    """The local date in a zone at an instant (naive instants are UTC)."""
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    return now.astimezone(ZoneInfo(zone_name)).date()
-
-
-def load_schedule(path: str, as_of: date | None = None, now: datetime | None = None) -> Schedule:
-    """Read, validate and resolve an events file; raise `EventsFileError` with every problem.
-
-    `as_of` judges "done" (None: every actual counts); when it is None and `now` is given,
-    it is the local date at `now` in the calendar's time zone.
-    """
-    return schedule_from_source(read_source(path), as_of, now)
-
-
-def schedule_from_source(source: Source, as_of: date | None = None, now: datetime | None = None) -> Schedule:
-    """Validate and resolve already-read text (see `load_schedule`)."""
-    events_file, problems, known = validate(source)
-    if as_of is None and now is not None:
-        as_of = today_in(events_file.calendar.timezone, now)
-    schedule, more = resolve_schedule(events_file, as_of, known)
-    problems = problems + [p for p in more if p not in problems]
-    if problems:
-        raise EventsFileError(problems)
-    return schedule
-
-
-def resolve_schedule(
-    events_file: EventsFile, as_of: date | None = None, known_ids: Iterable[str] | None = None
-) -> tuple[Schedule, list[Problem]]:
-    """Resolve every event; return the schedule and the problems found (empty when valid)."""
-    return _Resolver(events_file, as_of, set(known_ids or ())).run()
+def resolve_events(
+    events_file: EventsFile, as_of: date | None, known_ids: Iterable[str] = ()
+) -> tuple[tuple[ResolvedEvent, ...], list[Problem]]:
+    """Resolve every event as of a day (None: every actual counts): the events in display
+    order and the problems found (empty when the file is valid)."""
+    return _Resolver(events_file, as_of, set(known_ids)).run()
 
 
 class _Resolver:
@@ -265,7 +291,7 @@ class _Resolver:
         return out
 
     # -- windows ------------------------------------------------------------------
-    def run(self) -> tuple[Schedule, list[Problem]]:
+    def run(self) -> tuple[tuple[ResolvedEvent, ...], list[Problem]]:
         """Resolve the plan and the state as of the date."""
         self.cyclic: set[str] = set()
         order = self.order()
@@ -295,23 +321,11 @@ class _Resolver:
             else:
                 current[ident] = plan
             done[ident] = is_done
-        depths: dict[str, int] = {}
-
-        def depth(ident: str) -> int:
-            """Nesting under parent phases (parent cycles, already reported, count as top level)."""
-            if ident not in depths:
-                depths[ident] = 0  # guards against parent cycles
-                parent = self.events[ident].parent
-                depths[ident] = depth(parent) + 1 if parent in planned else 0
-            return depths[ident]
-
         resolved = {
-            ident: self.finish(self.events[ident], planned[ident], current[ident], done[ident], depth(ident))
+            ident: self.finish(self.events[ident], planned[ident], current[ident], done[ident])
             for ident in planned
         }
-        ordered = self.display_order(resolved)
-        schedule = Schedule(self.file.path, self.file.calendar, tuple(ordered), self.as_of, self.file.mtime)
-        return schedule, self.problems
+        return tuple(self.display_order(resolved)), self.problems
 
     def actual(self, event: Event) -> tuple[Window, Window] | None:
         """The actual start and end windows, with times made aware."""
@@ -418,7 +432,7 @@ class _Resolver:
             self.problems.append(problem)
 
     def finish(
-        self, event: Event, plan: tuple[Window, Window], now: tuple[Window, Window], done: bool, depth: int
+        self, event: Event, plan: tuple[Window, Window], now: tuple[Window, Window], done: bool
     ) -> ResolvedEvent:
         """Build the resolved event: status and labels."""
         if done:
@@ -437,7 +451,7 @@ class _Resolver:
             label = self.label(now, event.is_span, event.is_due)
         return ResolvedEvent(
             event=event, planned_start=plan[0], planned_end=plan[1], start=now[0], end=now[1],
-            done=done, status=status, label=label, planned_label=planned_label, depth=depth,
+            done=done, status=status, label=label, planned_label=planned_label,
         )
 
     def label(self, windows: tuple[Window, Window], span: bool, due: bool) -> str:
@@ -495,26 +509,3 @@ class _Resolver:
         if len(out) < len(resolved):  # parent cycles: shown flat, already reported
             out.extend(sorted((r for r in resolved.values() if r.event.id not in placed), key=key))
         return out
-
-
-def select(
-    events: Iterable[ResolvedEvent],
-    tags: Iterable[str] = (),
-    kinds: Iterable[str] = (),
-    start: date | None = None,
-    stop: date | None = None,
-) -> list[ResolvedEvent]:
-    """Events having any of `tags`, any of `kinds`, and possibly overlapping [start, stop]."""
-    tags, kinds = set(tags), set(kinds)
-    out = []
-    for e in events:
-        if tags and not tags & set(e.event.tags):
-            continue
-        if kinds and e.kind.value not in kinds:
-            continue
-        if start is not None and e.latest is not None and e.latest < start:
-            continue
-        if stop is not None and e.earliest is not None and e.earliest > stop:
-            continue
-        out.append(e)
-    return out

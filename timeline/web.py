@@ -20,12 +20,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from .errors import TimelineError
-from .site import CONTENT_TYPES
+from .render.site import CONTENT_TYPES
+from .resolve import Schedule
 
 StartResponse = Callable[..., Any]
 
@@ -48,7 +49,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _stderr(line: str) -> None:
+def log_to_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
@@ -56,7 +57,7 @@ class Site:
     """A WSGI application serving the site built from one events file."""
 
     def __init__(self, path: str, base_url: str | None = None, clock: Callable[[], datetime] = _now,
-                 log: Callable[[str], None] = _stderr) -> None:
+                 log: Callable[[str], None] = log_to_stderr) -> None:
         self.path = path
         self.base_url = base_url
         self.clock = clock
@@ -65,8 +66,10 @@ class Site:
         self.error: str | None = None
         self.loaded_at: datetime | None = None
         self.max_age = 3600
-        self._zone_name: str | None = None
-        self._signature: tuple[object, ...] | None = None
+        self._built: tuple[tuple[object, ...], str, date] | None = None
+        """The file signature, calendar zone and today of the site being served."""
+        self._failed: tuple[object, ...] | None = None
+        """The signature of the last file that failed (logged once)."""
         self._lock = threading.Lock()
         self.refresh()
 
@@ -79,24 +82,27 @@ class Site:
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def refresh(self) -> None:
-        """Rebuild when the events file or the date changed; keep the last good site on errors."""
-        from .resolve import today_in
+        """Rebuild when the events file or the calendar's today changed; keep the last good
+        site on errors."""
+        from .pipeline import load_schedule, today_in
 
         signature = self._file_signature()
         with self._lock:
             now = self.clock()
-            zone = self._zone_name
-            stamp_day = today_in(zone, now) if zone else now.date()
-            key = (signature, stamp_day)
-            if key == self._signature:
+            last = self._built
+            if last is not None and last[0] == signature and today_in(last[1], now) == last[2]:
                 return
-            self._signature = key
+            if self._failed == signature and (last is None or today_in(last[1], now) == last[2]):
+                return  # the same invalid file: reported already
             try:
-                files, zone_name, refresh_seconds = self._build(now)
+                schedule = load_schedule(self.path, now)
+                files = self._render(schedule)
             except TimelineError as e:
+                self._failed = signature
                 self.error = str(e)
+                what = "still serving the last good version" if self.files else "nothing to serve until it is fixed"
                 for line in self.error.splitlines():
-                    self.log(f"timeline serve: invalid events file, still serving the last good version: {line}")
+                    self.log(f"timeline serve: invalid events file, {what}: {line}")
                 return
             first = not self.files
             stamp = now.replace(microsecond=0)
@@ -106,28 +112,24 @@ class Site:
             for path, body in files.items():
                 etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
                 old = self.files.get(path)
-                last = old.last_modified if old is not None and old.etag == etag else stamp
+                last_modified = old.last_modified if old is not None and old.etag == etag else stamp
                 ext = path[path.rfind("."):]
-                entries[path] = Entry(body, CONTENT_TYPES[ext], etag, last)
+                entries[path] = Entry(body, CONTENT_TYPES[ext], etag, last_modified)
             self.files = entries
             self.error = None
+            self._failed = None
             self.loaded_at = stamp
-            self.max_age = refresh_seconds
-            self._zone_name = zone_name
-            self._signature = (signature, today_in(zone_name, now))  # "today" in the calendar's zone
+            self.max_age = int(schedule.calendar.refresh.to_timedelta().total_seconds())
+            self._built = (signature, schedule.calendar.timezone, schedule.today)
             if not first:
                 self.log(f"timeline serve: reloaded {self.path} ({len(entries)} files)")
 
-    def _build(self, now: datetime) -> tuple[dict[str, bytes], str, int]:
-        from .ics import schedule_stamp
-        from .resolve import load_schedule
-        from .site import build_site
+    def _render(self, schedule: Schedule) -> dict[str, bytes]:
+        from .render.ics import schedule_stamp
+        from .render.site import SiteOptions, render_site
 
-        schedule = load_schedule(self.path, None, now)
         stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
-        files = build_site(schedule, stamp, schedule.as_of, self.base_url)
-        refresh = int(schedule.calendar.refresh.to_timedelta().total_seconds())
-        return files, schedule.calendar.timezone, refresh
+        return render_site(schedule, SiteOptions(stamp, self.base_url))
 
     # -- serving ------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -210,7 +212,7 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
     return _default(environ, start_response)
 
 
-def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None] = _stderr):  # type: ignore[no-untyped-def]
+def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None] = log_to_stderr):  # type: ignore[no-untyped-def]
     """A threaded HTTP server for the site (port 0: any free port)."""
     from socketserver import ThreadingMixIn
     from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -226,7 +228,7 @@ def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None
     return make_server(host, port, site, server_class=Server, handler_class=Handler)
 
 
-def serve(site: Site, host: str, port: int, ready: Callable[[str], None] = _stderr) -> None:
+def serve(site: Site, host: str, port: int, ready: Callable[[str], None] = log_to_stderr) -> None:
     """Run the site in a threaded server until SIGINT or SIGTERM, then finish open requests."""
     import signal
 
@@ -243,4 +245,4 @@ def serve(site: Site, host: str, port: int, ready: Callable[[str], None] = _stde
         server.server_close()
         for s, handler in previous.items():
             signal.signal(s, handler)
-        _stderr("timeline serve: stopped")
+        log_to_stderr("timeline serve: stopped")

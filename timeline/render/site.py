@@ -7,15 +7,16 @@ the same mapping of paths to bytes. Nothing here touches the file system or the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
-from . import __version__
-from .ics import WindowMode, render_ics
-from .model import Kind
-from .resolve import ResolvedEvent, Schedule
+from .. import __version__
+from ..model import Kind
+from ..resolve import Schedule
+from .ics import IcsOptions, WindowMode, render_ics
 from .svg import render_svg
-from .textwidth import one_line
+from .text import one_line
 
 CONTENT_TYPES = {".ics": "text/calendar; charset=utf-8", ".html": "text/html; charset=utf-8"}
 
@@ -33,25 +34,36 @@ footer{margin-top:2rem;color:#718096;font-size:.8rem}
 """.strip()
 
 
-def feed_paths(schedule: Schedule) -> dict[str, tuple[str, list[ResolvedEvent]]]:
-    """Every feed of the site: path → (name suffix, its events)."""
-    feeds: dict[str, tuple[str, list[ResolvedEvent]]] = {"calendar.ics": ("", list(schedule.events))}
-    for tag in sorted({t for e in schedule.events for t in e.event.tags}):
-        feeds[f"tags/{tag}.ics"] = (f" · {tag}", [e for e in schedule.events if tag in e.event.tags])
+@dataclass(frozen=True)
+class SiteOptions:
+    """How to build the site."""
+
+    stamp: datetime
+    """DTSTAMP of the feeds (`ics.schedule_stamp`)."""
+    base_url: str | None = None
+    """Where the site is published, for subscribe links (default: `calendar.url`)."""
+
+
+def feed_paths(schedule: Schedule) -> dict[str, tuple[str, Schedule]]:
+    """Every feed of the site: path → (name suffix, the schedule of its events)."""
+    feeds = {"calendar.ics": ("", schedule)}
+    for tag in sorted({t for e in schedule.events for t in e.tags}):
+        feeds[f"tags/{tag}.ics"] = (f" · {tag}", schedule.select(tags=[tag]))
     for kind in Kind:
-        chosen = [e for e in schedule.events if e.kind == kind]
-        if chosen:
+        chosen = schedule.select(kinds=[kind.value])
+        if chosen.events:
             feeds[f"kinds/{kind.value}.ics"] = (f" · {kind.value}s", chosen)
     return feeds
 
 
-def build_site(schedule: Schedule, stamp: datetime, today: date | None, base_url: str | None) -> dict[str, bytes]:
-    """Every file of the site, by relative path."""
+def render_site(schedule: Schedule, options: SiteOptions) -> dict[str, bytes]:
+    """Every file of the site, by relative path; the chart's today line on the schedule's `today`."""
     files: dict[str, bytes] = {}
     feeds = feed_paths(schedule)
-    for path, (suffix, events) in feeds.items():
-        files[path] = render_ics(schedule, events, stamp, WindowMode.SPAN, suffix)
-    files["index.html"] = render_index(schedule, list(feeds), today, base_url or schedule.calendar.url).encode("utf-8")
+    for path, (suffix, chosen) in feeds.items():
+        files[path] = render_ics(chosen, IcsOptions(options.stamp, WindowMode.SPAN, suffix))
+    base = options.base_url or schedule.calendar.url
+    files["index.html"] = render_index(schedule, list(feeds), base).encode("utf-8")
     return files
 
 
@@ -64,7 +76,7 @@ def _base(url: str | None) -> str | None:
     return url.rstrip("/") + "/"
 
 
-def render_index(schedule: Schedule, feeds: Sequence[str], today: date | None, base_url: str | None) -> str:
+def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None) -> str:
     """index.html: name, subscribe links, the Gantt picture, the schedule as a table."""
     name = escape(one_line(schedule.calendar.name))
     base = _base(base_url)
@@ -80,13 +92,13 @@ def render_index(schedule: Schedule, feeds: Sequence[str], today: date | None, b
         links.append(f"<li><strong>{escape(label)}</strong>: {' '.join(parts)}</li>")
     rows = []
     for e in schedule.events:
-        where = escape(one_line(e.event.location or ""))
+        where = escape(one_line(e.location or ""))
         rows.append(
             f'<tr class="status-{e.status.value}"><td class="when">{escape(e.label)}</td>'
-            f'<td class="depth{min(e.depth, 2)}">{escape(one_line(e.event.title))}</td>'
+            f'<td class="depth{min(schedule.depths[e.id], 2)}">{escape(one_line(e.title))}</td>'
             f"<td>{e.kind.value}</td><td>{e.status.value}</td><td>{where}</td></tr>"
         )
-    today_text = f" ({today.isoformat()})" if today else ""
+    today_text = f" ({schedule.today.isoformat()})"
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -108,7 +120,7 @@ def render_index(schedule: Schedule, feeds: Sequence[str], today: date | None, b
 <h2>Chart</h2>
 <p class="legend"><span><i style="background:#2b6cb0"></i>certain</span><span><i style="background:#2b6cb0;opacity:.25"></i>possible</span><span>◆ one day</span><span>⚑ due</span><span style="color:#dd6b20">┆ today{escape(today_text)}</span></p>
 <div class="chart">
-{render_svg(schedule.events, today)}
+{render_svg(schedule)}
 </div>
 <h2>Schedule</h2>
 <table>

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from .dates import Duration, day_label, shift_date
-from .model import Kind, Status
-from .resolve import ResolvedEvent, Schedule
-from .serialize import dumps
-from .textwidth import one_line, pad, text_width
+from ..dates import Duration, day_label, shift_date
+from ..model import Kind, Status
+from ..resolve import ResolvedEvent, Schedule
+from .jsonout import dumps
+from .text import one_line, pad, text_width
+from .words import humanize
 
 
 class State(str, Enum):
@@ -77,56 +78,40 @@ def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration) -> It
     return None
 
 
-def find_upcoming(
-    events: Sequence[ResolvedEvent], as_of: date, horizon: date, default_warn: Duration
-) -> list[Item]:
-    """Every event needing attention, most urgent first (overdue, then by date)."""
+@dataclass(frozen=True)
+class UpcomingOptions:
+    """What `upcoming` looks at, and how it says it."""
+
+    within: Duration = Duration(30, "d")
+    """The horizon after the schedule's `today`."""
+    json: bool = False
+    """Machine-readable output."""
+
+
+def horizon(schedule: Schedule, within: Duration) -> date:
+    """The last day looked at: `within` after the schedule's `today`."""
+    return shift_date(schedule.today, within.amount, within.unit)
+
+
+def find_upcoming(schedule: Schedule, within: Duration) -> list[Item]:
+    """Every event needing attention as of the schedule's `today`, most urgent first
+    (overdue, then by date)."""
+    as_of, last = schedule.today, horizon(schedule, within)
+    default_warn = schedule.calendar.warn
     items = [
         item
-        for e in events
-        if (item := classify(e, as_of, horizon, e.event.warn or default_warn)) is not None
+        for e in schedule.events
+        if (item := classify(e, as_of, last, e.event.warn or default_warn)) is not None
     ]
     return sorted(items, key=lambda i: (i.state != State.OVERDUE, i.date, _RANK[i.state], i.event.id))
 
 
-def humanize(days: int) -> str:
-    """A distance in days as people say it: "today", "in 16 days", "3 weeks ago", "21 years ago".
-
-    Beyond the named days the wording is arrow's English `humanize` (days up to 20, then
-    weeks, then calendar months, then years), computed here without importing arrow, whose
-    import alone took 40 ms, a third of the command's start-up budget; tests hold the two equal.
-    """
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    n = abs(days)
-    if n <= 20:
-        amount = f"{n} days"
-    elif n < 90:
-        amount = f"{n // 7} weeks"
-    elif n < 365:
-        amount = f"{_calendar_months(days)} months"
-    elif n < 730:
-        amount = "a year"
-    else:
-        amount = f"{n // 365} years"
-    return f"in {amount}" if days > 0 else f"{amount} ago"
-
-
-_BASE = date(2000, 1, 1)
-"""The fixed day distances are counted from, so a distance always reads the same."""
-
-
-def _calendar_months(days: int) -> int:
-    """Whole calendar months between _BASE and _BASE + days (a remainder over 14 days counts), at most 12."""
-    earlier, later = sorted((_BASE, _BASE + timedelta(days=days)))
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    while later < (shifted := shift_date(earlier, months, "m")):
-        months -= 1
-    return min(months + ((later - shifted).days > 14), 12)
+def render_upcoming(schedule: Schedule, options: UpcomingOptions = UpcomingOptions()) -> str:
+    """What needs attention, as text or JSON."""
+    items = find_upcoming(schedule, options.within)
+    if options.json:
+        return _json(items, schedule.today, horizon(schedule, options.within))
+    return _text(schedule, items, horizon(schedule, options.within))
 
 
 def _label(item: Item) -> str:
@@ -136,40 +121,43 @@ def _label(item: Item) -> str:
     return item.event.label
 
 
-def render_text(schedule: Schedule, items: Sequence[Item], as_of: date, horizon: date, events: Sequence[ResolvedEvent]) -> str:
+def _text(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
     """One line per item, then a summary line; plain statements when nothing is listed."""
+    as_of, events = schedule.today, schedule.events
     within = (horizon - as_of).days
     lines = []
     if items:
         label_w = max(text_width(_label(i)) for i in items)
-        when_w = max(text_width(humanize(i.days)) for i in items)
+        when_w = max(text_width(humanize(i.date, as_of)) for i in items)
         for i in items:
-            where = f"  @ {one_line(i.event.event.location)}" if i.event.event.location else ""
-            lines.append(f"{i.state.value:<8}  {pad(_label(i), label_w)}  {pad(humanize(i.days), when_w)}  "
-                         f"{one_line(i.event.event.title)}{where}")
+            where = f"  @ {one_line(i.event.location)}" if i.event.location else ""
+            lines.append(f"{i.state.value:<8}  {pad(_label(i), label_w)}  {pad(humanize(i.date, as_of), when_w)}  "
+                         f"{one_line(i.event.title)}{where}")
         counts = {s: sum(1 for i in items if i.state == s) for s in State}
         lines.append(f"{counts[State.DUE]} due, {counts[State.ONGOING]} ongoing, "
                      f"{counts[State.STARTING]} starting, {counts[State.OVERDUE]} overdue")
     ahead = [e for e in events if e.status != Status.CANCELLED and not e.done and e.start.earliest is not None and e.start.earliest > horizon]
     last = max((d for e in events for d in (e.end.latest, e.start.earliest) if d is not None), default=None)
     if not ahead and last is not None and last < as_of:
-        lines.append(f"Nothing lies ahead: the whole schedule is in the past (its last day, {day_label(last)}, was {humanize((last - as_of).days)}).")
+        lines.append(f"Nothing lies ahead: the whole schedule is in the past (its last day, {day_label(last)}, was {humanize(last, as_of)}).")
     elif not items:
         nxt = min(ahead, key=lambda e: e.start.earliest) if ahead else None  # type: ignore[arg-type, return-value]
         text = f"Nothing in the next {within} days"
         if nxt is not None:
-            text += f"; next: {one_line(nxt.event.title)}, {nxt.label} (from {day_label(nxt.start.earliest)}, {humanize((nxt.start.earliest - as_of).days)})"  # type: ignore[operator, arg-type]
+            first = nxt.start.earliest
+            assert first is not None
+            text += f"; next: {one_line(nxt.title)}, {nxt.label} (from {day_label(first)}, {humanize(first, as_of)})"
         lines.append(text + ".")
     return "\n".join(lines) + "\n"
 
 
-def render_json(items: Sequence[Item], as_of: date, horizon: date) -> str:
+def _json(items: Sequence[Item], as_of: date, horizon: date) -> str:
     """`{"as_of", "within_days", "items": [{"id", "title", "kind", "state", "date", "days", "label"}]}`."""
     return dumps({
         "as_of": as_of.isoformat(),
         "within_days": (horizon - as_of).days,
         "items": [
-            {"id": i.event.id, "title": i.event.event.title, "kind": i.event.kind.value, "state": i.state.value,
+            {"id": i.event.id, "title": i.event.title, "kind": i.event.kind.value, "state": i.state.value,
              "date": i.date.isoformat(), "days": i.days, "label": _label(i)}
             for i in items
         ],

@@ -9,16 +9,16 @@ import pytest
 
 from timeline import publish
 from timeline.errors import FileAccessError
-from timeline.resolve import load_schedule
-from timeline.site import build_site
+from timeline.render.site import SiteOptions, render_site
 
-from .conftest import write
+from ..conftest import schedule_at, write
+
 
 STAMP = datetime(2005, 11, 18, tzinfo=timezone.utc)
 
 
 def site(path, base_url=None, today=date(2005, 3, 1)):
-    return build_site(load_schedule(str(path), today), STAMP, today, base_url)
+    return render_site(schedule_at(path, today), SiteOptions(STAMP, base_url))
 
 
 def test_build_writes_every_feed_and_the_page(run, default_events, tmp_path):
@@ -134,4 +134,4 @@ def test_svg_draws_every_kind_of_mark(default_events):
     for cls in ('class="possible"', 'class="certain"', 'class="due"', 'class="actual"', 'class="actual-day"'):
         assert cls in svg
     assert "today: 2005-03-01" in svg
-    assert svg.count('class="label"') == len(load_schedule(str(default_events)).events)
+    assert svg.count('class="label"') == len(schedule_at(default_events).events)

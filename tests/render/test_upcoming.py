@@ -8,10 +8,9 @@ from datetime import date, datetime, timezone
 import pytest
 
 from timeline.dates import Duration
-from timeline.resolve import load_schedule
-from timeline.upcoming import find_upcoming, humanize
+from ..conftest import schedule_at, write
+from timeline.render.upcoming import find_upcoming
 
-from .conftest import write
 
 D = date
 AS_OF = D(2005, 3, 1)
@@ -19,8 +18,8 @@ AS_OF = D(2005, 3, 1)
 
 def states(tmp_path, body, as_of=AS_OF, within=30, calendar=""):
     path = write(tmp_path, f"{calendar}events:\n{body}")
-    schedule = load_schedule(str(path), as_of)
-    items = find_upcoming(schedule.events, as_of, D.fromordinal(as_of.toordinal() + within), schedule.calendar.warn)
+    schedule = schedule_at(path, as_of)
+    items = find_upcoming(schedule, Duration(within, "d"))
     return {i.event.id: (i.state.value, i.date.isoformat(), i.days) for i in items}
 
 
@@ -176,31 +175,7 @@ def test_today_follows_the_calendar_zone(run, tmp_path, monkeypatch):
     assert (a["items"][0]["state"], b["items"][0]["state"]) == ("overdue", "due")
 
 
-@pytest.mark.parametrize("days, text", [(0, "today"), (1, "tomorrow"), (-1, "yesterday"), (16, "in 16 days"),
-                                        (-21, "3 weeks ago"), (45, "in 6 weeks"), (-8000, "21 years ago")])
-def test_humanize(days, text):
-    assert humanize(days) == text
-
-
 def test_lead_in_hours():
-    from timeline.upcoming import lead_start
+    from timeline.render.upcoming import lead_start
 
     assert lead_start(D(2005, 3, 10), Duration(36, "h")) == D(2005, 3, 8)
-
-
-def _arrow_humanize(days: int) -> str:
-    """The wording `humanize` promises: arrow's English humanize, with the same granularities."""
-    import arrow
-
-    base = arrow.Arrow(2000, 1, 1)
-    other = base.shift(days=days)
-    if abs(days) <= 20:
-        return other.humanize(base, granularity="day")
-    if abs(days) < 90:
-        return other.humanize(base, granularity="week")
-    return other.humanize(base)
-
-
-def test_humanize_says_what_arrow_says() -> None:
-    days = [d for d in range(-2000, 2001) if abs(d) > 1] + list(range(2001, 40000, 97)) + list(range(-40000, -2000, 89))
-    assert [humanize(d) for d in days] == [_arrow_humanize(d) for d in days]

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from enum import Enum
 
-from .model import Status
-from .resolve import ResolvedEvent, Schedule, slip
-from .serialize import actual_dict, dumps, iso_bound
-from .textwidth import one_line, pad, text_width
+from ..model import Status
+from ..resolve import ResolvedEvent, Schedule, slip
+from .jsonout import actual_dict, bounds_dict, dumps
+from .text import one_line, pad, text_width
 
 
 class Verdict(str, Enum):
@@ -40,11 +39,21 @@ class Slip:
     """Slip in days (None for no-record)."""
 
 
-def find_slips(events: Sequence[ResolvedEvent], as_of: date) -> list[Slip]:
-    """Every event with an actual (as of the day), and every planned window passed with no record."""
+@dataclass(frozen=True)
+class SlipsOptions:
+    """How to report slips."""
+
+    json: bool = False
+    """Machine-readable output."""
+
+
+def find_slips(schedule: Schedule) -> list[Slip]:
+    """Every event with an actual (as of the schedule's `today`), and every planned window
+    passed with no record."""
     out = []
-    for e in events:
-        if e.done and e.event.actual is not None:
+    as_of = schedule.today
+    for e in schedule.events:
+        if e.actual_recorded:
             days = slip(e.planned_start, e.start)
             verdict = Verdict.ON_PLAN if days == 0 else Verdict.LATE if days > 0 else Verdict.EARLY
             out.append(Slip(e, verdict, days))
@@ -72,7 +81,13 @@ def summary_line(slips: Sequence[Slip]) -> str:
             f", {none} with no record")
 
 
-def render_text(slips: Sequence[Slip]) -> str:
+def render_slips(schedule: Schedule, options: SlipsOptions = SlipsOptions()) -> str:
+    """Each event against its plan, as text or JSON."""
+    found = find_slips(schedule)
+    return _json(schedule, found) if options.json else _text(found)
+
+
+def _text(slips: Sequence[Slip]) -> str:
     """A table: verdict, days, plan, what happened, title; then the summary."""
     if not slips:
         return "Nothing to compare yet: no event has an actual date, and no planned window has passed.\n"
@@ -80,7 +95,7 @@ def render_text(slips: Sequence[Slip]) -> str:
     for s in slips:
         days = "" if s.days is None else f"{s.days:+d}d" if s.days else "0d"
         happened = s.event.label if s.verdict != Verdict.NO_RECORD else "—"
-        rows.append((s.verdict.value, days, s.event.planned_label, happened, one_line(s.event.event.title)))
+        rows.append((s.verdict.value, days, s.event.planned_label, happened, one_line(s.event.title)))
     widths = [max(text_width(r[i]) for r in rows + [("verdict", "slip", "planned", "actual", "")]) for i in range(4)]
     head = ("verdict", "slip", "planned", "actual")
     lines = ["  ".join(pad(h, w) for h, w in zip(head, widths)) + "  event"]
@@ -90,16 +105,15 @@ def render_text(slips: Sequence[Slip]) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def render_json(schedule: Schedule, slips: Sequence[Slip]) -> str:
+def _json(schedule: Schedule, slips: Sequence[Slip]) -> str:
     """`{"items": [{"id", "title", "planned": {"earliest", "latest"}, "actual": {"start", "end"}, "slip_days", "verdict"}]}`."""
     zone = schedule.zone
     items = []
     for s in slips:
         e = s.event
-        planned = {"earliest": iso_bound(e.planned_start.earliest, e.planned_start.moment, zone),
-                   "latest": iso_bound(e.planned_end.latest, e.planned_end.moment, zone)}
         items.append({
-            "id": e.id, "title": e.event.title, "planned": planned, "actual": actual_dict(e, zone),
+            "id": e.id, "title": e.title, "planned": bounds_dict(e.planned_start, e.planned_end, zone),
+            "actual": actual_dict(e, zone),
             "slip_days": s.days, "verdict": s.verdict.value,
         })
     return dumps({"items": items})

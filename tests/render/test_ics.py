@@ -13,21 +13,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline import ics as ics_module
+from timeline.render import ics as ics_module
 from timeline.errors import FileAccessError
 from timeline.fsutil import atomic_write
-from timeline.ics import WindowMode, feed_stamp, latest_day, render_ics
+from timeline.render.ics import IcsOptions, WindowMode, feed_stamp, latest_day, render_ics
 from timeline.model import Calendar
-from timeline.resolve import load_schedule
+from ..conftest import DATA, ROOT, assert_golden, schedule_at, write
 
-from .conftest import DATA, ROOT, assert_golden, write
 
 STRESS = DATA / "stress.yaml"
 
 
 def feed(path: Path, mode: WindowMode = WindowMode.SPAN) -> bytes:
-    schedule = load_schedule(str(path))
-    return render_ics(schedule, schedule.events, feed_stamp(schedule.calendar, None, None, latest_day(schedule.events)), mode)
+    schedule = schedule_at(path)
+    return render_ics(schedule, IcsOptions(feed_stamp(schedule.calendar, None, None, latest_day(schedule.events)), mode))
 
 
 def parse(data: bytes) -> icalendar.Calendar:
@@ -63,7 +62,7 @@ def test_no_timezone_setting_means_no_x_wr_timezone(tmp_path):
 
 def test_one_vevent_per_event_with_stable_uids(default_events):
     found = events(feed(default_events))
-    schedule = load_schedule(str(default_events))
+    schedule = schedule_at(default_events)
     assert sorted(found) == sorted(e.id for e in schedule.events)
     assert all(str(e["UID"]).endswith("@wgig-timeline.example.org") for e in found.values())
 
@@ -300,7 +299,7 @@ def test_round_trip_days_titles_uids(rows, tmp_path):
 @pytest.mark.parametrize("line", ["SUMMARY:" + "é" * 100, "SUMMARY:" + "互" * 60, "DESCRIPTION:" + "a\\,b" * 40,
                                   "X:" + "x" * 72 + "\\n" + "y" * 10, "SHORT:ok"])
 def test_fold_keeps_characters_and_escapes_whole(line):
-    from timeline.ics import fold
+    from timeline.render.ics import fold
 
     folded = fold(line)
     assert folded.endswith("\r\n")
@@ -312,7 +311,7 @@ def test_fold_keeps_characters_and_escapes_whole(line):
 
 
 def test_escape_text():
-    from timeline.ics import escape_text
+    from timeline.render.ics import escape_text
 
     assert escape_text("a\\b;c,d\ne") == "a\\\\b\\;c\\,d\\ne"
 
@@ -333,7 +332,7 @@ def _fold_by_character(line: str) -> str:
 @settings(max_examples=500)
 @given(st.text(alphabet=st.sampled_from("ab,;\\nX é互"), max_size=400))
 def test_fold_cuts_where_a_character_by_character_fold_cuts(line):
-    from timeline.ics import fold
+    from timeline.render.ics import fold
 
     assert fold(line) == _fold_by_character(line)
     physical = fold(line)[:-2].split("\r\n")
@@ -341,7 +340,7 @@ def test_fold_cuts_where_a_character_by_character_fold_cuts(line):
 
 
 def test_clean_removes_exactly_the_control_characters() -> None:
-    from timeline.ics import _CONTROL, clean
+    from timeline.render.ics import _CONTROL, clean
 
     for c in map(chr, range(0x10000)):
         text = f"a{c}b"

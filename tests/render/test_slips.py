@@ -7,17 +7,16 @@ from datetime import date
 
 import pytest
 
-from timeline.resolve import load_schedule
-from timeline.slips import Verdict, find_slips, summary_line
+from ..conftest import schedule_at, write
+from timeline.render.slips import Verdict, find_slips, summary_line
 
-from .conftest import write
 
 AS_OF = date(2006, 1, 1)
 
 
 def verdicts(tmp_path, body, as_of=AS_OF):
-    schedule = load_schedule(str(write(tmp_path, f"events:\n{body}")), as_of)
-    return {s.event.id: (s.verdict.value, s.days) for s in find_slips(schedule.events, as_of)}
+    schedule = schedule_at(write(tmp_path, f"events:\n{body}"), as_of)
+    return {s.event.id: (s.verdict.value, s.days) for s in find_slips(schedule)}
 
 
 @pytest.mark.parametrize(
@@ -98,14 +97,14 @@ def test_default_data_tells_how_the_plan_fared(run, default_events):
 
 
 def test_summary_line_wording(tmp_path):
-    schedule = load_schedule(str(write(tmp_path, """\
+    schedule = schedule_at(write(tmp_path, """\
 events:
   - {id: a, title: A, when: 2005-03, actual: 2005-03-02}
   - {id: b, title: B, when: 2005-03, actual: 2005-04-01}
   - {id: c, title: C, when: 2005-03, actual: 2005-05-10}
   - {id: d, title: D, when: 2005-03, actual: 2005-02-20}
-""")), AS_OF)
-    assert summary_line(find_slips(schedule.events, AS_OF)) == "1 on plan, 2 late by 1 and 40 days, 1 early by 9 days, 0 with no record"
+"""), AS_OF)
+    assert summary_line(find_slips(schedule)) == "1 on plan, 2 late by 1 and 40 days, 1 early by 9 days, 0 with no record"
 
 
 def test_nothing_to_compare(run, tmp_path):

@@ -16,10 +16,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
 from functools import lru_cache
 
-from . import __version__
-from .model import Calendar as CalendarSettings
-from .model import Kind, Status
-from .resolve import ResolvedEvent, Schedule
+from .. import __version__
+from ..model import Calendar as CalendarSettings
+from ..model import Kind, Status
+from ..resolve import ResolvedEvent, Schedule
 
 PRODID = f"-//timeline//timeline {__version__}//EN"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -120,7 +120,7 @@ def describe(e: ResolvedEvent, firm: bool) -> str:
         lines.append("Before: " + ", ".join(ev.before))
     if ev.parent:
         lines.append(f"Part of: {ev.parent}")
-    if e.done and ev.actual is not None:
+    if e.actual_recorded:
         lines.append(f"Planned: {e.planned_label}")
         if e.slip_days:
             lines.append(f"Slip: {e.slip_days:+d} days")
@@ -135,7 +135,7 @@ def describe(e: ResolvedEvent, firm: bool) -> str:
 
 def summary(e: ResolvedEvent, placement: Placement) -> str:
     """SUMMARY: the title, saying so when the date is not set yet or the event is cancelled."""
-    title = clean(e.event.title).replace("\n", " ")
+    title = clean(e.title).replace("\n", " ")
     if e.status == Status.CANCELLED:
         return f"{title} (cancelled)"
     if e.kind == Kind.DEADLINE and not e.done:
@@ -225,7 +225,7 @@ def event_lines(e: ResolvedEvent, schedule: Schedule, mode: WindowMode, stamp: d
         lines += [
             "BEGIN:VALARM",
             "ACTION:DISPLAY",
-            f"DESCRIPTION:{escape_text(f'Due {e.label}: ' + clean(e.event.title).replace(chr(10), ' '))}",
+            f"DESCRIPTION:{escape_text(f'Due {e.label}: ' + clean(e.title).replace(chr(10), ' '))}",
             f"TRIGGER:-{warn.ical()}",
             "END:VALARM",
         ]
@@ -261,16 +261,22 @@ def _zone_years(events: Sequence[ResolvedEvent], schedule: Schedule) -> tuple[in
     return (min(years) - 1, max(years) + 1) if years else None
 
 
-def render_ics(
-    schedule: Schedule,
-    events: Sequence[ResolvedEvent],
-    stamp: datetime,
-    mode: WindowMode = WindowMode.SPAN,
-    name_suffix: str = "",
-) -> bytes:
+@dataclass(frozen=True)
+class IcsOptions:
+    """How to write a feed."""
+
+    stamp: datetime
+    """DTSTAMP of every event (`schedule_stamp`)."""
+    windows: WindowMode = WindowMode.SPAN
+    """How an uncertain window becomes an event."""
+    name_suffix: str = ""
+    """Added to the calendar's name (per-tag and per-kind feeds)."""
+
+
+def render_ics(schedule: Schedule, options: IcsOptions) -> bytes:
     """The whole feed as bytes (CRLF lines, folded at 75 octets on character boundaries)."""
-    settings = schedule.calendar
-    name = escape_text(clean(settings.name + name_suffix).replace("\n", " "))
+    settings, events, stamp, mode = schedule.calendar, schedule.events, options.stamp, options.windows
+    name = escape_text(clean(settings.name + options.name_suffix).replace("\n", " "))
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

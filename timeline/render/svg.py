@@ -2,34 +2,41 @@
 
 The same reading as the text chart: certain days solid, possible days shaded, one-day
 events as diamonds, deadlines as a flag on the due day, open windows fading to the edge,
-done events drawn over their plan, a today line. x positions come from day ordinals only.
+done events drawn over their plan, a today line. The geometry is `chart`'s, shared with
+the text chart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 
-from .gantt import Mark, chart_range, shapes
-from .model import Kind, Status
-from .resolve import ResolvedEvent
-from .textwidth import one_line
+from ..model import Kind, Status
+from ..resolve import ResolvedEvent, Schedule
+from .chart import Axis, Mark, chart_range, months, shapes
+from .text import one_line
 
 ROW = 22
+"""Height of a row, in pixels."""
 LABEL = 300
+"""Width of the label column."""
 CHART = 760
+"""Width of the chart area."""
 HEAD = 44
+"""Height of the axis above the rows."""
 COLORS = {Kind.PHASE: "#2b6cb0", Kind.MEETING: "#2f855a", Kind.MILESTONE: "#805ad5", Kind.DEADLINE: "#c53030"}
 
 
-def render_svg(events: Sequence[ResolvedEvent], today: date | None) -> str:
-    """An SVG document (no XML declaration) drawing every event on its own row."""
+def render_svg(schedule: Schedule) -> str:
+    """An SVG document (no XML declaration) drawing every event on its own row, and a
+    today line on the schedule's `today`."""
+    events, today = schedule.events, schedule.today
     start, stop = chart_range(events, None, None, today)
-    days = (stop - start).days + 1
+    axis = Axis(start, stop, CHART)
 
     def x(day: date) -> float:
-        return LABEL + round((min(max(day, start), stop) - start).days * CHART / days, 1)
+        return LABEL + axis.x(day)
 
     width = LABEL + CHART + 10
     height = HEAD + ROW * len(events) + 10
@@ -46,37 +53,35 @@ def render_svg(events: Sequence[ResolvedEvent], today: date | None) -> str:
     out += _axis(start, stop, x, height)
     for i, e in enumerate(events):
         y = HEAD + i * ROW
-        label = escape("\u2003" * e.depth + one_line(e.event.title))
+        label = escape("\u2003" * schedule.depths[e.id] + one_line(e.title))
         out.append(f'<text x="4" y="{y + 15}" class="label">{label}<title>{escape(e.label)}</title></text>')
         out += _bars(e, x, y, start, stop)
-    if today is not None and start <= today <= stop:
+    if axis.inside(today):
         out.append(f'<line x1="{x(today)}" y1="{HEAD - 6}" x2="{x(today)}" y2="{height - 6}" stroke="#dd6b20" '
                    f'stroke-width="2" stroke-dasharray="4 3"><title>today: {today.isoformat()}</title></line>')
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _axis(start: date, stop: date, x, height: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _axis(start: date, stop: date, x: Callable[[date], float], height: int) -> list[str]:
     """Year and month gridlines with labels."""
     out = []
-    month = start.replace(day=1)
-    months = (stop.year - start.year) * 12 + stop.month - start.month + 1
-    step = 1 if months <= 24 else 3 if months <= 72 else 12
-    while month <= stop:
+    count = (stop.year - start.year) * 12 + stop.month - start.month + 1
+    step = 1 if count <= 24 else 3 if count <= 72 else 12
+    for month in months(start, stop):
         if (month.month - 1) % step == 0 and month >= start:
             px = x(month)
             out.append(f'<line x1="{px}" y1="{HEAD - 12}" x2="{px}" y2="{height - 6}" stroke="#e2e8f0"/>')
             text = month.strftime("%b") if month.month != 1 else str(month.year)
             weight = ' font-weight="bold"' if month.month == 1 else ""
             out.append(f'<text x="{px + 2}" y="{HEAD - 16}"{weight}>{text}</text>')
-        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     return out
 
 
-def _bars(e: ResolvedEvent, x, y: int, start: date, stop: date) -> list[str]:  # type: ignore[no-untyped-def]
-    """The SVG shapes of one row (see `timeline.gantt.shapes`)."""
+def _bars(e: ResolvedEvent, x: Callable[[date], float], y: int, start: date, stop: date) -> list[str]:
+    """The SVG shapes of one row (see `chart.shapes`)."""
     color = "#a0aec0" if e.status == Status.CANCELLED else COLORS[e.kind]
-    title = f"<title>{escape(one_line(e.event.title))}: {escape(e.label)}</title>"
+    title = f"<title>{escape(one_line(e.title))}: {escape(e.label)}</title>"
     out = []
     for shape in shapes(e):
         first, last = shape.first or start, shape.last or stop

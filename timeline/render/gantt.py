@@ -1,9 +1,9 @@
 """`timeline gantt`: a text Gantt chart that tells firm dates from uncertain ones.
 
-Columns come from date arithmetic alone (day ordinals scaled to the chart's width), so no
-bar loses a day across a clock change. Widths are terminal columns (wide characters count
-two); no line is ever wider than asked. The picture is a grid of cells; each event paints
-its own row, and the "today" line fills the cells that are still empty.
+The geometry (range, axis, shapes) is `chart`'s, shared with the SVG. Widths are terminal
+columns (wide characters count two); no line is ever wider than asked. The picture is a
+grid of cells; each event paints its own row, and the "today" line fills the cells that
+are still empty.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from .dates import MONTHS, day_label
-from .errors import UsageError
-from .model import Kind, Status
-from .resolve import ResolvedEvent
-from .textwidth import one_line, text_width, truncate
+from ..dates import MONTHS, day_label
+from ..errors import RequestError
+from ..model import Kind, Status
+from ..resolve import ResolvedEvent, Schedule
+from .chart import Axis, Mark, Shape, chart_range, known_days, months, shapes
+from .text import one_line, text_width, truncate
+from .words import distance
 
 MIN_WIDTH = 30
 """Below this many columns the chart cannot show a label and a readable time axis."""
@@ -69,71 +71,15 @@ class GanttOptions:
     """First day shown (default: the first day of the first event's month)."""
     stop: date | None = None
     """Last day shown (default: the last day of the last event's month)."""
-    today: date | None = None
-    """Where the today line goes (None: no line)."""
     ascii: bool = False
     """Only ASCII characters."""
     color: bool = False
     """ANSI colors by kind and status."""
-    title: str = "Timeline"
-    """The heading."""
-
-
-@dataclass(frozen=True)
-class Axis:
-    """Maps days to columns of the chart area."""
-
-    start: date
-    """First day shown."""
-    stop: date
-    """Last day shown."""
-    cols: int
-    """Columns of the chart area."""
-
-    @property
-    def days(self) -> int:
-        """Days shown."""
-        return (self.stop - self.start).days + 1
-
-    def col(self, day: date) -> int:
-        """The column of a day (days outside are clamped to the edges)."""
-        offset = (day - self.start).days
-        return max(0, min(self.cols - 1, offset * self.cols // self.days))
-
-    def inside(self, day: date) -> bool:
-        """True when the day is in the shown range."""
-        return self.start <= day <= self.stop
-
-
-def _month_start(d: date) -> date:
-    return d.replace(day=1)
-
-
-def _month_end(d: date) -> date:
-    nxt = (d.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return nxt - timedelta(days=1)
-
-
-def chart_range(events: Sequence[ResolvedEvent], start: date | None, stop: date | None, today: date | None) -> tuple[date, date]:
-    """The days to show: whole months around every known day of the events."""
-    days = [d for e in events for d in _known_days(e)]
-    if not days:
-        days = [today or date(2000, 1, 1)]
-    lo = start if start is not None else _month_start(min(days))
-    hi = stop if stop is not None else _month_end(max(days))
-    if hi < lo:
-        raise UsageError(f"--to {hi} is before --from {lo}")
-    return lo, hi
-
-
-def _known_days(e: ResolvedEvent) -> list[date]:
-    windows = [e.start, e.end, e.planned_start, e.planned_end]
-    return [d for w in windows for d in (w.earliest, w.latest) if d is not None]
 
 
 def pick_scale(axis: Axis) -> Scale:
     """The finest axis unit whose labels fit."""
-    per_month = axis.cols * 30.44 / axis.days
+    per_month = axis.size * 30.44 / axis.days
     if per_month >= 20:
         return Scale.WEEK
     if per_month >= 2:
@@ -153,15 +99,13 @@ def _place(line: list[str], col: int, *texts: str) -> None:
 
 def axis_lines(axis: Axis, scale: Scale) -> tuple[str, str]:
     """Two heading lines for the chart area: years (or months for weeks), then the units."""
-    top = [" "] * axis.cols
-    bottom = [" "] * axis.cols
+    top = [" "] * axis.size
+    bottom = [" "] * axis.size
     if scale == Scale.WEEK:
-        month = _month_start(axis.start)
-        while month <= axis.stop:
+        for month in months(axis.start, axis.stop):
             first = max(month, axis.start)
             name = MONTHS[month.month - 1]
             _place(top, axis.col(first), f"{name} {month.year}", name)
-            month = _month_end(month) + timedelta(days=1)
         day = axis.start
         while day <= axis.stop:
             if day.weekday() == 0:
@@ -173,79 +117,19 @@ def axis_lines(axis: Axis, scale: Scale) -> tuple[str, str]:
     for year in sorted(years, key=lambda y: date(y, 1, 1) < axis.start):
         first = max(date(year, 1, 1), axis.start)
         _place(top, axis.col(first), str(year), f"'{year % 100:02d}")
-    month = _month_start(axis.start)
-    wide = axis.cols * 30 // axis.days >= 4
-    while month <= axis.stop:
+    wide = axis.size * 30 // axis.days >= 4
+    for month in months(axis.start, axis.stop):
         first = max(month, axis.start)
         if scale == Scale.MONTH:
             _place(bottom, axis.col(first), MONTHS[month.month - 1] if wide else MONTHS[month.month - 1][0])
         elif scale == Scale.QUARTER and month.month in (1, 4, 7, 10):
             _place(bottom, axis.col(first), f"Q{(month.month - 1) // 3 + 1}")
-        month = _month_end(month) + timedelta(days=1)
     return "".join(top), "".join(bottom)
-
-
-class Mark(str, Enum):
-    """What a stretch of days in a row stands for."""
-
-    POSSIBLE = "possible"
-    CERTAIN = "certain"
-    DAY = "day"
-    DUE = "due"
-    OPEN_LEFT = "open-left"
-    OPEN_RIGHT = "open-right"
-    ACTUAL = "actual"
-    ACTUAL_DAY = "actual-day"
-
-
-@dataclass(unsafe_hash=True, slots=True)
-class Shape:
-    """One stretch of an event's row; later shapes are drawn over earlier ones."""
-
-    mark: Mark
-    """What it stands for."""
-    first: date | None
-    """First day (None: from the left edge)."""
-    last: date | None
-    """Last day (None: to the right edge)."""
-
-
-def shapes(e: ResolvedEvent) -> list[Shape]:
-    """How an event reads, independent of the medium (text cells or SVG pixels).
-
-    The plan (or, for an event not done yet, the plan updated by what happened upstream):
-    possible days, certain days, a one-day event, a due day, open sides to the edge. Once
-    an event is done its plan is only possible days, and what happened goes over it.
-    """
-    plan_s, plan_e = (e.planned_start, e.planned_end) if e.done else (e.start, e.end)
-    lo = plan_s.earliest if plan_s.earliest is not None else plan_s.latest
-    hi = plan_e.latest if plan_e.latest is not None else plan_e.earliest
-    due = e.kind == Kind.DEADLINE
-    out: list[Shape] = []
-    if lo is not None and hi is not None and not (due and plan_s.earliest is None):
-        out.append(Shape(Mark.POSSIBLE, lo, hi))
-        sure_lo, sure_hi = plan_s.latest, plan_e.earliest
-        if not e.done and e.event.is_span and sure_lo is not None and sure_hi is not None and sure_lo <= sure_hi:
-            out.append(Shape(Mark.CERTAIN, sure_lo, sure_hi))
-        if not e.done and plan_s.is_day and plan_e.is_day and not due:
-            out.append(Shape(Mark.DAY, lo, lo) if lo == hi else Shape(Mark.CERTAIN, lo, hi))
-    if plan_s.earliest is None and not due and plan_s.latest is not None:
-        out.append(Shape(Mark.OPEN_LEFT, None, plan_s.latest))
-    if plan_e.latest is None and plan_e.earliest is not None:
-        out.append(Shape(Mark.OPEN_RIGHT, plan_e.earliest, None))
-    if due and plan_e.latest is not None:
-        out.append(Shape(Mark.DUE, plan_e.latest, plan_e.latest))
-    if e.done:
-        a_lo = e.start.earliest or e.start.latest
-        a_hi = e.end.latest or e.end.earliest
-        if a_lo is not None and a_hi is not None:
-            out.append(Shape(Mark.ACTUAL_DAY, a_lo, a_lo) if a_lo == a_hi else Shape(Mark.ACTUAL, a_lo, a_hi))
-    return out
 
 
 def paint(e: ResolvedEvent, axis: Axis) -> list[Glyph]:
     """The cells of one event's row."""
-    row = [Glyph.EMPTY] * axis.cols
+    row = [Glyph.EMPTY] * axis.size
     marked: dict[int, date] = {}
     possible: Shape | None = None
 
@@ -263,7 +147,7 @@ def paint(e: ResolvedEvent, axis: Axis) -> list[Glyph]:
         c = axis.col(day)
         if c in marked and marked[c] != day:
             step = 1 if day > marked[c] else -1
-            if 0 <= c + step < axis.cols and c + step not in marked:
+            if 0 <= c + step < axis.size and c + step not in marked:
                 c += step
         marked[c] = day
         row[c] = glyph
@@ -317,59 +201,50 @@ def _ascii_text(text: str) -> str:
     return "".join(out)
 
 
-def humanize_gap(days: int) -> str:
-    """`21 years`, `3 months`, `12 days`."""
-    if days >= 730:
-        return f"{days // 365} years"
-    if days >= 60:
-        return f"{days // 30} months"
-    return f"{days} day" + ("s" if days != 1 else "")
-
-
-def row_labels(events: Sequence[ResolvedEvent], ascii_only: bool) -> list[str]:
+def row_labels(schedule: Schedule, ascii_only: bool) -> list[str]:
     """The label of each row: the title on one line, indented under its phase."""
-    labels = ["  " * e.depth + one_line(e.event.title) for e in events]
+    labels = ["  " * schedule.depths[e.id] + one_line(e.title) for e in schedule.events]
     return [_ascii_text(label) for label in labels] if ascii_only else labels
 
 
-def layout(events: Sequence[ResolvedEvent], labels: Sequence[str], opts: GanttOptions) -> tuple[int, Axis]:
+def layout(schedule: Schedule, labels: Sequence[str], opts: GanttOptions) -> tuple[int, Axis]:
     """The label column's width and the time axis of the chart area beside it."""
-    start, stop = chart_range(events, opts.start, opts.stop, opts.today)
+    start, stop = chart_range(schedule.events, opts.start, opts.stop, schedule.today)
     label_w = min(max([text_width(l) for l in labels] + [8]), max(10, opts.width * 2 // 5))
     return label_w, Axis(start, stop, opts.width - label_w - 1)
 
 
-def render_gantt(events: Sequence[ResolvedEvent], opts: GanttOptions) -> str:
-    """The whole chart: heading, two axis lines, one row per event, a legend."""
+def render_gantt(schedule: Schedule, opts: GanttOptions = GanttOptions()) -> str:
+    """The whole chart: heading, two axis lines, one row per event, a legend; the today
+    line on the schedule's `today`."""
     if opts.width < MIN_WIDTH:
-        raise UsageError(f"width {opts.width} is too narrow: the chart needs at least {MIN_WIDTH} columns")
+        raise RequestError(f"width {opts.width} is too narrow: the chart needs at least {MIN_WIDTH} columns")
     text = _ascii_text if opts.ascii else (lambda s: s)
     ellipsis = "..." if opts.ascii else "…"
-    labels = row_labels(events, opts.ascii)
-    label_w, axis = layout(events, labels, opts)
+    events, today = schedule.events, schedule.today
+    labels = row_labels(schedule, opts.ascii)
+    label_w, axis = layout(schedule, labels, opts)
     start, stop = axis.start, axis.stop
     scale = pick_scale(axis) if opts.scale == Scale.AUTO else opts.scale
     glyph = (lambda g: ASCII[g]) if opts.ascii else (lambda g: g.value)
 
     span = f" · {day_label(start)} – {day_label(stop)}"
-    note = ""
-    if opts.today is not None:
-        last = [d for e in events for d in _known_days(e)]
-        if opts.today > stop:
-            edge = stop if opts.stop is not None or not last else max(last)
-            what = "the last day shown" if opts.stop is not None else "the last event"
-            note = f" · today: {humanize_gap((opts.today - edge).days)} after {what}"
-        elif opts.today < start:
-            edge = start if opts.start is not None or not last else min(last)
-            what = "the first day shown" if opts.start is not None else "the first event"
-            note = f" · today: {humanize_gap((edge - opts.today).days)} before {what}"
-        else:
-            note = f" · today: {day_label(opts.today)}"
-    lines = [_heading(text(opts.title), text(span), text(note), opts.width, ellipsis)]
+    known = [d for e in events for d in known_days(e)]
+    if today > stop:
+        edge = stop if opts.stop is not None or not known else max(known)
+        what = "the last day shown" if opts.stop is not None else "the last event"
+        note = f" · today: {distance(edge, today)} after {what}"
+    elif today < start:
+        edge = start if opts.start is not None or not known else min(known)
+        what = "the first day shown" if opts.start is not None else "the first event"
+        note = f" · today: {distance(today, edge)} before {what}"
+    else:
+        note = f" · today: {day_label(today)}"
+    lines = [_heading(text(schedule.calendar.name), text(span), text(note), opts.width, ellipsis)]
     years, units = axis_lines(axis, scale)
     lines.append(" " * (label_w + 1) + years)
     lines.append(" " * (label_w + 1) + units)
-    today_col = axis.col(opts.today) if opts.today is not None and axis.inside(opts.today) else None
+    today_col = axis.col(today) if axis.inside(today) else None
     for e, label in zip(events, labels):
         cells = paint(e, axis)
         if today_col is not None and cells[today_col] == Glyph.EMPTY:

@@ -10,19 +10,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.errors import UsageError
-from timeline.gantt import ASCII, MIN_WIDTH, Axis, GanttOptions, Glyph, layout, render_gantt, row_labels
-from timeline.resolve import load_schedule
-from timeline.textwidth import text_width
+from timeline.errors import RequestError
+from timeline.render.chart import Axis
+from timeline.render.gantt import ASCII, MIN_WIDTH, GanttOptions, Glyph, layout, render_gantt, row_labels
+from ..conftest import assert_golden, schedule_at, write
+from timeline.render.text import text_width
 
-from .conftest import assert_golden, write
 
 TODAY = date(2005, 3, 1)
 
 
-def chart(path, **kw) -> str:
-    schedule = load_schedule(str(path), kw.get("today"))
-    return render_gantt(schedule.events, GanttOptions(title=schedule.calendar.name, **kw))
+def chart(path, today=None, **kw) -> str:
+    return render_gantt(schedule_at(path, today), GanttOptions(**kw))
 
 
 @pytest.mark.parametrize("width", [40, 80, 120, 200])
@@ -56,13 +55,13 @@ PLAN_DAY = date(2004, 10, 15)  # before anything in the WGIG plan was done
 
 @pytest.mark.parametrize("width", range(MIN_WIDTH, 301))
 def test_default_data_reads_right_at_every_width(default_events, width):
-    schedule = load_schedule(str(default_events), PLAN_DAY)
-    text = render_gantt(schedule.events, GanttOptions(width=width, today=PLAN_DAY, title=schedule.calendar.name))
+    schedule = schedule_at(default_events, PLAN_DAY)
+    text = render_gantt(schedule, GanttOptions(width=width))
     lines = text.splitlines()
     assert all(text_width(line) <= width for line in lines)
     assert len(lines) == 3 + len(schedule.events) + 1
     by_id = dict(zip((e.id for e in schedule.events), lines[3:-1]))
-    label_w, axis = layout(schedule.events, row_labels(schedule.events, False), GanttOptions(width=width, today=PLAN_DAY))
+    label_w, axis = layout(schedule, row_labels(schedule, False), GanttOptions(width=width))
     start = label_w + 1
     assert all(text_width(line[:start]) == start for line in lines[3:-1])
 
@@ -83,10 +82,10 @@ def test_default_data_reads_right_at_every_width(default_events, width):
 
 
 def test_done_events_show_what_happened_over_the_plan(default_events):
-    schedule = load_schedule(str(default_events), TODAY)
-    opts = GanttOptions(width=120, today=TODAY)
-    label_w, _ = layout(schedule.events, row_labels(schedule.events, False), opts)
-    r = rows(render_gantt(schedule.events, opts))
+    schedule = schedule_at(default_events, TODAY)
+    opts = GanttOptions(width=120)
+    label_w, _ = layout(schedule, row_labels(schedule, False), opts)
+    r = rows(render_gantt(schedule, opts))
     first = chart_part(r["First WGIG meeting"], label_w)
     assert first.count("█") >= 1 and first.count("░") >= 2  # 23–25 Nov over the Nov–Dec window
     composition = chart_part(r["Composition of the WGIG complete"], label_w)
@@ -225,19 +224,19 @@ def schedule_text(draw):
 def test_any_schedule_at_any_width(tmp_path_factory, text, width, ascii_, today):
     path = tmp_path_factory.mktemp("g") / "events.yaml"
     path.write_text(text, encoding="utf-8")
-    schedule = load_schedule(str(path), today)
-    out = render_gantt(schedule.events, GanttOptions(width=width, ascii=ascii_, today=today))
+    schedule = schedule_at(path, today)
+    out = render_gantt(schedule, GanttOptions(width=width, ascii=ascii_))
     lines = out.splitlines()
     assert all(text_width(line) <= width for line in lines)
     assert len(lines) == 3 + len(schedule.events) + 1
     marks = set("█░◆▐→←✗─#.*!<>x-")
-    label_w, _ = layout(schedule.events, row_labels(schedule.events, ascii_), GanttOptions(width=width, today=today))
+    label_w, _ = layout(schedule, row_labels(schedule, ascii_), GanttOptions(width=width))
     for row in lines[3:-1]:
         assert set(chart_part(row, label_w)) & marks, f"an event has no mark: {row!r}"
     if ascii_:
         assert out.isascii()
 
 
-def test_below_minimum_is_an_error():
-    with pytest.raises(UsageError, match="too narrow"):
-        render_gantt([], GanttOptions(width=MIN_WIDTH - 1))
+def test_below_minimum_is_an_error(default_events):
+    with pytest.raises(RequestError, match="too narrow"):
+        render_gantt(schedule_at(default_events), GanttOptions(width=MIN_WIDTH - 1))

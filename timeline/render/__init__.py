@@ -1,0 +1,10 @@
+"""The outputs, side by side: each renderer takes a resolved `Schedule` and its options
+and returns text (or bytes, or the files of a site), never printing or writing a file.
+
+    listing.render_list     upcoming.render_upcoming   slips.render_slips
+    gantt.render_gantt      svg.render_svg             ics.render_ics
+    site.render_site
+
+`chart` holds the geometry the text chart and the SVG share, `words` the one way a
+distance in days is said, `jsonout` the JSON forms, and `text` terminal widths.
+"""

@@ -1,0 +1,35 @@
+"""Distances between days in words, the same in every view: "in 16 days", "4 months ago".
+
+The wording is arrow's English. Below three weeks it is counted in days (arrow's "day"
+granularity); beyond, arrow's automatic wording in calendar months and years, which
+would otherwise call 16 days "a month". arrow is imported only for those distances.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+_NAMED = {0: "today", 1: "tomorrow", -1: "yesterday"}
+DAYS_BELOW = 21
+"""Distances shorter than this many days are said in days."""
+
+
+def distance(a: date, b: date) -> str:
+    """How far apart two days are, without a direction: `12 days`, `3 months`, `21 years`."""
+    lo, hi = sorted((a, b))
+    days = (hi - lo).days
+    if days < DAYS_BELOW:
+        return f"{days} day" if days == 1 else f"{days} days"
+    import arrow
+
+    later = arrow.Arrow(hi.year, hi.month, hi.day)
+    return later.humanize(arrow.Arrow(lo.year, lo.month, lo.day), only_distance=True)
+
+
+def humanize(day: date, today: date) -> str:
+    """When `day` is, seen from `today`: `today`, `tomorrow`, `in 16 days`, `4 months ago`."""
+    days = (day - today).days
+    if days in _NAMED:
+        return _NAMED[days]
+    words = distance(today, day)
+    return f"in {words}" if days > 0 else f"{words} ago"
