@@ -5,12 +5,11 @@
     python benchmarks/run.py --sizes 100 1000 --repeat 3   # the default is 5
     python benchmarks/run.py --markdown docs/performance.md   # also write the report
 
-Each command runs as a separate process (as a person or a cron job runs it); the tables
-give the median wall time and the median peak memory (max RSS from wait4), first for runs
-that each find an empty schedule cache (a file's first run after a change), then for later
-runs on the unchanged file. The sizes take turns, run by run, so that the machine's drift
-falls on all of them alike; no run overlaps the cache writer of the run before it.
-Start-up is compared with `python -c pass` measured in the same run, interleaved.
+Each command runs as a separate process (as a person or a cron job runs it); the table
+gives the median wall time and the median peak memory (max RSS from wait4). The sizes take
+turns, run by run, so that the machine's drift falls on all of them alike. `done` (an
+edit: read, compose, splice, validate the result, write) is compared with `check` on the
+same file. Start-up is compared with `python -c pass` measured in the same run, interleaved.
 """
 
 from __future__ import annotations
@@ -39,6 +38,7 @@ COMMANDS = {
     "upcoming": ["upcoming", "--as-of", "2005-01-01"],
     "gantt": ["gantt", "--width", "120", "--today", "2005-01-01", "--color", "never"],
     "ics": ["ics", "-o", "{out}"],
+    "done": ["done", "e5", "--on", "2005-01-02"],
 }
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as on a user's machine
 TIMELINE = [sys.executable, "-m", "timeline"]
@@ -75,13 +75,12 @@ class Launcher:
         self.proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.errors = tempfile.NamedTemporaryFile(prefix="bench-", suffix=".err", delete=False).name
 
-    def run(self, argv: list[str], cwd: Path | None = None, cache: Path | None = None) -> tuple[float, float]:
-        """Wall seconds and peak memory (MB) of one process (schedule cache in `cache`, else off)."""
+    def run(self, argv: list[str], cwd: Path | None = None) -> tuple[float, float]:
+        """Wall seconds and peak memory (MB) of one process."""
         import json
 
         assert self.proc.stdin and self.proc.stdout
-        env = {**ENV, "TIMELINE_CACHE_DIR": str(cache) if cache else ""}
-        self.proc.stdin.write(json.dumps([argv, str(cwd) if cwd else None, env, self.errors]) + "\n")
+        self.proc.stdin.write(json.dumps([argv, str(cwd) if cwd else None, ENV, self.errors]) + "\n")
         self.proc.stdin.flush()
         wall, peak, status = json.loads(self.proc.stdout.readline())
         if status != 0:
@@ -92,35 +91,15 @@ class Launcher:
 LAUNCHER = Launcher()
 
 
-def measure(argv: list[str], cwd: Path | None = None, cache: Path | None = None) -> tuple[float, float]:
+def measure(argv: list[str], cwd: Path | None = None) -> tuple[float, float]:
     """Wall seconds and peak memory (MB) of one process."""
-    return LAUNCHER.run(argv, cwd, cache)
+    return LAUNCHER.run(argv, cwd)
 
 
 def medians(argv: list[str], repeat: int, cwd: Path | None = None) -> tuple[float, float]:
-    """Median wall time and peak memory over `repeat` runs (after one warm-up), no cache."""
+    """Median wall time and peak memory over `repeat` runs (after one warm-up)."""
     measure(argv, cwd)
     return median_pair([measure(argv, cwd) for _ in range(repeat)])
-
-
-def first_run(argv: list[str], scratch: Path) -> tuple[float, float]:
-    """One run that finds an empty schedule cache: a file's first run after a change.
-
-    Its detached cache writer is waited for (untimed) before returning, so that no run
-    shares the processor with the one before it storing its schedule.
-    """
-    from timeline.cache import wait_for_writers
-
-    cache = Path(tempfile.mkdtemp(dir=scratch))
-    result = measure(argv, cache=cache)
-    wait_for_writers(cache)
-    return result
-
-
-def first_runs(argv: list[str], repeat: int, scratch: Path) -> tuple[float, float]:
-    """Medians of `first_run` (after one warm-up)."""
-    first_run(argv, scratch)
-    return median_pair([first_run(argv, scratch) for _ in range(repeat)])
 
 
 def median_pair(runs: list[tuple[float, float]]) -> tuple[float, float]:
@@ -128,31 +107,23 @@ def median_pair(runs: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
-def sizes_interleaved(
-    argvs: dict[int, list[str]], repeat: int, scratch: Path
-) -> tuple[dict[int, tuple[float, float]], dict[int, tuple[float, float]]]:
-    """First-run and later-run medians of one command at every size.
+def sizes_interleaved(argvs: dict[int, list[str]], repeat: int) -> dict[int, tuple[float, float]]:
+    """Medians of one command at every size.
 
     The sizes take turns within each round, so that the machine's drift over minutes
     (up to half of its speed here) falls on every size alike and the growth from one size to
     the next is measured in like conditions. Sizes of 100,000 events and more run in the
     first half of the rounds only (rounded up).
     """
-    from timeline.cache import wait_for_writers
-
     rounds = {n: (repeat + 1) // 2 if n >= 100_000 else repeat for n in argvs}
-    caches = {n: Path(tempfile.mkdtemp(dir=scratch)) for n in argvs}
-    for n, argv in argvs.items():  # warm-ups; they also store each size's schedule for later runs
-        measure(argv, cache=caches[n])
-        wait_for_writers(caches[n])
-    first: dict[int, list[tuple[float, float]]] = {n: [] for n in argvs}
-    later: dict[int, list[tuple[float, float]]] = {n: [] for n in argvs}
+    for argv in argvs.values():  # warm-ups
+        measure(argv)
+    runs: dict[int, list[tuple[float, float]]] = {n: [] for n in argvs}
     for r in range(repeat):
         for n, argv in argvs.items():
             if r < rounds[n]:
-                first[n].append(first_run(argv, scratch))
-                later[n].append(measure(argv, cache=caches[n]))
-    return {n: median_pair(v) for n, v in first.items()}, {n: median_pair(v) for n, v in later.items()}
+                runs[n].append(measure(argv))
+    return {n: median_pair(v) for n, v in runs.items()}
 
 
 def startup(repeat: int) -> dict[str, float]:
@@ -210,35 +181,30 @@ def main() -> None:
     say()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        first: dict[int, dict[str, tuple[float, float]]] = {}
-        later: dict[int, dict[str, tuple[float, float]]] = {}
+        results: dict[int, dict[str, tuple[float, float]]] = {}
         paths = {n: folder / f"events-{n}.yaml" for n in args.sizes}
         for n, path in paths.items():
             path.write_text(events_yaml(n), encoding="utf-8")
-            first[n], later[n] = {}, {}
+            results[n] = {}
         for name, extra in COMMANDS.items():
             argvs = {
                 n: TIMELINE + [a.replace("{out}", str(folder / "out.ics")) for a in extra] + ["-f", str(path)]
                 for n, path in paths.items()
             }
-            firsts, laters = sizes_interleaved(argvs, args.repeat, folder)
-            for n in args.sizes:
-                first[n][name], later[n][name] = firsts[n], laters[n]
-        for title, results in (
-            ("First run on a file (nothing cached: read, validate, resolve, render)", first),
-            ("Later runs on the unchanged file (the resolved schedule from the cache, then render)", later),
-        ):
-            say(f"{title}:")
+            for n, value in sizes_interleaved(argvs, args.repeat).items():
+                results[n][name] = value
+        say("Every command on a file (read, validate, resolve, render):")
+        say()
+        say("| events | " + " | ".join(COMMANDS) + " | done / check |")
+        say("|---:|" + "---:|" * (len(COMMANDS) + 1))
+        for n, row in results.items():
+            ratio = row["done"][0] / row["check"][0]
+            say(f"| {n:,} | " + " | ".join(f"{w:.2f} s, {m:.0f} MB" for w, m in row.values()) + f" | {ratio:.2f}x |")
+        say()
+        if 10_000 in results and 100_000 in results:
+            say("Growth from 10,000 to 100,000 events (linear is 10x; the target is at most 11x): "
+                + ", ".join(f"{name} {results[100_000][name][0] / results[10_000][name][0]:.1f}x" for name in COMMANDS))
             say()
-            say("| events | " + " | ".join(COMMANDS) + " |")
-            say("|---:|" + "---:|" * len(COMMANDS))
-            for n, row in results.items():
-                say(f"| {n:,} | " + " | ".join(f"{w:.2f} s, {m:.0f} MB" for w, m in row.values()) + " |")
-            say()
-            if 10_000 in results and 100_000 in results:
-                say("Growth from 10,000 to 100,000 events (linear is 10x; the target is at most 11x): "
-                    + ", ".join(f"{name} {results[100_000][name][0] / results[10_000][name][0]:.1f}x" for name in COMMANDS))
-                say()
 
         start = startup(max(args.repeat, 5))
         base = start["python -c pass"]
@@ -261,7 +227,7 @@ def main() -> None:
                 tj_wall, tj_mem = medians([tj3, "--silent", str(tjp)], args.repeat, cwd=folder)
                 yaml_path = folder / f"milestones-{n}.yaml"
                 yaml_path.write_text(milestones_yaml(n), encoding="utf-8")
-                ours_wall, ours_mem = first_runs(TIMELINE + ["ics", "-f", str(yaml_path), "-o", str(folder / "m.ics")], args.repeat, folder)
+                ours_wall, ours_mem = medians(TIMELINE + ["ics", "-f", str(yaml_path), "-o", str(folder / "m.ics")], args.repeat)
                 say(f"| {n:,} | {tj_wall:.2f} s, {tj_mem:.0f} MB | {ours_wall:.2f} s, {ours_mem:.0f} MB | {tj_wall / ours_wall:.1f}x |")
             say()
         else:

@@ -51,6 +51,8 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 NULL = "tag:yaml.org,2002:null"
 BOOL = "tag:yaml.org,2002:bool"
 STR = "tag:yaml.org,2002:str"
+SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
 _TEXTUAL = {STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 """Tags of scalars read as text (the last three only appear when written explicitly, as `!!int 5`)."""
 _PLAIN_TAGS = {
@@ -69,17 +71,26 @@ def yaml_loader() -> type:
     """PyYAML's C composer (where libyaml is built in) with a fast implicit-tag resolver.
 
     PyYAML resolves every plain scalar against a table of regular expressions in Python,
-    which is most of the composing time. Nothing here needs ints, floats or timestamps
+    which was most of the composing time. Nothing here needs ints, floats or timestamps
     told apart from text (a date is read from the text as written), only null and the
-    booleans, so plain scalars are resolved by spelling (`plain_tag`).
+    booleans, so plain scalars are resolved by spelling (`plain_tag`), and a quoted
+    scalar is text, as in YAML's own rules.
     """
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    plain = _PLAIN_TAGS.get
 
     class Loader(base):  # type: ignore[misc, valid-type]
         def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
-            if kind is ScalarNode and implicit[0]:
-                return plain_tag(value)
-            return super().resolve(kind, value, implicit)
+            if kind is ScalarNode:
+                return plain(value, STR) if implicit[0] else STR
+            return SEQ if kind is SequenceNode else MAP
+
+        # no path resolvers are registered: the composer's hooks for them have nothing to do
+        def descend_resolver(self, current_node, current_index):  # type: ignore[no-untyped-def]
+            pass
+
+        def ascend_resolver(self):  # type: ignore[no-untyped-def]
+            pass
 
     return Loader
 
