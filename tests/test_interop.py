@@ -1,7 +1,7 @@
 """Seven real calendar clients read our feeds and must see exactly what the model says.
 
 For every event the model decides the days (or the instant) it occupies and its summary
-(`timeline.ics.place` and `summary`); each client must show exactly those pairs, no more
+(`timeline.render.ics.place` and `summary`); each client must show exactly those pairs, no more
 and no fewer, and the feed must pass a structural lint. The clients are installed by
 `.ci/run`; a missing client skips here but fails in CI.
 """
