@@ -183,4 +183,5 @@ def test_ids_and_tags_with_a_line_break_are_refused(tmp_path):
     with pytest.raises(EventsFileError) as e:
         load_events(str(path))
     text = str(e.value)
-    assert "2:9: bad id 'a\n'" in text and "bad tag 'b\n'" in text
+    assert "2:9: bad id 'a\\n'" in text and "bad tag 'b\\n'" in text
+    assert len(text.splitlines()) == 2  # one line per problem (#14, item 20)

@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .dates import DayArg, Duration, parse_day
-from .errors import DateSyntaxError, TimelineError
+from .errors import DateSyntaxError, TimelineError, quote
 
 
 class _Group(TyperGroup):
@@ -70,8 +70,16 @@ def _choice(kind: type[E], value: str, option: str) -> E:
     except ValueError:
         names = [str(m.value) for m in kind]
         what = option.lstrip("-")
-        raise typer.BadParameter(f"unknown {what} {value!r}; expected {', '.join(names[:-1])} or {names[-1]}",
+        raise typer.BadParameter(f"unknown {what} {quote(value)}; expected {', '.join(names[:-1])} or {names[-1]}",
                                  param_hint=option) from None
+
+
+class _Color(str, Enum):
+    """`gantt --color`."""
+
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
 
 
 def _day(text: str) -> DayArg:
@@ -205,12 +213,6 @@ def check(file: FileOpt = "events.yaml") -> None:
 
     schedule = load_schedule(file, now_utc(), every_actual=True)
     _write(f"{len(schedule.events)} events OK\n")
-
-
-class _Color(str, Enum):
-    AUTO = "auto"
-    ALWAYS = "always"
-    NEVER = "never"
 
 
 @app.command("list")

@@ -14,7 +14,7 @@ from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from typing import Union
 
-from .errors import DateSyntaxError
+from .errors import DateSyntaxError, quote
 
 FORMS = (
     "expected a date such as 2004-11-23, 2004-11 or 2004; a span 2004-07/2004-10; "
@@ -75,25 +75,43 @@ def parse_duration(text: str) -> Duration:
     m = _DURATION.match(text.strip())
     if not m:
         raise DateSyntaxError(
-            f"bad duration {text!r}: expected a whole number and a unit, such as 12h, 3d, 2w, 1m or 1y"
+            f"bad duration {quote(text)}: expected a whole number and a unit, such as 12h, 3d, 2w, 1m or 1y"
         )
     return Duration(int(m.group(1)), m.group(2))
 
 
+OUT_OF_RANGE = "a shift moves the date outside the years 1 to 9999"
+
+
 def shift_date(day: date, amount: int, unit: str) -> date:
-    """Move a day by whole days, weeks, calendar months or years (clamped to month end)."""
-    if unit == "d":
-        return day + timedelta(days=amount)
-    if unit == "w":
-        return day + timedelta(weeks=amount)
+    """Move a day by whole days, weeks, calendar months or years (clamped to month end);
+    a `DateSyntaxError` when the result would leave the years 1 to 9999."""
+    if unit in ("d", "w"):
+        try:
+            return day + timedelta(days=amount * (7 if unit == "w" else 1))
+        except OverflowError:
+            raise DateSyntaxError(OUT_OF_RANGE) from None
     if unit in ("m", "y"):
         months = amount * (12 if unit == "y" else 1)
         index = day.year * 12 + day.month - 1 + months
         year, month = divmod(index, 12)
         if not 1 <= year <= 9999:
-            raise DateSyntaxError("a shift moves the date outside the years 1 to 9999")
+            raise DateSyntaxError(OUT_OF_RANGE)
         return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
-    raise DateSyntaxError(f"a date shift takes days, weeks, months or years, not {unit!r}")
+    raise DateSyntaxError(f"a date shift takes days, weeks, months or years, not {quote(unit)}")
+
+
+def shift_within(day: date, amount: int, unit: str) -> date:
+    """`shift_date`, stopping at 1 Jan 1 or 31 Dec 9999 (for horizons, lead times, widening)."""
+    try:
+        return shift_date(day, amount, unit)
+    except DateSyntaxError:
+        return date.min if amount < 0 else date.max
+
+
+def day_after(day: date) -> date | None:
+    """The next day, or None after 31 Dec 9999."""
+    return None if day == date.max else day + timedelta(days=1)
 
 
 def days_in_month(year: int, month: int) -> int:
@@ -166,7 +184,10 @@ class Window:
             nominal = (move(self.nominal[0]), move(self.nominal[1]))  # type: ignore[assignment]
         moment = None
         if self.moment is not None and unit in ("d", "w"):
-            moment = self.moment + timedelta(days=amount * (7 if unit == "w" else 1))
+            try:
+                moment = self.moment + timedelta(days=amount * (7 if unit == "w" else 1))
+            except OverflowError:
+                raise DateSyntaxError(OUT_OF_RANGE) from None
         return Window(move(self.earliest), latest, self.approximate, self.uncertain, nominal, moment)
 
     def contains(self, day: date) -> bool:
@@ -253,9 +274,9 @@ def parse_expr(text: str) -> DateExpr:
         left, _, right = text.partition("/")
         left, right = left.strip(), right.strip()
         if "/" in right:
-            raise DateSyntaxError(f"bad date {text!r}: a span has one '/'; {FORMS}")
+            raise DateSyntaxError(f"bad date {quote(text)}: a span has one '/'; {FORMS}")
         if left in ("", "..") and right in ("", ".."):
-            raise DateSyntaxError(f"bad date {text!r}: at least one end must be a date")
+            raise DateSyntaxError(f"bad date {quote(text)}: at least one end must be a date")
         if left in ("", ".."):
             return replace(_parse_simple(right), earliest=None, nominal=None)
         if right in ("", ".."):
@@ -270,7 +291,7 @@ def parse_point(text: str) -> PointExpr:
     expr = parse_expr(text)
     if isinstance(expr, SpanExpr):
         raise DateSyntaxError(
-            f"{text!r} is a span; here a single date or window is expected, such as 2004-11 or [..2005-07]"
+            f"{quote(text)} is a span; here a single date or window is expected, such as 2004-11 or [..2005-07]"
         )
     return expr
 
@@ -278,10 +299,10 @@ def parse_point(text: str) -> PointExpr:
 def _parse_set(text: str) -> Window:
     """`[a, b]`, `[a..b]`, `[..a]`, `[a..]`: one of a set, as the hull of its members."""
     if not text.endswith("]"):
-        raise DateSyntaxError(f"bad date {text!r}: a set opened with '[' must close with ']'")
+        raise DateSyntaxError(f"bad date {quote(text)}: a set opened with '[' must close with ']'")
     body = text[1:-1].strip()
     if not body:
-        raise DateSyntaxError(f"bad date {text!r}: the set is empty; {FORMS}")
+        raise DateSyntaxError(f"bad date {quote(text)}: the set is empty; {FORMS}")
     windows: list[Window] = []
     for item in body.split(","):
         item = item.strip()
@@ -289,16 +310,16 @@ def _parse_set(text: str) -> Window:
             left, _, right = item.partition("..")
             left, right = left.strip(), right.strip()
             if not left and not right:
-                raise DateSyntaxError(f"bad date {text!r}: '..' needs a date on at least one side")
+                raise DateSyntaxError(f"bad date {quote(text)}: '..' needs a date on at least one side")
             lo = _parse_simple(left).earliest if left else None
             hi = _parse_simple(right).latest if right else None
             if lo is not None and hi is not None and hi < lo:
-                raise DateSyntaxError(f"bad date {text!r}: {right} is before {left}")
+                raise DateSyntaxError(f"bad date {quote(text)}: {right} is before {left}")
             windows.append(Window(lo, hi))
         elif item:
             windows.append(_parse_simple(item))
         else:
-            raise DateSyntaxError(f"bad date {text!r}: empty member in the set")
+            raise DateSyntaxError(f"bad date {quote(text)}: empty member in the set")
     result = windows[0]
     for w in windows[1:]:
         result = hull(result, w)
@@ -321,23 +342,24 @@ def _parse_simple(text: str) -> Window:
         return _parse_datetime(text, m)
     m = _DATE.match(text)
     if not m:
-        raise DateSyntaxError(f"bad date {text!r}: {FORMS}")
+        raise DateSyntaxError(f"bad date {quote(text)}: {FORMS}")
     ytext, mtext, dtext, qualifier = m.groups()
     try:
         lo, hi = _date_bounds(ytext, mtext, dtext)
     except ValueError as e:
-        raise DateSyntaxError(f"bad date {text!r}: {e}") from e
+        raise DateSyntaxError(f"bad date {quote(text)}: {e}") from e
     approximate = qualifier in ("~", "%")
     uncertain = qualifier in ("?", "%")
     if not approximate:
         return Window(lo, hi, approximate, uncertain)
+    # one unit of the written precision each side (a day, a month, a season or a year),
+    # within the years 1 to 9999
     if dtext:
-        lo2, hi2 = lo - timedelta(days=1), hi + timedelta(days=1)
+        lo2, hi2 = shift_within(lo, -1, "d"), shift_within(hi, 1, "d")
     else:
-        # one unit of the written precision each side: a month, a season (3 months) or a year
         months = 12 if mtext is None else (3 if mtext.isdigit() and int(mtext) >= 21 else 1)
-        lo2 = shift_date(lo, -months, "m")
-        hi2 = last_of_month(shift_date(hi, months, "m"))
+        lo2 = shift_within(lo, -months, "m")
+        hi2 = last_of_month(shift_within(hi, months, "m"))
     return Window(lo2, hi2, approximate, uncertain, nominal=(lo, hi))
 
 
@@ -392,7 +414,7 @@ def _parse_datetime(text: str, m: re.Match[str]) -> Window:
     try:
         naive = datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0))
     except ValueError as e:
-        raise DateSyntaxError(f"bad date-time {text!r}: {e}") from e
+        raise DateSyntaxError(f"bad date-time {quote(text)}: {e}") from e
     moment = naive
     if zone:
         if zone == "Z":
@@ -402,9 +424,13 @@ def _parse_datetime(text: str, m: re.Match[str]) -> Window:
             digits = zone[1:].replace(":", "")
             hours, minutes = int(digits[:2]), int(digits[2:])
             if hours > 23 or minutes > 59:
-                raise DateSyntaxError(f"bad date-time {text!r}: offset {zone} out of range")
+                raise DateSyntaxError(f"bad date-time {quote(text)}: offset {zone} out of range")
             tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
         moment = naive.replace(tzinfo=tz)
+        try:
+            moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise DateSyntaxError(f"bad date-time {quote(text)}: in UTC it falls outside the years 1 to 9999") from None
     day = naive.date()
     return Window(day, day, moment=moment)
 
@@ -533,7 +559,7 @@ def parse_day(text: str) -> DayArg:
         arrow.Arrow(2000, 1, 1).dehumanize(text)
     except (ValueError, OverflowError):
         raise DateSyntaxError(
-            f"bad date {text!r}: expected a day such as 2004-10-15, or today, yesterday, "
+            f"bad date {quote(text)}: expected a day such as 2004-10-15, or today, yesterday, "
             "tomorrow, 'in 2 weeks' or '3 days ago'"
         ) from None
     return DayArg(text, None)

@@ -23,7 +23,7 @@ from datetime import date, datetime
 import yaml
 
 from .dates import DateExpr, DayArg, SpanExpr
-from .errors import EventsFileError, Problem, RequestError
+from .errors import EventsFileError, Problem, RequestError, quote
 from .fsutil import atomic_write
 from .loader import Source, access_error, compose, read_source, validate_calendar
 from .pipeline import schedule_from_source, today_in
@@ -135,8 +135,8 @@ def find_event(source: Source, root: yaml.Node, ident: str) -> yaml.MappingNode:
                                     return item
                                 ids.append(v.value)
     close = difflib.get_close_matches(ident, ids, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise RequestError(f"{source.path}: no event with id '{ident}'{hint}")
+    hint = f"; did you mean {quote(close[0])}?" if close else ""
+    raise RequestError(f"{source.path}: no event with id {quote(ident)}{hint}")
 
 
 def _newline(text: str) -> str:
@@ -252,7 +252,7 @@ def move_changes(ident: str, when: WrittenDate) -> Plan:
         keys = {k.value for k, _ in event.value}
         if "due" in keys:
             if isinstance(when.expr, SpanExpr):
-                raise RequestError(f"'{ident}' is a deadline (due:); move it to one date, not a span such as {when.text}")
+                raise RequestError(f"{quote(ident)} is a deadline (due:); move it to one date, not a span such as {when.text}")
             return [Change("due", when.text)]
         if "start" in keys or "end" in keys:
             if isinstance(when.expr, SpanExpr):

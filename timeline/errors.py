@@ -50,3 +50,13 @@ class RequestError(TimelineError):
 
     Malformed command lines (an unknown option, a bad option value) are usage errors that
     the command-line parser reports with exit code 2; they never reach this tree."""
+
+
+EXCERPT = 60
+"""The most characters of the user's text a message quotes."""
+
+
+def quote(text: str, limit: int = EXCERPT) -> str:
+    """User text as a message quotes it: in quotes, escaped (control characters and line
+    breaks as `\\n`, `\\x85`...: a message is always one line), at most `limit` characters."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")

@@ -31,7 +31,7 @@ from .dates import (
     parse_expr,
     parse_point,
 )
-from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem
+from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, quote
 from .model import Calendar, Event, EventsFile, Kind, Status
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -272,13 +272,13 @@ class _Validator:
             self.problem(at, f"keys of {what} must be plain names; expected one of {', '.join(allowed)}")
         elif key in allowed:
             first = _key_at(node, key)[0]
-            self.problem(at, f"duplicate key '{key}' in {what} (first at line {first})")
+            self.problem(at, f"duplicate key {quote(key)} in {what} (first at line {first})")
         else:
             import difflib
 
             close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of {', '.join(allowed)}"
-            self.problem(at, f"unknown key '{key}' in {what}{hint}")
+            self.problem(at, f"unknown key {quote(key)} in {what}{hint}")
 
     def text(self, node: Node, what: str, *, allow_empty: bool = False) -> str | None:
         """A scalar's text as written, or a problem when it is not text."""
@@ -336,14 +336,14 @@ class _Validator:
                 continue
             value = self.text(item, what)
             if value is not None:
-                self.problem(item, complaint.format(what=what, value=value))
+                self.problem(item, complaint.format(what=what, value=quote(value)))
             return None
         return tuple(out)
 
     def id_list(self, node: Node, what: str) -> tuple[str, ...] | None:
         """An id or a list of ids."""
         items = node.value if isinstance(node, SequenceNode) else [node]
-        return self.names(items, what, "{what}: '{value}' is not an event id (lowercase letters, digits and -)")
+        return self.names(items, what, "{what}: {value} is not an event id (lowercase letters, digits and -)")
 
     # -- walk ----------------------------------------------------------------------
     def run(self, root: Node) -> EventsFile:
@@ -372,8 +372,11 @@ class _Validator:
         for key in ("name", "domain", "url"):
             if key in keys:
                 values[key] = self.text(keys[key], f"calendar.{key}")
-        if "domain" in keys and values.get("domain") and not re.match(r"^[A-Za-z0-9.-]+$", values["domain"]):
+        if "domain" in keys and values.get("domain") and not HOST_NAME.fullmatch(values["domain"]):
             self.problem(keys["domain"], "calendar.domain must be a host name such as example.org")
+            values["domain"] = None
+        if values.get("url"):
+            values["url"] = self.converted(keys["url"], "calendar.url", feed_url)
         if "timezone" in keys:
             values["timezone"] = self.converted(keys["timezone"], "calendar.timezone", _check_zone)
             values["timezone_set"] = True
@@ -417,14 +420,14 @@ class _Validator:
         else:
             ident = self.text(keys["id"], "id")
             if ident is not None and not ID_PATTERN.match(ident):
-                self.problem(keys["id"], f"bad id '{ident}': expected lowercase letters, digits and - (such as first-meeting)")
+                self.problem(keys["id"], f"bad id {quote(ident)}: expected lowercase letters, digits and - (such as first-meeting)")
                 ident = None
             elif ident is not None and ident[0].isdigit() and isinstance(parse_expr_or_none(ident), Window):
-                self.problem(keys["id"], f"bad id '{ident}': an id must not look like a date")
+                self.problem(keys["id"], f"bad id {quote(ident)}: an id must not look like a date")
                 ident = None
             elif ident is not None and ident in seen:
                 line, col = _at(seen[ident])
-                self.problem(keys["id"], f"duplicate id '{ident}': already used at {self.source.path}:{line}:{col}")
+                self.problem(keys["id"], f"duplicate id {quote(ident)}: already used at {self.source.path}:{line}:{col}")
                 ident = None
             elif ident is not None:
                 seen[ident] = keys["id"]
@@ -434,9 +437,11 @@ class _Validator:
         else:
             title = self.text(keys["title"], "title")
 
-        for key in ("location", "description", "url", "source", "note"):
+        for key in ("location", "description", "source", "note"):
             if key in keys:
                 get[key] = self.text(keys[key], key)
+        if "url" in keys:
+            get["url"] = self.converted(keys["url"], "url", web_url)
         if "parent" in keys:
             parent = self.id_list(keys["parent"], "parent")
             if parent is not None and len(parent) != 1:
@@ -543,7 +548,7 @@ class _Validator:
         if not isinstance(node, SequenceNode):
             self.problem(node, f"tags must be a list such as [wgig, wsis], not {_kind_of(node)}")
             return None
-        return self.names(node.value, "tag", "bad tag '{value}': expected lowercase letters, digits and - (tags name feed files)")
+        return self.names(node.value, "tag", "bad tag {value}: expected lowercase letters, digits and - (tags name feed files)")
 
 
 def _key_at(node: MappingNode, key: str) -> tuple[int, int]:
@@ -569,7 +574,37 @@ def _kind_of(node: Node) -> str:
         return "empty"
     if node.tag == BOOL:
         return f"the boolean {node.value}"
-    return f"'{node.value}'"
+    return quote(node.value)
+
+
+HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*")
+"""A host name: the domain of every UID (`fullmatch`: a final line break is not a host name)."""
+
+
+def web_url(text: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    """An absolute web address: the only kind that may become a link or a feed's URI.
+
+    A scheme of `schemes`, a host, and no space or control character anywhere (a line break
+    would end the feed's content line and start another one).
+    """
+    from urllib.parse import urlsplit
+
+    expected = " or ".join(schemes)
+    if any(c.isspace() or not c.isprintable() for c in text):
+        raise ValueError(f"an address must not contain spaces or control characters; expected an {expected} address "
+                         "such as https://example.org/wgig/")
+    try:
+        parts = urlsplit(text)
+    except ValueError as e:
+        raise ValueError(f"not an address ({e}); expected an {expected} address such as https://example.org/wgig/") from None
+    if parts.scheme.lower() not in schemes or not parts.hostname:
+        raise ValueError(f"expected an {expected} address such as https://example.org/wgig/, not {quote(text)}")
+    return text
+
+
+def feed_url(text: str) -> str:
+    """Where a feed is published: an http, https or webcal address."""
+    return web_url(text, ("http", "https", "webcal"))
 
 
 def _check_zone(name: str) -> str:
@@ -579,7 +614,7 @@ def _check_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r}; expected an IANA name such as Europe/Zurich or UTC") from None
+        raise ValueError(f"unknown time zone {quote(name)}; expected an IANA name such as Europe/Zurich or UTC") from None
     return name
 
 
@@ -590,18 +625,18 @@ def _parse_updated(text: str) -> date | datetime:
             return date.fromisoformat(text.strip())
         return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"bad date {text!r}: expected a date 2005-07-18 or a date-time 2005-07-18T09:00:00Z") from None
+        raise ValueError(f"bad date {quote(text)}: expected a date 2005-07-18 or a date-time 2005-07-18T09:00:00Z") from None
 
 
 def _parse_status(text: str) -> Status:
     try:
         return Status(text)
     except ValueError:
-        raise ValueError(f"unknown status '{text}'; expected one of {', '.join(s.value for s in Status)}") from None
+        raise ValueError(f"unknown status {quote(text)}; expected one of {', '.join(s.value for s in Status)}") from None
 
 
 def _parse_kind(text: str) -> Kind:
     try:
         return Kind(text)
     except ValueError:
-        raise ValueError(f"unknown kind '{text}'; expected one of {', '.join(k.value for k in Kind)}") from None
+        raise ValueError(f"unknown kind {quote(text)}; expected one of {', '.join(k.value for k in Kind)}") from None

@@ -17,7 +17,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from .dates import RefExpr, SpanExpr, Window, hull, span_label, window_label
-from .errors import Problem
+from .errors import DateSyntaxError, Problem, quote
 from .model import Calendar, Event, EventsFile, Kind, Status
 
 
@@ -200,7 +200,7 @@ class _Resolver:
     def where(self, ident: str) -> str:
         """`id (FILE:LINE)` for messages naming several events."""
         e = self.events[ident]
-        return f"'{ident}' ({self.file.path}:{e.line})"
+        return f"{quote(ident)} ({self.file.path}:{e.line})"
 
     # -- ordering -----------------------------------------------------------------
     def order(self) -> list[str]:
@@ -210,7 +210,7 @@ class _Resolver:
             mine = []
             for key, target in event.refs():
                 if target == event.id:
-                    self.problem(event, key, f"{key}: '{target}' refers to the event itself")
+                    self.problem(event, key, f"{key}: {quote(target)} refers to the event itself")
                 elif target not in self.known:
                     self.unknown(event, key, target)
                 elif target in self.events:
@@ -254,8 +254,8 @@ class _Resolver:
         import difflib
 
         close = difflib.get_close_matches(target, sorted(self.known), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        self.problem(event, key, f"{key}: unknown event '{target}'{hint}")
+        hint = f"; did you mean {quote(close[0])}?" if close else ""
+        self.problem(event, key, f"{key}: unknown event {quote(target)}{hint}")
 
     def cycle(self, ids: list[str]) -> None:
         """Report a dependency cycle at each event in it."""
@@ -276,7 +276,7 @@ class _Resolver:
             elif parent is not None and parent.kind != Kind.PHASE:
                 line, col = event.position("parent")
                 out.append(Problem(self.file.path, line, col,
-                                   f"parent: '{event.parent}' is a {parent.kind.value}; a parent must be a phase"))
+                                   f"parent: {quote(event.parent)} is a {parent.kind.value}; a parent must be a phase"))
             elif parent is not None:
                 seen = {event.id}
                 p: Event | None = parent
@@ -343,13 +343,18 @@ class _Resolver:
         if w.moment is None:
             return w
         moment = w.moment
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=self.zone)
-            back = moment.astimezone(timezone.utc).astimezone(self.zone)
-            if back.replace(tzinfo=None) != w.moment:
-                self.problem(event, key, f"{key}: {w.moment:%Y-%m-%d %H:%M} does not exist in "
-                             f"{self.zone.key} (the clocks skip it); expected a time outside the change")
-        day = moment.astimezone(self.zone).date()
+        try:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=self.zone)
+                back = moment.astimezone(timezone.utc).astimezone(self.zone)
+                if back.replace(tzinfo=None) != w.moment:
+                    self.problem(event, key, f"{key}: {w.moment:%Y-%m-%d %H:%M} does not exist in "
+                                 f"{self.zone.key} (the clocks skip it); expected a time outside the change")
+            day = moment.astimezone(self.zone).date()
+        except OverflowError:
+            self.problem(event, key, f"{key}: {w.moment:%Y-%m-%d %H:%M} in {self.zone.key} falls outside "
+                         "the years 1 to 9999 in UTC; expected a time inside them")
+            return Window(w.earliest, w.latest, w.approximate, w.uncertain, w.nominal)
         return Window(day, day, w.approximate, w.uncertain, w.nominal, moment)
 
     def lookup(self, expr: RefExpr, table: dict[str, tuple[Window, Window]]) -> Window | None:
@@ -397,13 +402,23 @@ class _Resolver:
             if w.earliest is not None and w.latest is not None and w.earliest > w.latest:
                 self.contradiction(event, w, reasons_lo, reasons_hi)
                 return None
+        if start.moment is not None and end.moment is not None and end.moment < start.moment:
+            key = event.date_key("end")
+            self.problem(event, key, f"{key}: the span ends ({end.moment:%Y-%m-%d %H:%M %Z}) before it starts "
+                         f"({start.moment:%Y-%m-%d %H:%M %Z}); expected an end on or after the start")
+            return None
         return start, end
 
     def point(self, event: Event, side: str, table: dict[str, tuple[Window, Window]]) -> Window | None:
         """The window of an event's `start` or `end` side (None: it refers to an unresolved event)."""
         expr = event.start if side == "start" else event.end
         if isinstance(expr, RefExpr):
-            w = self.lookup(expr, table)
+            try:
+                w = self.lookup(expr, table)
+            except DateSyntaxError as e:
+                key = event.date_key(side)
+                self.problem(event, key, f"{key}: {e}")
+                return None
             if w is not None and event.is_due:
                 w = w.bounded(None, w.latest)
             return w

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from ..dates import last_of_month
+from ..dates import day_after, last_of_month
 from ..errors import RequestError
 from ..model import Kind
 from ..resolve import ResolvedEvent
@@ -49,10 +49,10 @@ class Axis:
 
 def months(start: date, stop: date) -> Iterator[date]:
     """The first day of every month from `start`'s month to `stop`'s."""
-    month = start.replace(day=1)
-    while month <= stop:
+    month: date | None = start.replace(day=1)
+    while month is not None and month <= stop:
         yield month
-        month = last_of_month(month) + timedelta(days=1)
+        month = day_after(last_of_month(month))
 
 
 def known_days(e: ResolvedEvent) -> list[date]:

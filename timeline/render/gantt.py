@@ -106,11 +106,10 @@ def axis_lines(axis: Axis, scale: Scale) -> tuple[str, str]:
             first = max(month, axis.start)
             name = MONTHS[month.month - 1]
             _place(top, axis.col(first), f"{name} {month.year}", name)
-        day = axis.start
-        while day <= axis.stop:
+        for offset in range(axis.days):
+            day = axis.start + timedelta(days=offset)
             if day.weekday() == 0:
                 _place(bottom, axis.col(day), str(day.day))
-            day += timedelta(days=1)
         return "".join(top), "".join(bottom)
     # whole years first, so that a partial first year (a December) never hides the next one
     years = range(axis.start.year, axis.stop.year + 1)

@@ -17,6 +17,8 @@ from enum import Enum
 from functools import lru_cache
 
 from .. import __version__
+from ..dates import day_after
+from ..errors import RequestError, quote
 from ..model import Calendar as CalendarSettings
 from ..model import Kind, Status
 from ..resolve import ResolvedEvent, Schedule
@@ -41,11 +43,18 @@ def feed_stamp(calendar: CalendarSettings, mtime: float | None, source_date_epoc
             from zoneinfo import ZoneInfo
 
             updated = updated.replace(tzinfo=ZoneInfo(calendar.timezone))
-        return updated.astimezone(timezone.utc)
+        try:
+            return updated.astimezone(timezone.utc)
+        except OverflowError:  # a local time in the first or last hours of the years 1 to 9999
+            return (datetime.min if updated.year == 1 else datetime.max).replace(microsecond=0, tzinfo=timezone.utc)
     if isinstance(updated, date):
         return datetime.combine(updated, time(), timezone.utc)
     if source_date_epoch and source_date_epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(source_date_epoch), timezone.utc)
+        try:
+            return datetime.fromtimestamp(int(source_date_epoch), timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise RequestError(f"SOURCE_DATE_EPOCH={quote(source_date_epoch)}: expected seconds since "
+                               "1970-01-01 that fall before the year 10000") from None
     if mtime is not None:
         return datetime.fromtimestamp(int(mtime), timezone.utc)
     return datetime.combine(fallback, time(), timezone.utc)
@@ -69,8 +78,9 @@ class Placement:
 
     start: date | datetime
     """DTSTART: a date (all-day) or an aware date-time."""
-    end: date | datetime | None
-    """DTEND (exclusive for dates), or None for an instant."""
+    end: date | datetime | timedelta | None
+    """DTEND (exclusive for dates), a DURATION (an all-day event ending on 31 Dec 9999), or
+    None for an instant."""
     firm: bool
     """False when the event only marks a window of possible days."""
 
@@ -100,8 +110,10 @@ def place(e: ResolvedEvent, mode: WindowMode) -> Placement:
 
 
 def _days(first: date, last: date, firm: bool) -> Placement:
-    """An all-day placement from `first` to `last` inclusive (DTEND is the day after)."""
-    return Placement(first, last + timedelta(days=1), firm)
+    """An all-day placement from `first` to `last` inclusive (DTEND is the day after; on
+    31 Dec 9999, which has none, the length is written as a DURATION instead)."""
+    after = day_after(last)
+    return Placement(first, after if after is not None else timedelta(days=(last - first).days + 1), firm)
 
 
 def describe(e: ResolvedEvent, firm: bool) -> str:
@@ -181,8 +193,13 @@ def _when(name: str, value: date | datetime, schedule: Schedule) -> str:
     if not isinstance(value, datetime):
         return f"{name};VALUE=DATE:{value.isoformat().replace('-', '')}"  # strftime is five times slower
     if _local(value, schedule):
-        return f"{name};TZID={schedule.calendar.timezone}:{value:%Y%m%dT%H%M%S}"
-    return f"{name}:{value.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+        return f"{name};TZID={schedule.calendar.timezone}:{_stamp(value)}"
+    return f"{name}:{_stamp(value.astimezone(timezone.utc))}Z"
+
+
+def _stamp(value: datetime) -> str:
+    """`YYYYMMDDTHHMMSS` (strftime's %Y drops the zeros of years before 1000)."""
+    return f"{value.year:04d}{value:%m%dT%H%M%S}"
 
 
 def event_lines(e: ResolvedEvent, schedule: Schedule, mode: WindowMode, stamp: datetime) -> list[str]:
@@ -209,7 +226,9 @@ def event_lines(e: ResolvedEvent, schedule: Schedule, mode: WindowMode, stamp: d
         _dtstamp(stamp),
         _when("DTSTART", placement.start, schedule),
     ]
-    if placement.end is not None:
+    if isinstance(placement.end, timedelta):
+        lines.append(f"DURATION:P{placement.end.days}D")
+    elif placement.end is not None:
         lines.append(_when("DTEND", placement.end, schedule))
     lines.append(f"SUMMARY:{escape_text(summary(e, placement))}")
     lines.append(f"DESCRIPTION:{escape_text(describe(e, placement.firm))}")
@@ -236,7 +255,7 @@ def event_lines(e: ResolvedEvent, schedule: Schedule, mode: WindowMode, stamp: d
 @lru_cache(maxsize=4)
 def _dtstamp(stamp: datetime) -> str:
     """The DTSTAMP line (one per feed, so formatted once)."""
-    return f"DTSTAMP:{stamp.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+    return f"DTSTAMP:{_stamp(stamp.astimezone(timezone.utc))}Z"
 
 
 def _local(value: datetime, schedule: Schedule) -> bool:
@@ -251,14 +270,15 @@ def _local(value: datetime, schedule: Schedule) -> bool:
 
 
 def _zone_years(events: Sequence[ResolvedEvent], schedule: Schedule) -> tuple[int, int] | None:
-    """First and last year of the events written in the calendar's zone (None: no such event)."""
+    """The years (one more each side, within 1 to 9999) of the events written in the
+    calendar's zone (None: no such event)."""
     years = [
         m.year
         for e in events
         for m in (e.start.moment, e.end.moment)
         if m is not None and _local(m, schedule)
     ]
-    return (min(years) - 1, max(years) + 1) if years else None
+    return (max(min(years) - 1, 1), min(max(years) + 1, 9999)) if years else None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 
+from ..dates import day_after
 from ..model import Kind, Status
 from ..resolve import ResolvedEvent, Schedule
 from .chart import Axis, Mark, chart_range, months, shapes
@@ -85,7 +86,7 @@ def _bars(e: ResolvedEvent, x: Callable[[date], float], y: int, start: date, sto
     out = []
     for shape in shapes(e):
         first, last = shape.first or start, shape.last or stop
-        left, right = x(first), x(last + timedelta(days=1))
+        left, right = x(first), x(day_after(last) or last)
         width = round(max(right - left, 2.0), 1)
         if shape.mark in (Mark.POSSIBLE, Mark.CERTAIN, Mark.ACTUAL):
             opacity = 0.25 if shape.mark == Mark.POSSIBLE else 1.0
@@ -105,7 +106,8 @@ def _bars(e: ResolvedEvent, x: Callable[[date], float], y: int, start: date, sto
     drawn = shapes(e)
     if e.status == Status.CANCELLED and drawn:  # struck through from its first to its last day
         x1 = x(min(s.first or start for s in drawn))
-        x2 = x(max(s.last or stop for s in drawn) + timedelta(days=1))
+        last = max(s.last or stop for s in drawn)
+        x2 = x(day_after(last) or last)
         out.append(f'<line x1="{x1}" y1="{y + ROW // 2}" x2="{x2}" y2="{y + ROW // 2}" stroke="#1a202c" '
                    f'stroke-width="2" class="cancelled"/>')
     return out

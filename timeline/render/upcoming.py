@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from ..dates import Duration, day_label, shift_date
+from ..dates import Duration, day_label, shift_within
 from ..model import Kind, Status
 from ..resolve import ResolvedEvent, Schedule
 from .jsonout import dumps
@@ -50,8 +50,8 @@ class Item:
 def lead_start(day: date, warn: Duration) -> date:
     """The first day of the warning period before `day`."""
     if warn.unit == "h":
-        return day - timedelta(days=-(-warn.amount // 24))
-    return warn.before(day)
+        return shift_within(day, warn.amount // -24, "d")
+    return shift_within(day, -warn.amount, warn.unit)
 
 
 def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration) -> Item | None:
@@ -90,7 +90,7 @@ class UpcomingOptions:
 
 def horizon(schedule: Schedule, within: Duration) -> date:
     """The last day looked at: `within` after the schedule's `today`."""
-    return shift_date(schedule.today, within.amount, within.unit)
+    return shift_within(schedule.today, within.amount, within.unit)
 
 
 def find_upcoming(schedule: Schedule, within: Duration) -> list[Item]:

@@ -73,8 +73,17 @@ def transitions(zone: ZoneInfo, first_year: int, last_year: int) -> list[Transit
     return out
 
 
+SCAN_FROM, SCAN_TO = 1800, 2100
+"""The years whose offset changes are looked for: tzdata has none before 1800, and after
+2037 every zone repeats a yearly rule, which the last (open-ended) RRULEs carry on. A
+range wider than this would only cost time: a day-by-day scan of years 1 to 9999 took
+minutes."""
+
+
 def build_vtimezone(name: str, first_year: int, last_year: int) -> Timezone:
     """A VTIMEZONE for `name` that is exact for every instant of the given years."""
+    first_year = min(max(first_year, SCAN_FROM), SCAN_TO)
+    last_year = max(min(last_year, SCAN_TO), first_year)
     zone = ZoneInfo(name)
     tz = Timezone()
     tz.add("tzid", name)
