@@ -172,6 +172,8 @@ TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", metavar="T", autoc
 KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", metavar="K", autocompletion=_complete_kinds,
                                                       help="Only events of this kind (repeatable).")]
 DAY = "YYYY-MM-DD|today|'in 2 weeks'|..."
+MAX_WIDTH = 10_000
+"""The widest chart `gantt --width` draws."""
 FromOpt = Annotated[Optional[DayArg], typer.Option("--from", parser=_day, metavar=DAY, help="Only events that may fall on or after this day.")]
 ToOpt = Annotated[Optional[DayArg], typer.Option("--to", parser=_day, metavar=DAY, help="Only events that may fall on or before this day.")]
 IdArg = Annotated[str, typer.Argument(metavar="ID", autocompletion=_complete_ids, help="The event's id.")]
@@ -295,7 +297,7 @@ def upcoming(
 @app.command()
 def gantt(
     file: FileOpt = "events.yaml",
-    width: Annotated[Optional[int], typer.Option("--width", metavar="N", help="Columns (default: the terminal's width, else 80).")] = None,
+    width: Annotated[Optional[int], typer.Option("--width", metavar="N", max=MAX_WIDTH, help="Columns (default: the terminal's width, else 80).")] = None,
     scale: Annotated[str, typer.Option("--scale", metavar="auto|week|month|quarter|year", help="Units of the time axis.")] = "auto",
     from_: Annotated[Optional[DayArg], typer.Option("--from", parser=_day, metavar=DAY, help="First day shown.")] = None,
     to: Annotated[Optional[DayArg], typer.Option("--to", parser=_day, metavar=DAY, help="Last day shown.")] = None,
@@ -318,7 +320,7 @@ def gantt(
     mode = _choice(_Color, color, "--color")
     kinds = _kinds(kind)
     use_color = mode == _Color.ALWAYS or (mode == _Color.AUTO and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    columns = width if width is not None else shutil.get_terminal_size((80, 24)).columns
+    columns = width if width is not None else min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
     schedule = load_schedule(file, now_utc(), today)
     start, stop = from_ and from_.on(schedule.today), to and to.on(schedule.today)
     options = GanttOptions(width=columns, scale=axis_scale, start=start, stop=stop, ascii=ascii_, color=use_color)

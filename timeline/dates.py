@@ -68,16 +68,21 @@ class Duration:
 
 
 _DURATION = re.compile(r"^(\d{1,6})\s*([hdwmy])$")
+MAX_DURATION = {"h": 100 * 8766, "d": 36525, "w": 5218, "m": 1200, "y": 100}
+"""The longest duration in each unit: 100 years (longer ones only overflow the calendar)."""
 
 
 def parse_duration(text: str) -> Duration:
-    """Parse `3d`, `2w`, `1m`, `1y` or `12h`."""
+    """Parse `3d`, `2w`, `1m`, `1y` or `12h`, at most 100 years."""
     m = _DURATION.match(text.strip())
     if not m:
         raise DateSyntaxError(
             f"bad duration {quote(text)}: expected a whole number and a unit, such as 12h, 3d, 2w, 1m or 1y"
         )
-    return Duration(int(m.group(1)), m.group(2))
+    amount, unit = int(m.group(1)), m.group(2)
+    if amount > MAX_DURATION[unit]:
+        raise DateSyntaxError(f"duration {quote(text)} is too long: at most 100 years ({MAX_DURATION[unit]}{unit})")
+    return Duration(amount, unit)
 
 
 OUT_OF_RANGE = "a shift moves the date outside the years 1 to 9999"
@@ -246,6 +251,8 @@ DateExpr = Union[Window, RefExpr, SpanExpr]
 """Anything a date key may hold."""
 
 _ID = r"[a-z0-9][a-z0-9-]*"
+_LONG_YEAR = re.compile(r"\d{5,}(?:-\d|$)")
+"""A date with a year of five digits or more (which would otherwise read as an id)."""
 _REF = re.compile(rf"^({_ID})(?:\.(start|end))?(?:\s*([+-])\s*(\d{{1,6}})\s*([dwmy]))?$")
 _DATE = re.compile(r"^(\d{4}|\d{3}X|\d{2}XX)(?:-(\d{2}|\dX|XX)(?:-(\d{2}|\dX|XX))?)?([~?%])?$")
 _DATETIME = re.compile(
@@ -264,6 +271,8 @@ def parse_expr(text: str) -> DateExpr:
     if not text:
         raise DateSyntaxError(f"empty date: {FORMS}")
     ref = _REF.match(text)
+    if ref and _LONG_YEAR.match(text):
+        raise DateSyntaxError(f"bad date {quote(text)}: years after 9999 are not supported")
     if ref and not (_DATE.match(text) or _DATETIME.match(text)):
         target, part, sign, amount, unit = ref.groups()
         shift = int(amount) * (-1 if sign == "-" else 1) if amount else 0

@@ -118,7 +118,7 @@ def read_source(path: str) -> Source:
         if size > MAX_BYTES:
             raise FileAccessError(f"{path}: file is {size} bytes; the limit is {MAX_BYTES} bytes")
         with open(path, "rb") as f:
-            data = f.read()
+            data = f.read(MAX_BYTES + 1)  # bounded: /dev/zero or a pipe reports no size
             mtime = os.fstat(f.fileno()).st_mtime
     except OSError as e:
         raise access_error(path, e) from None
@@ -163,8 +163,15 @@ def compose(source: Source) -> Node:
             what += f" (the construct began at line {e.context_mark.line + 1}, column {e.context_mark.column + 1})"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise EventsFileError([Problem(source.path, line, col, f"YAML syntax error: {what}")]) from None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow
+        before = source.text[: e.position]
+        line, col = before.count("\n") + 1, e.position - (before.rfind("\n") + 1) + 1
+        char = f"U+{e.character:04X}" if isinstance(e.character, int) else quote(str(e.character))
+        raise EventsFileError([Problem(source.path, line, col, f"the character {char} is not allowed in YAML; "
+                                       "remove it (write a line break as \\n inside double quotes)")]) from None
     except yaml.YAMLError as e:
-        raise EventsFileError([Problem(source.path, 1, 1, f"YAML error: {e}")]) from None
+        message = " ".join(str(e).split())
+        raise EventsFileError([Problem(source.path, 1, 1, f"YAML error: {quote(message, 200)}")]) from None
     if root is None:
         raise EventsFileError(
             [Problem(source.path, 1, 1, "the file is empty; expected a mapping with an 'events' list")]
@@ -178,25 +185,21 @@ def _refuse_alias_bombs(path: str, root: Node) -> None:
     """Refuse documents whose aliases expand far beyond their written size."""
     sizes: dict[int, int] = {}
     reused: list[Node] = []
-
-    def size(node: Node) -> int:
+    # each node's expanded size, children first, without recursion (nesting can be deep)
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
         key = id(node)
-        if key in sizes:
-            reused.append(node)
-            return sizes[key]
-        sizes[key] = 1  # guards against recursive aliases
-        total = 1
-        if isinstance(node, SequenceNode):
-            total += sum(size(child) for child in node.value)
-        elif isinstance(node, MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
-        sizes[key] = total
-        return total
-
-    try:
-        expanded = size(root)
-    except RecursionError:
-        expanded = sys.maxsize
+        if not children_done:
+            if key in sizes:
+                reused.append(node)
+                continue
+            sizes[key] = 1  # a recursive alias counts once
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+        else:
+            sizes[key] = min(1 + sum(sizes[id(child)] for child in _children(node)), sys.maxsize)
+    expanded = sizes[id(root)]
     limit = MAX_EXPANSION * len(sizes) + 10_000
     if expanded > limit:
         at = reused[0].start_mark if reused else root.start_mark
@@ -205,6 +208,15 @@ def _refuse_alias_bombs(path: str, root: Node) -> None:
                     f"YAML aliases expand the document to {expanded} nodes (limit {limit}); "
                     "write the values out instead of nesting aliases")
         ])
+
+
+def _children(node: Node) -> list[Node]:
+    """The nodes directly inside a node (keys and values of a mapping)."""
+    if isinstance(node, SequenceNode):
+        return node.value
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def _at(node: Node) -> tuple[int, int]:

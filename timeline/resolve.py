@@ -138,14 +138,9 @@ class Schedule:
         The one rule of indentation for every view: with a filter, a child is indented
         only under a parent that is shown.
         """
-        shown = {e.id: e for e in self.events}
-        out = {}
-        for e in self.events:
-            depth, parent = 0, e.parent
-            while parent in shown and depth < len(shown):
-                depth += 1
-                parent = shown[parent].parent
-            out[e.id] = depth
+        out: dict[str, int] = {}
+        for e in self.events:  # display order: a parent comes before its children
+            out[e.id] = out[e.parent] + 1 if e.parent in out else 0
         return out
 
     def select(
@@ -169,6 +164,10 @@ class Schedule:
         return replace(self, events=chosen)
 
 
+SUGGESTIONS = 20
+"""At most this many unknown references in a file get a "did you mean"."""
+
+
 def resolve_events(
     events_file: EventsFile, as_of: date | None, known_ids: Iterable[str] = ()
 ) -> tuple[tuple[ResolvedEvent, ...], list[Problem]]:
@@ -189,6 +188,9 @@ class _Resolver:
         self.zone = ZoneInfo(events_file.calendar.timezone)
         self.deps: dict[str, list[str]] = {}
         """The events each event's dates depend on (set by `order`)."""
+        self.sorted_ids = sorted(self.known)
+        self.suggestions = 0
+        """How many unknown ids got a suggestion so far."""
 
     def problem(self, event: Event, key: str, message: str) -> None:
         """Record a problem at an event's key."""
@@ -250,11 +252,15 @@ class _Resolver:
         return order
 
     def unknown(self, event: Event, key: str, target: str) -> None:
-        """Report a reference to an id that no event has, with a suggestion."""
-        import difflib
+        """Report a reference to an id that no event has, with a suggestion for the first
+        `SUGGESTIONS` of them (each costs a pass over every id: more would be quadratic)."""
+        hint = ""
+        if self.suggestions < SUGGESTIONS:
+            import difflib
 
-        close = difflib.get_close_matches(target, sorted(self.known), n=1)
-        hint = f"; did you mean {quote(close[0])}?" if close else ""
+            self.suggestions += 1
+            close = difflib.get_close_matches(target, self.sorted_ids, n=1)
+            hint = f"; did you mean {quote(close[0])}?" if close else ""
         self.problem(event, key, f"{key}: unknown event {quote(target)}{hint}")
 
     def cycle(self, ids: list[str]) -> None:
@@ -508,19 +514,19 @@ class _Resolver:
             group.sort(key=key)
         out: list[ResolvedEvent] = []
         placed: set[str] = set()
-
-        def place(parent: str | None) -> None:
-            for r in children[parent]:
-                ident = r.event.id
-                if ident in placed:
-                    continue
-                placed.add(ident)
-                out.append(r)
-                if ident in children:
-                    place(ident)
-
-        if None in children:
-            place(None)
+        stack = [iter(children.get(None, ()))]  # depth-first, without recursion: phases nest deep
+        while stack:
+            r = next(stack[-1], None)
+            if r is None:
+                stack.pop()
+                continue
+            ident = r.event.id
+            if ident in placed:
+                continue
+            placed.add(ident)
+            out.append(r)
+            if ident in children:
+                stack.append(iter(children[ident]))
         if len(out) < len(resolved):  # parent cycles: shown flat, already reported
             out.extend(sorted((r for r in resolved.values() if r.event.id not in placed), key=key))
         return out
