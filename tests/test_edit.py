@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import os
 import subprocess
 import sys
 from datetime import datetime, timezone
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from timeline.edit import yaml_scalar
+from timeline.loader import yaml_loader
+
 from .conftest import ROOT, by_id, schedule_at, write
 
 
@@ -218,3 +224,68 @@ def test_done_on_a_day_relative_to_the_calendars_today(tmp_path, run, monkeypatc
     result = run("done", "meeting", "-f", str(path), "--on", on)
     assert (result.exit_code, result.stdout) == (0, f"meeting: done ({expected})\n")
     assert f"    actual: {expected}\n" in path.read_text(encoding="utf-8")
+
+
+# -- hostile edits (#14, items 12 to 16) -------------------------------------------------
+
+
+def test_an_edit_through_a_symlink_edits_the_target_and_keeps_the_link(tmp_path, run):
+    real = write(tmp_path, COMMENTED, "real.yaml")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real.name)
+    result = run("done", "meeting", "-f", str(link), "--on", "2004-11-23")
+    assert result.exit_code == 0
+    assert link.is_symlink() and os.readlink(link) == real.name
+    assert "    actual: 2004-11-23\n" in real.read_text(encoding="utf-8")
+
+
+def test_a_read_only_file_is_refused(tmp_path, run):
+    path = write(tmp_path, COMMENTED)
+    path.chmod(0o444)
+    result = run("cancel", "meeting", "-f", str(path))
+    assert result.exit_code == 1 and "read-only; not changed" in result.stderr
+    assert path.read_text(encoding="utf-8") == COMMENTED
+
+
+def test_an_unreadable_file_is_a_message(tmp_path, run, monkeypatch):
+    path = write(tmp_path, COMMENTED)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("timeline.edit.os.open", refuse)
+    result = run("cancel", "meeting", "-f", str(path))
+    assert (result.exit_code, result.stderr) == (1, f"{path}: permission denied\n")
+
+
+def test_leftovers_of_a_killed_edit_are_removed(tmp_path, run):
+    path = write(tmp_path, COMMENTED)
+    leftover = tmp_path / ".events.yaml.abc123.tmp"
+    leftover.write_text(COMMENTED)
+    other = tmp_path / ".other.yaml.abc123.tmp"
+    other.write_text("x")
+    assert run("cancel", "meeting", "-f", str(path)).exit_code == 0
+    assert not leftover.exists() and other.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".events.yaml.")]
+
+
+def test_a_kept_block_scalar_keeps_its_trailing_blank_lines(tmp_path, run):
+    text = "events:\n  - id: a\n    title: A\n    when: 2005\n    description: |+\n      one\n\n\n"
+    path = write(tmp_path, text)
+    assert run("done", "a", "-f", str(path), "--on", "2005-03-01").exit_code == 0
+    assert by_id(schedule_at(path))["a"].event.description == "one\n\n\n"
+
+
+@pytest.mark.parametrize("note", ["Done:", "null:", "a\u0085b", "del\x7f", "line\u2028sep", "~", "  lead", "#x", "'q'"])
+def test_notes_are_written_so_they_read_back_exactly(tmp_path, run, note):
+    path = write(tmp_path, COMMENTED)
+    result = run("cancel", "meeting", "-f", str(path), "--note", note)
+    assert result.exit_code == 0, result.stderr
+    assert by_id(schedule_at(path))["meeting"].event.note == note
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_every_text_reads_back_as_written(text):
+    node = yaml.compose(f"k: {yaml_scalar(text)}\n", Loader=yaml_loader())
+    assert node.value[0][1].value == text

@@ -17,18 +17,18 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import yaml
 
 from .dates import DateExpr, DayArg, SpanExpr
-from .errors import EventsFileError, Problem, RequestError, quote
-from .fsutil import atomic_write
+from .errors import EventsFileError, FileAccessError, Problem, RequestError, quote
+from .fsutil import atomic_write, remove_leftovers
 from .loader import Source, access_error, compose, read_source, validate_calendar
 from .pipeline import schedule_from_source, today_in
 
-_PLAIN_SAFE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z ./:+~?%-]*$")
+_PLAIN_SAFE = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./:+~?%-]*")
 
 
 class EditRefused(EventsFileError):
@@ -70,11 +70,18 @@ Plan = Callable[[yaml.MappingNode, date], list[Change]]
 
 
 def yaml_scalar(text: str) -> str:
-    """YAML text for a value: plain when that reads back the same, else double-quoted."""
-    special = text.lower() in ("yes", "no", "true", "false", "on", "off", "null", "y", "n")  # YAML 1.1 booleans
-    if _PLAIN_SAFE.match(text) and ": " not in text and " #" not in text and not text.endswith(" ") and not special:
+    """YAML text for a value that reads back as exactly `text`: plain when that is so,
+    else double-quoted with every character YAML would not keep as itself escaped."""
+    special = text.lower() in ("yes", "no", "true", "false", "on", "off", "null", "y", "n", "~")  # YAML 1.1
+    if (_PLAIN_SAFE.fullmatch(text) and ": " not in text and " #" not in text and not text.endswith((" ", ":"))
+            and not special):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+"""Characters that a double-quoted YAML scalar would not keep as they are (line breaks such
+as NEL, non-printable ones): written as `\\uXXXX` escapes, which `json.dumps` leaves raw."""
 
 
 @contextmanager
@@ -106,8 +113,12 @@ def edit_event(path: str, ident: str, plan: Plan, now: datetime) -> list[Change]
     """Apply an edit to one event of the file at `path`; return the changes made (written)."""
     if path == "-":
         raise RequestError("cannot edit standard input; give the events file with -f PATH")
-    with locked(path):
-        source = read_source(path)
+    target = os.path.realpath(path)  # a symbolic link stays; the file it names is edited
+    with locked(target):
+        if not os.stat(target).st_mode & 0o222 or not os.access(target, os.W_OK):
+            raise FileAccessError(f"{path}: the file is read-only; not changed (make it writable to edit it)")
+        remove_leftovers(target)
+        source = replace(read_source(target), path=path)  # messages name the file as the user did
         root = compose(source)
         today = today_in(validate_calendar(source, root).timezone, now)
         event = find_event(source, root, ident)
@@ -117,7 +128,7 @@ def edit_event(path: str, ident: str, plan: Plan, now: datetime) -> list[Change]
             schedule_from_source(Source(path, new_text, None), now, every_actual=True)
         except EventsFileError as e:
             raise EditRefused(path, e.problems) from None
-        atomic_write(path, ("\ufeff" if source.bom else "").encode() + new_text.encode("utf-8"))
+        atomic_write(target, ("\ufeff" if source.bom else "").encode() + new_text.encode("utf-8"))
     return changes
 
 
@@ -165,6 +176,10 @@ def _content_end(text: str, node: yaml.Node) -> int:
         last = node.value[-1]
         node = last[1] if isinstance(node, yaml.MappingNode) else last
     start, end = node.start_mark.index, node.end_mark.index
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        header = text[start:text.find("\n", start)]
+        if "+" in header.split("#")[0]:  # kept chomping: its trailing blank lines are content
+            return end
     return start + len(text[start:end].rstrip())
 
 

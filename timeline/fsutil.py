@@ -35,6 +35,21 @@ def atomic_write(path: str, data: bytes) -> None:
         raise
 
 
+def remove_leftovers(path: str) -> None:
+    """Remove the temporary files that writes of `path` killed midway left beside it.
+
+    Call it only while no other write of `path` can be under way (edits hold its lock)."""
+    folder, name = os.path.split(os.path.abspath(path))
+    prefix = f".{name}."
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for other in names:
+        if other.startswith(prefix) and other.endswith(".tmp"):
+            _remove(os.path.join(folder, other))
+
+
 def _remove(path: str) -> None:
     try:
         os.unlink(path)

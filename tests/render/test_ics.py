@@ -340,10 +340,38 @@ def test_fold_cuts_where_a_character_by_character_fold_cuts(line):
 
 
 def test_clean_removes_exactly_the_control_characters() -> None:
-    from timeline.render.ics import _CONTROL, clean
+    import unicodedata
 
+    from timeline.render.ics import clean
+
+    breaks = "\r\x85\u2028\u2029"
     for c in map(chr, range(0x10000)):
-        text = f"a{c}b"
-        expected = _CONTROL.sub("", text.replace("\r", "\n"))  # the slow path, taken for every text
-        assert clean(text) == expected, repr(c)
+        control = unicodedata.category(c) == "Cc" and c not in "\t\n" + breaks
+        expected = "a\nb" if c in breaks else "ab" if control else f"a{c}b"
+        assert clean(f"a{c}b") == expected, repr(c)
     assert clean("x\r\ny\rz\x00\tw") == "x\ny\nz\tw"
+
+
+# -- hostile text (#14, items 17 and 18) --------------------------------------------------
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(min_value=0, max_value=80), st.text(alphabet="A,;\\\\é😀\n", min_size=1, max_size=40))
+def test_folding_never_splits_an_escape_or_a_character(prefix, tail):
+    from timeline.render.ics import escape_text, fold
+
+    line = "SUMMARY:" + escape_text("A" * prefix + tail)
+    folded = fold(line)
+    parts = folded[:-2].split("\r\n ")
+    assert "".join(parts) == line
+    for part in parts:
+        raw = part.encode("utf-8")
+        assert len(raw) <= 75
+        backslashes = len(part) - len(part.rstrip("\\"))
+        assert backslashes % 2 == 0, f"a line ends inside an escape: {part!r}"
+
+
+@pytest.mark.parametrize("separator", ["\u0085", "\u2028", "\u2029", "\r", "\r\n"])
+def test_line_separators_are_line_breaks_and_control_characters_go(tmp_path, separator):
+    from timeline.render.ics import clean
+
+    assert clean(f"one{separator}two\x1b\x07\x00") == "one\ntwo"

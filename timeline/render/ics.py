@@ -9,7 +9,6 @@ they are (a transparent, tentative all-day span, or one day of the window on req
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -22,9 +21,9 @@ from ..errors import RequestError, quote
 from ..model import Calendar as CalendarSettings
 from ..model import Kind, Status
 from ..resolve import ResolvedEvent, Schedule
+from .text import printable
 
 PRODID = f"-//timeline//timeline {__version__}//EN"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class WindowMode(str, Enum):
@@ -66,10 +65,9 @@ def schedule_stamp(schedule: Schedule, source_date_epoch: str | None) -> datetim
 
 
 def clean(text: str) -> str:
-    """Text safe for a TEXT value: control characters (but newline and tab) removed."""
-    if text.isprintable():  # no control characters at all: most titles and places
-        return text
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Text safe for a TEXT value: every line break a newline, other control characters
+    (but tab) removed (`text.printable`)."""
+    return printable(text)
 
 
 @dataclass(unsafe_hash=True, slots=True)
@@ -180,8 +178,10 @@ def fold(line: str) -> str:
         if data[end] & 0xC0 == 0x80:  # inside a character: cut before it
             while data[end] & 0xC0 == 0x80:
                 end -= 1
-        elif data[end - 1] == 0x5C:  # a backslash would end the line: move it to the next
-            end -= 1
+        elif data[end - 1] == 0x5C:  # an escape's backslash would end the line: move it to the next
+            run = len(data[start:end]) - len(data[start:end].rstrip(b"\\"))
+            if run % 2:  # an odd run ends with a backslash that escapes what follows
+                end -= 1
         parts.append(data[start:end])
         start, limit = end, 74
     parts.append(data[start:])

@@ -9,7 +9,7 @@ from enum import Enum
 
 from ..resolve import ResolvedEvent, Schedule
 from .jsonout import actual_dict, dumps, window_dict
-from .text import one_line, pad, text_width
+from .text import one_line, pad, printable, text_width
 
 
 class ListFormat(str, Enum):
@@ -120,9 +120,10 @@ def _csv(schedule: Schedule) -> str:
         j = event_json(schedule, e)
         actual = j["actual"] or {}
         writer.writerow([
-            e.id, e.title, e.kind.value, e.status.value, e.label,
+            e.id, printable(e.title), e.kind.value, e.status.value, e.label,
             j["start"]["earliest"], j["start"]["latest"], j["end"]["earliest"], j["end"]["latest"],  # type: ignore[index]
-            e.parent, " ".join(e.tags), e.location,
-            actual.get("start"), actual.get("end"), e.slip_days, e.event.source, e.event.line,  # type: ignore[union-attr]
+            e.parent, " ".join(e.tags), e.location and printable(e.location),
+            actual.get("start"), actual.get("end"), e.slip_days, e.event.source and printable(e.event.source),  # type: ignore[union-attr]
+            e.event.line,
         ])
     return out.getvalue()

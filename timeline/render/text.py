@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -46,6 +47,18 @@ def pad(text: str, width: int) -> str:
     return text + " " * (width - text_width(text))
 
 
+_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text as every output writes it: each line break (CR LF, CR, NEL, LINE and PARAGRAPH
+    SEPARATOR) a newline, and no other control character but tab."""
+    if text.isprintable():  # no control character, no line break: most titles and places
+        return text
+    return _CONTROL.sub("", _BREAKS.sub("\n", text))
+
+
 def one_line(text: str) -> str:
     """Text on one line: line breaks and tabs become spaces, other control characters go."""
-    return "".join(" " if c in "\n\r\t" else c for c in text if c.isprintable() or c in "\n\r\t")
+    return "".join(c if c.isprintable() else " " if c in "\n\t" else "" for c in printable(text))
