@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from timeline import web
 from timeline.web import Site, create_app, make_http_server
 
 from .conftest import ROOT, write
@@ -196,3 +197,81 @@ def test_serve_refuses_an_invalid_file(run, tmp_path):
     path = write(tmp_path, "events: [\n")
     result = run("serve", "-f", str(path), "--port", "0")
     assert result.exit_code == 1 and result.stderr.startswith(f"{path}:2:1: YAML syntax error")
+
+
+# -- clients that do not finish (#14, item 19) ---------------------------------------------
+
+
+def _serve(path):
+    proc = subprocess.Popen([sys.executable, "-m", "timeline", "serve", "-f", str(path), "--port", "0"],
+                            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    first = proc.stderr.readline()
+    return proc, int(first.split(":")[3].split("/")[0])
+
+
+def test_sigterm_stops_the_server_with_a_half_sent_request_open(tmp_path):
+    import socket
+    import time
+
+    proc, port = _serve(write(tmp_path, BODY))
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(20)]
+    for sock in idle:
+        sock.sendall(b"GET /calendar.ics HTTP/1.1\r\nHost: x\r\n")  # never finished
+    time.sleep(0.5)
+    began = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
+    assert time.monotonic() - began < web.STOP_WITHIN + 2
+    for sock in idle:
+        sock.close()
+
+
+def test_a_silent_connection_is_closed_after_the_read_timeout(tmp_path):
+    import socket
+    import time
+
+    proc, port = _serve(write(tmp_path, BODY))
+    try:
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(b"GET / HTTP/1.1\r\n")
+        sock.settimeout(web.READ_TIMEOUT + 10)
+        began = time.monotonic()
+        assert sock.recv(1024) == b""  # closed by the server, nothing answered
+        assert web.READ_TIMEOUT - 0.5 < time.monotonic() - began < web.READ_TIMEOUT + 5
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/calendar.ics")
+        assert conn.getresponse().status == 200  # the server itself is still there
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_connections_over_the_cap_are_closed_and_the_server_stays_up(tmp_path, monkeypatch):
+    import socket
+
+    monkeypatch.setattr(web, "MAX_CONNECTIONS", 3)
+    site = Site(str(write(tmp_path, BODY)), log=lambda line: None)
+    server = make_http_server(site, "127.0.0.1", 0, log=lambda line: None)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    port = server.server_port
+    try:
+        held = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+        extra = socket.create_connection(("127.0.0.1", port))
+        extra.settimeout(10)
+        assert extra.recv(10) == b""  # closed at once, without a thread
+        for sock in held:
+            sock.close()
+        for _ in range(50):  # the slots come back as the held connections end
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                conn.request("GET", "/calendar.ics")
+                if conn.getresponse().status == 200:
+                    break
+            except (ConnectionError, http.client.HTTPException):
+                pass
+        else:
+            raise AssertionError("the server did not serve again")
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -212,16 +212,55 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
     return _default(environ, start_response)
 
 
+READ_TIMEOUT = 5.0
+"""Seconds a connection may stay silent before the server closes it."""
+MAX_CONNECTIONS = 256
+"""Connections served at once; more are closed as they arrive (each holds a thread)."""
+STOP_WITHIN = 3.0
+"""Seconds `server_close` waits for requests in flight before it leaves them."""
+
+
 def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None] = log_to_stderr):  # type: ignore[no-untyped-def]
-    """A threaded HTTP server for the site (port 0: any free port)."""
+    """A threaded HTTP server for the site (port 0: any free port), whose clients cannot hold
+    it: each connection has a read timeout, their number is capped, and closing it waits
+    at most `STOP_WITHIN` seconds for requests in flight."""
+    import time
     from socketserver import ThreadingMixIn
     from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
     class Server(ThreadingMixIn, WSGIServer):
-        daemon_threads = False  # server_close() waits for requests in flight
+        daemon_threads = True  # a client that never finishes cannot keep the process alive
+        block_on_close = False  # server_close waits itself, with a deadline
         request_queue_size = 1024
 
+        def server_activate(self) -> None:
+            super().server_activate()
+            self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+            self.live: set[threading.Thread] = set()
+
+        def process_request(self, request, client_address):  # type: ignore[no-untyped-def]
+            if not self.slots.acquire(blocking=False):
+                self.shutdown_request(request)  # over the cap: close at once, hold nothing
+                return
+            super().process_request(request, client_address)
+
+        def process_request_thread(self, request, client_address):  # type: ignore[no-untyped-def]
+            self.live.add(threading.current_thread())
+            try:
+                super().process_request_thread(request, client_address)
+            finally:
+                self.live.discard(threading.current_thread())
+                self.slots.release()
+
+        def server_close(self) -> None:
+            super().server_close()
+            deadline = time.monotonic() + STOP_WITHIN
+            for thread in list(self.live):
+                thread.join(max(0.0, deadline - time.monotonic()))
+
     class Handler(WSGIRequestHandler):
+        timeout = READ_TIMEOUT
+
         def log_message(self, format: str, *args: Any) -> None:  # one access-log line per request
             log(f"{self.address_string()} - - [{self.log_date_time_string()}] {format % args}")
 
