@@ -601,7 +601,7 @@ def web_url(text: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
     """
     from urllib.parse import urlsplit
 
-    expected = " or ".join(schemes)
+    expected = ", ".join(schemes[:-1]) + f" or {schemes[-1]}"
     if any(c.isspace() or not c.isprintable() for c in text):
         raise ValueError(f"an address must not contain spaces or control characters; expected an {expected} address "
                          "such as https://example.org/wgig/")

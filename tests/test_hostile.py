@@ -1,0 +1,233 @@
+"""Hostile files and extreme values through every command: no traceback, no hang, documented
+exit codes, one located line per problem, and files left as they were when a command refuses.
+
+The corpus is `tests/data/hostile/` (one or more files per item of the review that found
+them) plus files too large to keep in the repository, made here. A Hypothesis test makes
+events files with arbitrary text and extreme dates in every field.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from timeline.edit import yaml_scalar
+
+from .conftest import DATA, ROOT
+from .interop.lint import lint
+
+HOSTILE = DATA / "hostile"
+BOUND = 60
+"""Seconds one command may take on any file here."""
+READING = [
+    ["check"], ["list", "--format", "json"], ["list", "--format", "csv"], ["upcoming", "--fail-on-overdue"],
+    ["gantt", "--width", "80"], ["gantt", "--width", "60", "--scale", "week"], ["slips"], ["ics"],
+]
+EDITING = [["done", "a", "--on", "2005-03-01"], ["cancel", "a", "--note", "null:"], ["move", "a", "2005-04"]]
+
+
+def generated(folder: Path) -> list[Path]:
+    """The corpus files too large to keep in the repository."""
+    files = {
+        "unknown-references": "events:\n" + "".join(f"  - {{id: e{i}, title: E, when: missing-{i}.end}}\n" for i in range(3000)),
+        "unknown-parents": "events:\n" + "".join(f"  - {{id: e{i}, title: E, when: 2005, parent: nope-{i}}}\n" for i in range(3000)),
+        "deep-phases": "events:\n" + "".join(
+            f"  - {{id: p{i}, title: P, start: 2005-01, end: 2005-02{f', parent: p{i - 1}' if i else ''}}}\n" for i in range(3000)),
+        "deep-nesting": "events:\n" + "".join("  " * i + "- \n" for i in range(1, 3000)),
+        "huge-key": "events:\n  - id: a\n    title: A\n    when: 2005\n    " + "k" * 5_000_000 + ": 1\n",
+    }
+    paths = []
+    for name, text in files.items():
+        path = folder / f"{name}.yaml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def run(args: list[str], path: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "timeline", *args, "-f", str(path)], capture_output=True,
+                          text=True, cwd=cwd, timeout=BOUND, env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "0"})
+
+
+def well_behaved(result: subprocess.CompletedProcess[str], path: Path) -> None:
+    """No traceback, a documented exit code, and messages of one line each, located when
+    they concern the file."""
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.returncode in (0, 1, 2, 3), result.stderr[-2000:]
+    if result.returncode == 1:
+        for line in result.stderr.splitlines():
+            assert line.strip() and len(line) < 2000, line[:200]
+            if line.startswith(str(path) + ":"):
+                assert re.match(rf"{re.escape(str(path))}(:\d+:\d+)?: \S", line), line[:200]
+
+
+def corpus(tmp_path: Path) -> list[Path]:
+    return sorted(HOSTILE.glob("*.yaml")) + generated(tmp_path)
+
+
+def test_every_command_on_every_hostile_file(tmp_path):
+    cases = [(args, path) for path in corpus(tmp_path) for args in READING + [["build", str(tmp_path / "site")]]]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda case: (case, run(case[0], case[1], tmp_path)), cases))
+    for (args, path), result in results:
+        well_behaved(result, path)
+
+
+def test_every_edit_on_every_hostile_file_keeps_refused_files(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    for source in corpus(tmp_path):
+        for args in EDITING:
+            path = work / source.name
+            shutil.copyfile(source, path)
+            before = path.read_bytes()
+            result = run(args, path, tmp_path)
+            well_behaved(result, path)
+            if result.returncode != 0:
+                assert path.read_bytes() == before, f"{args} changed {source.name} and failed"
+            else:
+                assert run(["check"], path, tmp_path).returncode == 0
+
+
+def test_health_and_log_quote_only_a_short_excerpt(tmp_path):
+    from timeline.web import Site
+
+    path = tmp_path / "events.yaml"
+    path.write_text("events:\n  - {id: a, title: A, when: 2005}\n", encoding="utf-8")
+    lines: list[str] = []
+    site = Site(str(path), log=lines.append)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("events:\n  - " + "s3cr3t" * 1_000_000 + ": 1\n", encoding="utf-8")
+    path.unlink()
+    path.symlink_to(secret)
+    site.refresh()
+    assert site.error is not None and len(site.error) < 500
+    assert lines and all(len(line) < 600 for line in lines)
+    assert site.error.count("s3cr3t") <= 10
+
+
+def test_no_module_unpickles():
+    sources = [p.read_text(encoding="utf-8") for p in (ROOT / "timeline").rglob("*.py")]
+    assert not any(re.search(r"\bimport pickle\b|\bpickle\.load|\bmarshal\.load", s) for s in sources)
+
+
+# -- arbitrary text and extreme dates in every field -----------------------------------------
+
+DAYS = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=80)
+
+
+@st.composite
+def when(draw) -> str:
+    day = draw(DAYS)
+    form = draw(st.sampled_from(["day", "month", "year", "approx", "span", "before", "after", "time", "set"]))
+    if form == "day":
+        return day.isoformat()
+    if form == "month":
+        return day.isoformat()[:7]
+    if form == "year":
+        return day.isoformat()[:4]
+    if form == "approx":
+        return day.isoformat() + draw(st.sampled_from(["~", "?", "%"]))
+    if form == "span":
+        other = day + timedelta(days=draw(st.integers(0, 400))) if day < date(9998, 1, 1) else day
+        return f"{day.isoformat()}/{other.isoformat()}"
+    if form == "before":
+        return f"[..{day.isoformat()}]"
+    if form == "after":
+        return f"[{day.isoformat()}..]"
+    if form == "time":
+        return f"{day.isoformat()}T{draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}"
+    return f"[{day.isoformat()[:7]}, {draw(DAYS).isoformat()[:7]}]"
+
+
+@st.composite
+def events_file(draw) -> str:
+    zone = draw(st.sampled_from(["UTC", "Europe/Zurich", "Pacific/Kiritimati", "Pacific/Pago_Pago"]))
+    lines = ["calendar:", f"  name: {yaml_scalar(draw(TEXT) or 'x')}", f"  timezone: {zone}",
+             f"  updated: {draw(DAYS).isoformat()}", "events:"]
+    for i in range(draw(st.integers(1, 6))):
+        lines += [f"  - id: e{i}", f"    title: {yaml_scalar(draw(TEXT) or 'x')}", f"    when: {yaml_scalar(draw(when()))}"]
+        for key in ("location", "description", "note", "source"):
+            if draw(st.booleans()):
+                lines.append(f"    {key}: {yaml_scalar(draw(TEXT) or 'x')}")
+        if i and draw(st.booleans()):
+            lines.append(f"    after: e{draw(st.integers(0, i - 1))}")
+        if draw(st.booleans()):
+            lines.append(f"    warn: {draw(st.integers(0, 5218))}w")
+        if draw(st.booleans()):
+            lines.append(f"    actual: {draw(DAYS).isoformat()}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(events_file())
+def test_arbitrary_files_are_handled_and_feeds_are_well_formed(tmp_path, text):
+    path = tmp_path / "events.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert yaml.compose(text) is not None  # the generator writes YAML
+    feed = tmp_path / "feed.ics"
+    feed.unlink(missing_ok=True)
+    for args in (["check"], ["list", "--format", "json"], ["ics", "-o", str(feed)], ["build", str(tmp_path / "site")]):
+        result = run(args, path, tmp_path)
+        well_behaved(result, path)
+        if args[0] == "ics" and result.returncode == 0:
+            assert lint(feed.read_bytes()) == []
+
+
+# -- what each hostile file must be told ---------------------------------------------------
+
+REFUSED = sorted(p for p in HOSTILE.glob("*.yaml") if p.with_suffix(".err").exists())
+ACCEPTED = sorted(p for p in HOSTILE.glob("*.yaml") if not p.with_suffix(".err").exists())
+
+
+@pytest.mark.parametrize("path", REFUSED, ids=[p.stem for p in REFUSED])
+def test_refused_files_get_their_located_messages(path, run, monkeypatch):
+    monkeypatch.chdir(path.parent)
+    result = run("check", "-f", path.name)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == path.with_suffix(".err").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", ACCEPTED, ids=[p.stem for p in ACCEPTED])
+def test_accepted_files_make_well_formed_feeds(path, run):
+    result = run("check", "-f", str(path))
+    assert result.exit_code == 0 and result.stdout.endswith(" events OK\n")
+    feed = run("ics", "-f", str(path), env={"SOURCE_DATE_EPOCH": "0"}).stdout_bytes
+    assert lint(feed) == []
+    assert not any(c in feed.decode("utf-8") for c in "\x85\u2028\u2029\x1b\x07")
+
+
+def test_the_last_day_of_9999_is_an_all_day_event_with_a_duration(run):
+    feed = run("ics", "-f", str(HOSTILE / "dates-at-the-edges.yaml")).stdout_bytes.decode("utf-8")
+    assert "DTSTART;VALUE=DATE:99991230\r\nDURATION:P2D\r\n" in feed
+    assert "DTSTART;TZID=Asia/Tokyo:00010101T100000\r\n" in feed  # years before 1000 keep four digits
+
+
+@pytest.mark.parametrize("field", ["name", "title", "location", "description", "note", "source", "url", "domain"])
+def test_hostile_values_in_any_field_never_add_an_event(tmp_path, run, field):
+    hostile = "x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil\r\nSUMMARY:injected\u2028\u0085BEGIN:VEVENT\\,;\x1b"
+    calendar = {"name": "N", "domain": "example.org"}
+    event = {"id": "a", "title": "A", "when": "2005-03-01"}
+    (calendar if field in ("name", "domain") else event)[field] = hostile
+    text = yaml.safe_dump({"calendar": calendar, "events": [event]}, allow_unicode=True)
+    path = tmp_path / "events.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("ics", "-f", str(path))
+    if field in ("url", "domain"):  # refused where they are written
+        assert result.exit_code == 1 and f"{path}:" in result.stderr
+        return
+    assert result.exit_code == 0
+    lines = result.stdout_bytes.split(b"\r\n")
+    assert lines.count(b"BEGIN:VEVENT") == 1 and b"UID:evil" not in lines  # only as escaped text inside a value
+    assert lint(result.stdout_bytes) == []
