@@ -8,6 +8,7 @@ events files with arbitrary text and extreme dates in every field.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -231,3 +232,53 @@ def test_hostile_values_in_any_field_never_add_an_event(tmp_path, run, field):
     lines = result.stdout_bytes.split(b"\r\n")
     assert lines.count(b"BEGIN:VEVENT") == 1 and b"UID:evil" not in lines  # only as escaped text inside a value
     assert lint(result.stdout_bytes) == []
+
+
+@pytest.mark.parametrize("command", [["build", "site"], ["serve", "--port", "0"]])
+@pytest.mark.parametrize("url", ["mailto:x@y", "javascript:alert(1)", "example.org/feeds", "https://a b/"])
+def test_a_base_url_that_is_no_web_address_is_a_usage_error(run, tmp_path, default_events, command, url):
+    result = run(*command, "-f", str(default_events), "--base-url", url)
+    assert result.exit_code == 2 and "--base-url" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_an_address_without_a_scheme_edited_in_while_serving_is_reported(tmp_path):
+    from timeline.web import Site, create_app
+
+    path = tmp_path / "events.yaml"
+    path.write_text("calendar: {url: 'https://example.org/feeds/'}\nevents:\n  - {id: a, title: A, when: 2005}\n")
+    site = Site(str(path), log=lambda line: None)
+    assert site.error is None and 'href="https://example.org/feeds/calendar.ics"' in site.files["index.html"].body.decode()
+    path.write_text("calendar: {url: 'example.org/feeds'}\nevents:\n  - {id: a, title: A, when: 2006}\n")
+    os.utime(path, (1, 1))
+    site.refresh()
+    assert site.error is not None and "calendar.url" in site.error
+    assert 'href="https://example.org/feeds/calendar.ics"' in site.files["index.html"].body.decode()  # the last good one
+    with pytest.raises(Exception, match="base URL"):
+        create_app(str(path), "javascript:alert(1)")
+
+
+def test_csv_carries_no_control_characters(run):
+    out = run("list", "--format", "csv", "-f", str(HOSTILE / "line-separators.yaml")).stdout
+    assert "one\ntwo\nthree\nfour" in out and not any(c in out for c in "\x1b\x07\x00\x85\u2028\u2029")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["upcoming", "--within", "999999w"], "too long: at most 100 years"),
+    (["gantt", "--width", "100000000"], "--width"),
+])
+def test_huge_option_values_are_usage_errors(run, default_events, args, message):
+    result = run(*args, "-f", str(default_events))
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_a_huge_source_date_epoch_is_a_message(run, tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_text("events:\n  - {id: a, title: A, when: 2005}\n")
+    result = run("ics", "-f", str(path), env={"SOURCE_DATE_EPOCH": "99999999999999"})
+    assert result.exit_code == 1 and "SOURCE_DATE_EPOCH" in result.stderr
+
+
+def test_an_endless_input_stops_at_the_limit(tmp_path):
+    result = run(["check"], Path("/dev/zero"), tmp_path)
+    assert result.returncode == 1 and "exceeds the limit of 67108864 bytes" in result.stderr

@@ -103,6 +103,16 @@ def _within(text: str) -> Duration:
     return horizon
 
 
+def _base_url(text: str) -> str:
+    """`--base-url`: where the site is published (http, https or webcal)."""
+    from .loader import feed_url
+
+    try:
+        return feed_url(text)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
 def _date_expr(text: str):  # type: ignore[no-untyped-def]
     """A date expression to write into the file (`move WHEN`)."""
     from .dates import parse_expr
@@ -392,7 +402,7 @@ def slips(
 def build(
     outdir: Annotated[str, typer.Argument(metavar="OUTDIR", help="The folder to write the site into (replaced atomically).")],
     file: FileOpt = "events.yaml",
-    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="Where the folder will be published, for subscribe links (default: calendar.url).")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", parser=_base_url, help="Where the folder will be published, for subscribe links (default: calendar.url).")] = None,
     today: Annotated[Optional[DayArg], typer.Option("--today", parser=_day, metavar=DAY, help="The day the chart's today line marks (default: today in the calendar's zone).")] = None,
 ) -> None:
     """Build a static site: calendar.ics, tags/*.ics, kinds/*.ics and index.html.
@@ -416,7 +426,7 @@ def serve(
     file: FileOpt = "events.yaml",
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).")] = 8000,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="Public URL of the site, for subscribe links.")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", parser=_base_url, help="Public URL of the site, for subscribe links.")] = None,
 ) -> None:
     """Serve the site from memory, reloading on every valid change of the events file.
 

@@ -197,8 +197,18 @@ class Site:
 
 
 def create_app(path: str | None = None, base_url: str | None = None) -> Site:
-    """A WSGI application for `path` (default: `$TIMELINE_FILE`, else ./events.yaml)."""
-    return Site(path or os.environ.get("TIMELINE_FILE", "events.yaml"), base_url or os.environ.get("TIMELINE_BASE_URL"))
+    """A WSGI application for `path` (default: `$TIMELINE_FILE`, else ./events.yaml), its
+    subscribe links under `base_url` (default: `$TIMELINE_BASE_URL`, else `calendar.url`)."""
+    from .errors import RequestError
+    from .loader import feed_url
+
+    base_url = base_url or os.environ.get("TIMELINE_BASE_URL")
+    if base_url:
+        try:
+            feed_url(base_url)
+        except ValueError as e:
+            raise RequestError(f"base URL: {e}") from None
+    return Site(path or os.environ.get("TIMELINE_FILE", "events.yaml"), base_url)
 
 
 _default: Site | None = None
