@@ -92,12 +92,32 @@ def test_done_in_flow_style(tmp_path, run):
     assert added == ["  - {id: report, title: Report, due: 2005-07, actual: 2005-07-15, status: done}   # flow style\n"]
 
 
-def test_done_defaults_to_today_in_the_calendar_zone(tmp_path, run, monkeypatch):
+def test_done_without_on_records_the_planned_day_once_it_has_come(tmp_path, run, monkeypatch):
     import timeline.cli as cli
 
-    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2005, 11, 16, 23, 30, tzinfo=timezone.utc))
+    body = "calendar: {timezone: Europe/Zurich}\nevents:\n  - {id: day, title: D, when: 2005-11-17}\n" \
+           "  - {id: span, title: S, when: 2005-11-14/2005-11-16}\n  - {id: month, title: M, when: 2005-11}\n"
+    path = write(tmp_path, body)
+    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2005, 11, 16, 22, 30, tzinfo=timezone.utc))  # 23:30 in Zurich
+    early = run("done", "day", "-f", str(path))
+    assert early.exit_code == 1 and "is planned for 17 Nov 2005, after today (2005-11-16)" in early.stderr
+    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2005, 11, 16, 23, 30, tzinfo=timezone.utc))  # the 17th there
+    assert run("done", "day", "-f", str(path)).stdout == "day: done (2005-11-17)\n"
+    assert run("done", "span", "-f", str(path)).stdout == "span: done (2005-11-14/2005-11-16)\n"
+    window = run("done", "month", "-f", str(path))
+    assert window.exit_code == 1 and "not one exact day: say when it happened with --on" in window.stderr
+    assert "actual" not in path.read_text(encoding="utf-8").split("id: month")[1]
+
+
+@pytest.mark.parametrize("on", ["tomorrow", "in 2 weeks", "2005-11-18", "2005-11-20/2005-11-21"])
+def test_done_on_a_day_after_today_is_refused(tmp_path, run, monkeypatch, on):
+    import timeline.cli as cli
+
+    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2005, 11, 17, 12, tzinfo=timezone.utc))
     path = write(tmp_path, COMMENTED)
-    assert run("done", "summit", "-f", str(path)).stdout == "summit: done (2005-11-17)\n"  # already the 17th in Zurich
+    result = run("done", "summit", "-f", str(path), "--on", on)
+    assert result.exit_code == 1 and "after today (2005-11-17)" in result.stderr
+    assert path.read_text(encoding="utf-8") == COMMENTED
 
 
 def test_cancel_replaces_an_existing_status(tmp_path, run):
@@ -112,12 +132,14 @@ def test_cancel_replaces_an_existing_status(tmp_path, run):
 @pytest.mark.parametrize(
     "ident, when, removed, added",
     [
-        ("summit", "2005-11-16/2005-11-18", ["    when: 2005-11\n"], ["    when: 2005-11-16/2005-11-18\n"]),
-        ("meeting", "[2004-11..2004-12]", ["    when: [2004-11, 2004-12]   # Nov or Dec\n"], ['    when: "[2004-11..2004-12]"   # Nov or Dec\n']),
+        ("summit", "2005-11-16/2005-11-18", ["    when: 2005-11\n"],
+         ["    when: 2005-11-16/2005-11-18\n", "    baseline: {when: 2005-11}\n"]),
+        ("meeting", "[2004-11..2004-12]", ["    when: [2004-11, 2004-12]   # Nov or Dec\n"],
+         ['    when: "[2004-11..2004-12]"   # Nov or Dec\n', "    baseline: {when: [2004-11, 2004-12]}\n"]),
         ("setup", "2004-08/2004-11", ["    start: 2004-07   # July\n", "    end: 2004-10     # October\n"],
-         ["    start: 2004-08   # July\n", "    end: 2004-11     # October\n"]),
+         ["    start: 2004-08   # July\n", "    end: 2004-11     # October\n", "    baseline: {start: 2004-07, end: 2004-10}\n"]),
         ("report", "2005-06", ["  - {id: report, title: Report, due: 2005-07}   # flow style\n"],
-         ["  - {id: report, title: Report, due: 2005-06}   # flow style\n"]),
+         ["  - {id: report, title: Report, due: 2005-06, baseline: {due: 2005-07}}   # flow style\n"]),
     ],
 )
 def test_move(tmp_path, run, ident, when, removed, added):
@@ -132,7 +154,7 @@ def test_move_a_span_to_a_point_rewrites_it_as_when(tmp_path, run):
     assert run("move", "setup", "2004-09", "-f", str(path)).exit_code == 0
     removed, added = changed_lines(COMMENTED, path.read_text(encoding="utf-8"))
     assert removed == ["    start: 2004-07   # July\n", "    end: 2004-10     # October\n"]
-    assert added == ["    when: 2004-09\n"]
+    assert added == ["    baseline: {start: 2004-07, end: 2004-10}\n", "    when: 2004-09\n"]
     assert by_id(schedule_at(path))["setup"].label == "Sep 2004"
 
 

@@ -113,15 +113,19 @@ def _base_url(text: str) -> str:
         raise typer.BadParameter(str(e)) from None
 
 
-def _date_expr(text: str):  # type: ignore[no-untyped-def]
-    """A date expression to write into the file (`move WHEN`)."""
-    from .dates import parse_expr
-    from .edit import WrittenDate
+def _move_to(text: str):  # type: ignore[no-untyped-def]
+    """`move WHEN`: a date expression to write into the file, or a shift (`+2w`, `-3d`)."""
+    from .dates import SHIFT, parse_expr
+    from .edit import Shift, WrittenDate
 
+    shift = SHIFT.fullmatch(text.strip())
+    if shift:
+        sign, amount, unit = shift.groups()
+        return Shift(int(amount) * (-1 if sign == "-" else 1), unit, text.strip())
     try:
         return WrittenDate(text, parse_expr(text))
     except DateSyntaxError as e:
-        raise typer.BadParameter(str(e)) from None
+        raise typer.BadParameter(f"{e}; or a shift such as +2w or -3d") from None
 
 
 def _when_done(text: str):  # type: ignore[no-untyped-def]
@@ -341,17 +345,19 @@ def gantt(
 def done(
     ident: IdArg,
     file: FileOpt = "events.yaml",
-    on: Annotated[Optional[str], typer.Option("--on", parser=_when_done, metavar="DATE-EXPRESSION", help="When it happened (default: today in the calendar's zone): a day, a span, a window, or yesterday, '3 days ago'.")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", parser=_when_done, metavar="DATE-EXPRESSION", help="When it happened: a day, a span, a window, or yesterday, '3 days ago' (default: the planned day, when the event is planned for one exact day that has come).")] = None,
     note: NoteOpt = None,
 ) -> None:
     """Record that an event happened: sets `actual` and `status: done` in the events file.
+    Without --on, the planned day is recorded when the event is planned for an exact day
+    that has come; otherwise say when it happened.
 
     Example: timeline done first-meeting --on 2004-11-23/2004-11-25 --note "Geneva"
     """
     from .edit import done_changes, edit_event
 
-    changes = edit_event(file, ident, done_changes(on, note), now_utc())  # type: ignore[arg-type]
-    _write(f"{ident}: done ({changes[0].text})\n")
+    edited = edit_event(file, ident, done_changes(ident, on, note), now_utc(), compare=on is None)  # type: ignore[arg-type]
+    _write(f"{ident}: done ({edited.changes[0].text})\n")
 
 
 @app.command()
@@ -369,17 +375,38 @@ def cancel(ident: IdArg, file: FileOpt = "events.yaml", note: NoteOpt = None) ->
 @app.command()
 def move(
     ident: IdArg,
-    when: Annotated[str, typer.Argument(metavar="WHEN", parser=_date_expr, help="The new date expression.")],
+    when: Annotated[str, typer.Argument(metavar="WHEN", parser=_move_to, help="The new date expression, or a shift such as +2w or -3d.")],
     file: FileOpt = "events.yaml",
 ) -> None:
-    """Replace an event's date with a new date expression.
+    """Move an event: a new date expression, or a shift of its own window (+2w, -3d, +1m)
+    that keeps its references. The first move keeps the old dates as its baseline.
 
     Example: timeline move further-round "[2005-04-15..2005-05-15]"
     """
-    from .edit import edit_event, move_changes
+    from .edit import Shift, edit_event, move_changes, moved_by
 
-    edit_event(file, ident, move_changes(ident, when), now_utc())  # type: ignore[arg-type]
-    _write(f"{ident}: moved to {when.text}\n")  # type: ignore[attr-defined]
+    notes: list[str] = []
+    edited = edit_event(file, ident, move_changes(ident, when, notes), now_utc(), compare=True)  # type: ignore[arg-type]
+    moved = next(e.label for e in edited.after.events if e.id == ident)
+    lines = [f"{ident}: moved by {when.text} to {moved}" if isinstance(when, Shift) else f"{ident}: moved to {when.text}"]  # type: ignore[attr-defined]
+    lines += notes
+    if edited.before is not None:
+        lines += moved_by(edited.before, edited.after, ident)
+    _write("\n".join(lines) + "\n")
+
+
+@app.command()
+def baseline(file: FileOpt = "events.yaml") -> None:
+    """Make the current plan the baseline that slips are measured against (every event's
+    `baseline:` from earlier moves is removed).
+
+    Example: timeline baseline -f events.yaml
+    """
+    from .edit import clear_baselines, edit_file
+
+    before, after = edit_file(file, clear_baselines, now_utc(), compare=True)
+    count = sum(1 for e in before.events if e.replanned) if before is not None else 0  # type: ignore[union-attr]
+    _write(f"{file}: the current plan is the baseline ({count} re-planned events)\n")
 
 
 @app.command()
@@ -387,15 +414,18 @@ def slips(
     file: FileOpt = "events.yaml",
     as_of: Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help="Judge as of this day (default: today in the calendar's zone).")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    against: Annotated[str, typer.Option("--against", metavar="baseline|current", help="The plan the verdict is measured against (the other is shown beside it).")] = "baseline",
 ) -> None:
-    """Compare what happened with the plan: on plan, late, early, or no record.
+    """Compare what happened with the plan: on plan, late, early, or no record, against the
+    baseline (the plan before any move) and the current plan.
 
-    Example: timeline slips --json
+    Example: timeline slips --json --against current
     """
     from .pipeline import load_schedule
-    from .render.slips import SlipsOptions, render_slips
+    from .render.slips import Against, SlipsOptions, render_slips
 
-    _write(render_slips(load_schedule(file, now_utc(), as_of), SlipsOptions(json_)))
+    plan = _choice(Against, against, "--against")
+    _write(render_slips(load_schedule(file, now_utc(), as_of), SlipsOptions(json_, plan)))
 
 
 @app.command()

@@ -572,3 +572,68 @@ def parse_day(text: str) -> DayArg:
             "tomorrow, 'in 2 weeks' or '3 days ago'"
         ) from None
     return DayArg(text, None)
+
+
+# ---------------------------------------------------------------------------
+# Shifting a written expression (`timeline move ID +2w`)
+
+SHIFT = re.compile(r"([+-])\s*(\d{1,6})\s*([dwmy])")
+"""A relative move as typed: `+2w`, `-3d`, `+1m`."""
+
+
+def shift_written(text: str, amount: int, unit: str) -> str:
+    """A date expression moved by a duration, in a form the date language reads back as the
+    moved window: a reference gains (or adds to) its shift; a day, a time, a month or a year
+    keeps its precision and qualifier where the unit allows; a span and an open window move
+    each written side. Anything else is a `DateSyntaxError` asking for the new date."""
+    text = text.strip()
+    expr = parse_expr(text)
+    if isinstance(expr, RefExpr):
+        return _shift_reference(expr, amount, unit)
+    if "/" in text:
+        left, _, right = text.partition("/")
+        return "/".join(side.strip() if side.strip() in ("", "..") else shift_written(side, amount, unit)
+                        for side in (left, right))
+    if text.startswith("[..") and text.endswith("]") and "," not in text:
+        return f"[..{shift_written(text[3:-1], amount, unit)}]"
+    if text.startswith("[") and text.endswith("..]") and "," not in text:
+        return f"[{shift_written(text[1:-3], amount, unit)}..]"
+    m = _DATETIME.match(text)
+    if m and unit in ("d", "w"):
+        try:
+            moved = datetime.fromisoformat(text[:16]) + timedelta(days=amount * (7 if unit == "w" else 1))
+        except OverflowError:
+            raise DateSyntaxError(OUT_OF_RANGE) from None
+        return f"{moved.year:04d}{moved:-%m-%dT%H:%M}{text[16:]}"
+    m = _DATE.fullmatch(text)
+    if m and "X" not in text:
+        ytext, mtext, dtext, qualifier = m.groups()
+        qualifier = qualifier or ""
+        if dtext:
+            return shift_date(date.fromisoformat(text.rstrip("~?%")), amount, unit).isoformat() + qualifier
+        if mtext and int(mtext) <= 12 and unit in ("m", "y"):
+            moved = shift_date(date(int(ytext), int(mtext), 1), amount, unit)
+            return f"{moved.year:04d}-{moved.month:02d}{qualifier}"
+        if not mtext and unit == "y":
+            return f"{int(ytext) + amount:04d}{qualifier}" if 1 <= int(ytext) + amount <= 9999 else _refuse(OUT_OF_RANGE)
+    return _refuse(f"cannot move {quote(text)} by {'+' if amount >= 0 else '-'}{abs(amount)}{unit} in the form it "
+                   "is written; give the new date instead, such as 2005-04 or [2005-04-15..2005-05-15]")
+
+
+def _refuse(message: str) -> str:
+    raise DateSyntaxError(message)
+
+
+def _shift_reference(expr: RefExpr, amount: int, unit: str) -> str:
+    """`X.end + 2w`: a reference with its shift and `amount` `unit` added."""
+    if expr.amount and expr.unit != unit:
+        if {expr.unit, unit} <= {"d", "w"}:  # weeks and days add up as days
+            amount = amount * (7 if unit == "w" else 1) + expr.amount * (7 if expr.unit == "w" else 1)
+            unit = "d"
+        else:
+            raise DateSyntaxError(f"cannot add {amount:+d}{unit} to a shift in {expr.unit} ({expr.target} "
+                                  f"{'+' if expr.amount > 0 else '-'} {abs(expr.amount)}{expr.unit}); give the new date instead")
+    else:
+        amount += expr.amount
+    head = expr.target + ("" if expr.part == "whole" else f".{expr.part}")
+    return head if amount == 0 else f"{head} {'+' if amount > 0 else '-'} {abs(amount)}{unit}"

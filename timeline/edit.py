@@ -22,11 +22,12 @@ from datetime import date, datetime
 
 import yaml
 
-from .dates import DateExpr, DayArg, SpanExpr
-from .errors import EventsFileError, FileAccessError, Problem, RequestError, quote
+from .dates import DateExpr, DayArg, RefExpr, SpanExpr, parse_expr, shift_written
+from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, RequestError, quote
 from .fsutil import atomic_write, remove_leftovers
 from .loader import Source, access_error, compose, read_source, validate_calendar
 from .pipeline import schedule_from_source, today_in
+from .resolve import ResolvedEvent, Schedule
 
 _PLAIN_SAFE = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./:+~?%-]*")
 
@@ -48,11 +49,13 @@ class Change:
     """The event key."""
     text: str | None
     """The new value as plain text, or None to remove the key."""
+    yaml: bool = False
+    """True when `text` is YAML already (a flow mapping such as `{when: 2004-10}`)."""
 
     @property
     def value(self) -> str | None:
         """The new value as YAML text."""
-        return None if self.text is None else yaml_scalar(self.text)
+        return None if self.text is None else self.text if self.yaml else yaml_scalar(self.text)
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,9 @@ class WrittenDate:
     """As parsed."""
 
 
-Plan = Callable[[yaml.MappingNode, date], list[Change]]
-"""What an edit changes, decided from the event's mapping and the calendar's today."""
+Plan = Callable[[yaml.MappingNode, date, "ResolvedEvent | None"], list[Change]]
+"""What an edit changes, decided from the event's mapping, the calendar's today and (when
+the edit asked for it) the event as resolved before the edit."""
 
 
 def yaml_scalar(text: str) -> str:
@@ -109,8 +113,41 @@ def locked(path: str) -> Iterator[None]:
             os.close(fd)  # closing releases the lock
 
 
-def edit_event(path: str, ident: str, plan: Plan, now: datetime) -> list[Change]:
-    """Apply an edit to one event of the file at `path`; return the changes made (written)."""
+FilePlan = Callable[[yaml.Node, date, "Schedule | None"], list[tuple[yaml.MappingNode, list[Change]]]]
+"""What an edit of the whole file changes: for each event's mapping, its changes."""
+
+
+@dataclass(frozen=True)
+class Edited:
+    """What an edit did."""
+
+    changes: list[Change]
+    """The changes made (for one event; empty for a whole-file edit)."""
+    before: Schedule | None
+    """The schedule before the edit (when asked for), every actual counting."""
+    after: Schedule
+    """The schedule after it."""
+
+
+def edit_event(path: str, ident: str, plan: Plan, now: datetime, *, compare: bool = False) -> Edited:
+    """Apply an edit to one event of the file at `path` (written); `compare` also resolves
+    the file as it was, to tell what else moved."""
+    made: list[Change] = []
+
+    def one(root: yaml.Node, today: date, before: Schedule | None) -> list[tuple[yaml.MappingNode, list[Change]]]:
+        event = find_event(path, root, ident)
+        resolved = next((e for e in before.events if e.id == ident), None) if before is not None else None
+        made.extend(plan(event, today, resolved))
+        return [(event, made)]
+
+    before, after = edit_file(path, one, now, compare=compare)
+    return Edited(made, before, after)
+
+
+def edit_file(path: str, plan: FilePlan, now: datetime, *, compare: bool = False) -> tuple[Schedule | None, Schedule]:
+    """Apply an edit to the file at `path` under its lock: read, compose and splice once, put
+    the result through the pipeline, write it atomically. Returns the schedule before (with
+    `compare`) and after."""
     if path == "-":
         raise RequestError("cannot edit standard input; give the events file with -f PATH")
     target = os.path.realpath(path)  # a symbolic link stays; the file it names is edited
@@ -121,33 +158,51 @@ def edit_event(path: str, ident: str, plan: Plan, now: datetime) -> list[Change]
         source = replace(read_source(target), path=path)  # messages name the file as the user did
         root = compose(source)
         today = today_in(validate_calendar(source, root).timezone, now)
-        event = find_event(source, root, ident)
-        changes = plan(event, today)
-        new_text = apply_changes(source.text, event, changes)
+        before = None
+        if compare:
+            try:
+                before = schedule_from_source(source, now, every_actual=True)
+            except EventsFileError:
+                pass  # the file is invalid as it stands: the result is checked below all the same
+        splices = [s for event, changes in plan(root, today, before) for s in event_splices(source.text, event, changes)]
+        new_text = apply_splices(source.text, splices)
         try:
-            schedule_from_source(Source(path, new_text, None), now, every_actual=True)
+            after = schedule_from_source(Source(path, new_text, None), now, every_actual=True)
         except EventsFileError as e:
             raise EditRefused(path, e.problems) from None
         atomic_write(target, ("\ufeff" if source.bom else "").encode() + new_text.encode("utf-8"))
-    return changes
+    return before, after
 
 
-def find_event(source: Source, root: yaml.Node, ident: str) -> yaml.MappingNode:
-    """The mapping node of the event with this id."""
-    ids: list[str] = []
+def moved_by(before: Schedule, after: Schedule, skip: str) -> list[str]:
+    """`id: old label → new label` for every event (but `skip`) whose window changed."""
+    old = {e.id: e for e in before.events}
+    return [f"  {e.id}: {old[e.id].label} → {e.label}" for e in after.events
+            if e.id != skip and e.id in old and (old[e.id].start, old[e.id].end) != (e.start, e.end)]
+
+
+def events_of(root: yaml.Node) -> list[yaml.MappingNode]:
+    """The mapping nodes of every event."""
+    out: list[yaml.MappingNode] = []
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
             if key.value == "events" and isinstance(value, yaml.SequenceNode):
-                for item in value.value:
-                    if isinstance(item, yaml.MappingNode):
-                        for k, v in item.value:
-                            if k.value == "id" and isinstance(v, yaml.ScalarNode):
-                                if v.value == ident:
-                                    return item
-                                ids.append(v.value)
+                out += [item for item in value.value if isinstance(item, yaml.MappingNode)]
+    return out
+
+
+def find_event(path: str, root: yaml.Node, ident: str) -> yaml.MappingNode:
+    """The mapping node of the event with this id."""
+    ids: list[str] = []
+    for item in events_of(root):
+        for k, v in item.value:
+            if k.value == "id" and isinstance(v, yaml.ScalarNode):
+                if v.value == ident:
+                    return item
+                ids.append(v.value)
     close = difflib.get_close_matches(ident, ids, n=1)
     hint = f"; did you mean {quote(close[0])}?" if close else ""
-    raise RequestError(f"{source.path}: no event with id {quote(ident)}{hint}")
+    raise RequestError(f"{path}: no event with id {quote(ident)}{hint}")
 
 
 def _newline(text: str) -> str:
@@ -184,11 +239,14 @@ def _content_end(text: str, node: yaml.Node) -> int:
 
 
 def apply_changes(text: str, event: yaml.MappingNode, changes: list[Change]) -> str:
-    """The text with the changes made to one event's mapping (not validated).
+    """The text with the changes made to one event's mapping (not validated)."""
+    return apply_splices(text, event_splices(text, event, changes))
 
-    Every change becomes a splice of the original text, found with the marks of the one
-    node tree; new keys are inserted together at the end of the mapping, in order.
-    """
+
+def event_splices(text: str, event: yaml.MappingNode, changes: list[Change]) -> list[tuple[int, int, str]]:
+    """Every change to one event's mapping as a splice `(start, end, replacement)` of the
+    original text, found with the marks of its node tree; new keys are inserted together at
+    the end of the mapping, in order."""
     splices: list[tuple[int, int, str]] = []
     new: list[Change] = []
     for change in changes:
@@ -199,6 +257,11 @@ def apply_changes(text: str, event: yaml.MappingNode, changes: list[Change]) -> 
             new.append(change)
     if new:
         splices.append(_insertion(text, event, new))
+    return splices
+
+
+def apply_splices(text: str, splices: list[tuple[int, int, str]]) -> str:
+    """The text with non-overlapping splices made."""
     out, at = [], 0
     for start, end, replacement in sorted(splices, key=lambda s: (s[0], s[1])):
         out += [text[at:start], replacement]
@@ -238,10 +301,23 @@ def _insertion(text: str, event: yaml.MappingNode, changes: list[Change]) -> tup
     return at, at, prefix + "".join(f"{indent}{c.key}: {c.value}{nl}" for c in changes)
 
 
-def done_changes(on: WrittenDate | DayArg | None, note: str | None) -> Plan:
-    """`timeline done`: record `actual` (default: today) and `status: done` (and a note)."""
-    def plan(event: yaml.MappingNode, today: date) -> list[Change]:
-        when = on.text if isinstance(on, WrittenDate) else (on.on(today) if on else today).isoformat()
+def done_changes(ident: str, on: WrittenDate | DayArg | None, note: str | None) -> Plan:
+    """`timeline done`: record `actual` and `status: done` (and a note). Without `on`, the
+    planned day or days, when they are exact and not after today (the edit must be asked
+    with `compare` for that); a day after today is refused."""
+    def plan(event: yaml.MappingNode, today: date, planned: ResolvedEvent | None) -> list[Change]:
+        if on is None:
+            when = _planned_days(ident, planned, today)
+        elif isinstance(on, WrittenDate):
+            when = on.text
+            first = on.expr.start.earliest if isinstance(on.expr, SpanExpr) else on.expr.earliest  # type: ignore[union-attr]
+            if first is not None and first > today:
+                raise RequestError(f"--on {on.text} is after today ({today}); record what happened once it has")
+        else:
+            day = on.on(today)
+            if day > today:
+                raise RequestError(f"--on {on.text} is {day}, after today ({today}); record what happened once it has")
+            when = day.isoformat()
         changes = [Change("actual", when), Change("status", "done")]
         if note is not None:
             changes.append(Change("note", note))
@@ -250,9 +326,24 @@ def done_changes(on: WrittenDate | DayArg | None, note: str | None) -> Plan:
     return plan
 
 
+def _planned_days(ident: str, e: ResolvedEvent | None, today: date) -> str:
+    """The actual `done` records by default: the planned day (or days), when exact and past."""
+    if e is None:
+        raise RequestError(f"give the day {quote(ident)} happened with --on: its plan cannot be resolved as the file stands")
+    start, end = e.planned_start, e.planned_end
+    first, last = start.earliest, end.latest
+    if not (start.is_day and end.is_day) or first is None or last is None:
+        raise RequestError(f"{quote(ident)} is planned for {e.planned_label}, not one exact day: say when it happened "
+                           f"with --on, such as --on {today} or --on yesterday")
+    if last > today:
+        raise RequestError(f"{quote(ident)} is planned for {e.planned_label}, after today ({today}): say when it "
+                           "happened with --on, or record it once it has")
+    return first.isoformat() if first == last else f"{first}/{last}"
+
+
 def cancel_changes(note: str | None) -> Plan:
     """`timeline cancel`: `status: cancelled` (and a note)."""
-    def plan(event: yaml.MappingNode, today: date) -> list[Change]:
+    def plan(event: yaml.MappingNode, today: date, planned: ResolvedEvent | None) -> list[Change]:
         changes = [Change("status", "cancelled")]
         if note is not None:
             changes.append(Change("note", note))
@@ -261,19 +352,79 @@ def cancel_changes(note: str | None) -> Plan:
     return plan
 
 
-def move_changes(ident: str, when: WrittenDate) -> Plan:
-    """`timeline move`: replace the event's date, keeping the form it was written in where possible."""
-    def plan(event: yaml.MappingNode, today: date) -> list[Change]:
-        keys = {k.value for k, _ in event.value}
-        if "due" in keys:
+@dataclass(frozen=True)
+class Shift:
+    """A relative move from the command line: `+2w`, `-3d`, `+1m`."""
+
+    amount: int
+    """Signed amount."""
+    unit: str
+    """`d`, `w`, `m` or `y`."""
+    text: str
+    """As typed."""
+
+
+DATE_KEYS = ("when", "start", "end", "due")
+"""The keys that hold an event's dates."""
+
+
+def move_changes(ident: str, when: WrittenDate | Shift, notes: list[str]) -> Plan:
+    """`timeline move`: replace the event's date (keeping the form it was written in where
+    possible) or shift it (keeping its references). The first move keeps the dates it
+    replaces as the event's `baseline:`. `notes` gets a line for each reference replaced."""
+    def plan(event: yaml.MappingNode, today: date, planned: ResolvedEvent | None) -> list[Change]:
+        values = {k.value: v for k, v in event.value}
+        present = [k for k in DATE_KEYS if k in values]
+        changes = []
+        if "baseline" not in values:
+            written = ", ".join(f"{k}: {_flow(values[k])}" for k in present)
+            changes.append(Change("baseline", f"{{{written}}}", yaml=True))
+        if isinstance(when, Shift):
+            for key in present:
+                node = values[key]
+                if not isinstance(node, yaml.ScalarNode):
+                    raise RequestError(f"cannot shift {quote(ident)}: its {key} is a list; give the new date instead")
+                try:
+                    changes.append(Change(key, shift_written(node.value, when.amount, when.unit)))
+                except DateSyntaxError as e:
+                    raise RequestError(f"{quote(ident)}: {key}: {e}") from None
+            return changes
+        for key in present:
+            node = values[key]
+            if isinstance(node, yaml.ScalarNode) and _refers(node.value):
+                notes.append(f"  replaced the reference {key}: {node.value}")
+        if "due" in values:
             if isinstance(when.expr, SpanExpr):
                 raise RequestError(f"{quote(ident)} is a deadline (due:); move it to one date, not a span such as {when.text}")
-            return [Change("due", when.text)]
-        if "start" in keys or "end" in keys:
+            return changes + [Change("due", when.text)]
+        if "start" in values or "end" in values:
             if isinstance(when.expr, SpanExpr):
                 left, _, right = when.text.partition("/")
-                return [Change("start", left.strip()), Change("end", right.strip())]
-            return [Change("end", None), Change("start", None), Change("when", when.text)]
-        return [Change("when", when.text)]
+                return changes + [Change("start", left.strip()), Change("end", right.strip())]
+            return changes + [Change("end", None), Change("start", None), Change("when", when.text)]
+        return changes + [Change("when", when.text)]
 
     return plan
+
+
+def _refers(text: str) -> bool:
+    """True when a written date refers to another event."""
+    try:
+        expr = parse_expr(text)
+    except DateSyntaxError:
+        return False
+    return isinstance(expr, RefExpr) or isinstance(expr, SpanExpr) and (
+        isinstance(expr.start, RefExpr) or isinstance(expr.end, RefExpr))
+
+
+def _flow(node: yaml.Node) -> str:
+    """A date value as YAML text inside a flow mapping."""
+    if isinstance(node, yaml.SequenceNode):
+        return "[" + ", ".join(yaml_scalar(item.value) for item in node.value if isinstance(item, yaml.ScalarNode)) + "]"
+    return yaml_scalar(node.value)
+
+
+def clear_baselines(root: yaml.Node, today: date, before: Schedule | None) -> list[tuple[yaml.MappingNode, list[Change]]]:
+    """`timeline baseline`: the current plan becomes the baseline (every `baseline:` goes)."""
+    return [(event, [Change("baseline", None)]) for event in events_of(root)
+            if any(k.value == "baseline" for k, _ in event.value)]

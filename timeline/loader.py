@@ -32,7 +32,7 @@ from .dates import (
     parse_point,
 )
 from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, quote
-from .model import Calendar, Event, EventsFile, Kind, Status
+from .model import Baseline, Calendar, Event, EventsFile, Kind, Status
 
 MAX_BYTES = 64 * 1024 * 1024
 """Files larger than this are refused before parsing."""
@@ -43,8 +43,9 @@ TOP_KEYS = dict.fromkeys(("calendar", "events"))
 CALENDAR_KEYS = dict.fromkeys(("name", "domain", "timezone", "updated", "warn", "refresh", "url"))
 EVENT_KEYS = dict.fromkeys((
     "id", "title", "kind", "when", "start", "end", "due", "after", "before", "parent",
-    "tags", "location", "description", "url", "source", "warn", "status", "actual", "note",
+    "tags", "location", "description", "url", "source", "warn", "status", "actual", "note", "baseline",
 ))
+BASELINE_KEYS = dict.fromkeys(("when", "start", "end", "due"))
 """The keys allowed at each level, in the order messages list them (dicts: fast look-ups)."""
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 """Ids and tags alike: tags name feed files, so they follow the same rule."""
@@ -475,6 +476,8 @@ class _Validator:
             kind = self.converted(keys["kind"], "kind", _parse_kind)
 
         dates = self.dates(node, keys)
+        if "baseline" in keys:
+            get["baseline"] = self.baseline(keys["baseline"])
         actual = None
         if "actual" in keys:
             actual = self.date_expr(keys["actual"], "actual", point=False)
@@ -544,6 +547,16 @@ class _Validator:
             self.problem(keys["end"], f"end ({keys['end'].value}) is before start ({keys['start'].value}); expected an end on or after the start")
             return None
         return start, end, True, False
+
+    def baseline(self, node: Node) -> Baseline | None:
+        """`baseline:`: the dates before the first move, in one of the date forms."""
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"baseline must be a mapping of the dates before the first move, such as "
+                               f"{{when: 2004-10}}, not {_kind_of(node)}")
+            return None
+        keys = self.mapping(node, BASELINE_KEYS, "a baseline")
+        dates = self.dates(node, keys)
+        return None if dates is None else Baseline(*dates)
 
     @staticmethod
     def _reversed(start: Any, end: Any) -> bool:

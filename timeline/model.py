@@ -59,6 +59,22 @@ class Calendar:
 
 
 @dataclass(unsafe_hash=True, slots=True)
+class Baseline:
+    """The dates an event had before it was first moved: its `baseline:` block, written by
+    `timeline move` and cleared by `timeline baseline` (without one, the written dates are
+    the baseline)."""
+
+    start: PointExpr
+    """When it started in the baseline (for a point event: its one date)."""
+    end: PointExpr
+    """When it ended in the baseline."""
+    is_span: bool
+    """True for `start`+`end` or `when: a/b`."""
+    is_due: bool
+    """True when written with `due:`."""
+
+
+@dataclass(unsafe_hash=True, slots=True)
 class Event:
     """One event as written in the file."""
 
@@ -104,16 +120,22 @@ class Event:
     """When it really happened (a literal point or span)."""
     note: str | None = None
     """A remark recorded with `done` or `cancel`."""
+    baseline: Baseline | None = None
+    """The dates before the first move (None: the written dates are the baseline)."""
     where: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
     """(line, col) of each key's value, for located messages."""
 
     def refs(self) -> list[tuple[str, str]]:
-        """Every (key, id) this event's dates depend on, in a stable order."""
+        """Every (key, id) this event's dates (and its baseline's) depend on, in a stable order."""
         out: list[tuple[str, str]] = []
         if isinstance(self.start, RefExpr):
             out.append((self.date_key("start"), self.start.target))
         if self.is_span and isinstance(self.end, RefExpr):
             out.append((self.date_key("end"), self.end.target))
+        if self.baseline is not None:
+            for expr in (self.baseline.start, self.baseline.end):
+                if isinstance(expr, RefExpr) and ("baseline", expr.target) not in out:
+                    out.append(("baseline", expr.target))
         for ident in self.after:
             out.append(("after", ident))
         for ident in self.before:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from .dates import RefExpr, SpanExpr, Window, hull, span_label, window_label
 from .errors import DateSyntaxError, Problem, quote
-from .model import Calendar, Event, EventsFile, Kind, Status
+from .model import Baseline, Calendar, Event, EventsFile, Kind, Status
 
 
 @dataclass(unsafe_hash=True, slots=True)
@@ -46,6 +46,12 @@ class ResolvedEvent:
     """Human label of `start`..`end`."""
     planned_label: str
     """Human label of the plan."""
+    baseline_start: Window
+    """Start window of the baseline: the plan as it was before any move (see `model.Baseline`)."""
+    baseline_end: Window
+    """End window of the baseline."""
+    baseline_label: str
+    """Human label of the baseline."""
 
     @property
     def id(self) -> str:
@@ -91,6 +97,11 @@ class ResolvedEvent:
     def actual_recorded(self) -> bool:
         """True when what happened is recorded and counts as of the schedule's date."""
         return self.done and self.event.actual is not None
+
+    @property
+    def replanned(self) -> bool:
+        """True when the plan differs from the baseline (the event, or one it depends on, moved)."""
+        return (self.baseline_start, self.baseline_end) != (self.planned_start, self.planned_end)
 
     @property
     def slip_days(self) -> int | None:
@@ -302,9 +313,11 @@ class _Resolver:
         self.cyclic: set[str] = set()
         order = self.order()
         planned: dict[str, tuple[Window, Window]] = {}
+        baselined: dict[str, tuple[Window, Window]] = {}
         current: dict[str, tuple[Window, Window]] = {}
         done: dict[str, bool] = {}
         moved: set[str] = set()  # events whose current windows differ from the plan
+        rebased: set[str] = set()  # events whose baseline windows differ from the plan
         for ident in order:
             if ident in self.cyclic:
                 continue
@@ -313,6 +326,12 @@ class _Resolver:
             if plan is None:
                 continue
             planned[ident] = plan
+            baselined[ident] = plan
+            if event.baseline is not None or (rebased and not rebased.isdisjoint(self.deps[ident])):
+                base = self.windows(event, baselined, event.baseline or event)
+                if base is not None and base != plan:
+                    baselined[ident] = base
+                    rebased.add(ident)
             actual = self.actual(event)
             is_done = event.status == Status.DONE or actual is not None
             if actual is not None and self.as_of is not None and actual[0].earliest is not None:
@@ -328,7 +347,7 @@ class _Resolver:
                 current[ident] = plan
             done[ident] = is_done
         resolved = {
-            ident: self.finish(self.events[ident], planned[ident], current[ident], done[ident])
+            ident: self.finish(self.events[ident], planned[ident], current[ident], done[ident], baselined[ident])
             for ident in planned
         }
         return tuple(self.display_order(resolved)), self.problems
@@ -372,14 +391,18 @@ class _Resolver:
         w = Window(w.earliest, w.latest, w.approximate, w.uncertain)
         return w.shifted(expr.amount, expr.unit) if expr.amount else w
 
-    def windows(self, event: Event, table: dict[str, tuple[Window, Window]]) -> tuple[Window, Window] | None:
-        """Start and end windows from the expressions, narrowed by after/before."""
-        start = self.point(event, "start", table)
+    def windows(
+        self, event: Event, table: dict[str, tuple[Window, Window]], form: Event | Baseline | None = None
+    ) -> tuple[Window, Window] | None:
+        """Start and end windows from the expressions of `form` (the event's own dates, or its
+        baseline's), narrowed by after/before."""
+        form = form or event
+        start = self.point(event, "start", table, form)
         if start is None:
             return None
         end = start
-        if event.is_span:
-            end = self.point(event, "end", table)
+        if form.is_span:
+            end = self.point(event, "end", table, form)
             if end is None:
                 return None
         reasons_lo: list[str] = []
@@ -396,7 +419,7 @@ class _Resolver:
                 if hi is not None and (end.latest is None or hi < end.latest):
                     end = end.bounded(end.earliest, hi)
                     reasons_hi.append(other)
-        if not event.is_span:
+        if not form.is_span:
             if end is not start:  # narrowed on either side: one window with both bounds
                 start = end = start.bounded(start.earliest, end.latest)
         else:
@@ -415,22 +438,22 @@ class _Resolver:
             return None
         return start, end
 
-    def point(self, event: Event, side: str, table: dict[str, tuple[Window, Window]]) -> Window | None:
-        """The window of an event's `start` or `end` side (None: it refers to an unresolved event)."""
-        expr = event.start if side == "start" else event.end
+    def point(self, event: Event, side: str, table: dict[str, tuple[Window, Window]], form: Event | Baseline) -> Window | None:
+        """The window of the `start` or `end` side of `form` (None: it refers to an unresolved event)."""
+        expr = form.start if side == "start" else form.end
+        key = event.date_key(side) if form is event else "baseline"
         if isinstance(expr, RefExpr):
             try:
                 w = self.lookup(expr, table)
             except DateSyntaxError as e:
-                key = event.date_key(side)
                 self.problem(event, key, f"{key}: {e}")
                 return None
-            if w is not None and event.is_due:
+            if w is not None and form.is_due:
                 w = w.bounded(None, w.latest)
             return w
         if expr.moment is None:
             return expr
-        return self.localize(event, event.date_key(side), expr)
+        return self.localize(event, key, expr)
 
     def contradiction(self, event: Event, w: Window, lo: list[str], hi: list[str]) -> None:
         """Report an empty window, naming every event that narrowed it."""
@@ -453,7 +476,8 @@ class _Resolver:
             self.problems.append(problem)
 
     def finish(
-        self, event: Event, plan: tuple[Window, Window], now: tuple[Window, Window], done: bool
+        self, event: Event, plan: tuple[Window, Window], now: tuple[Window, Window], done: bool,
+        base: tuple[Window, Window],
     ) -> ResolvedEvent:
         """Build the resolved event: status and labels."""
         if done:
@@ -470,9 +494,14 @@ class _Resolver:
             label = self.label(now, isinstance(event.actual, SpanExpr), False)
         else:
             label = self.label(now, event.is_span, event.is_due)
+        baseline_label = planned_label
+        if base is not plan:
+            form = event.baseline or event
+            baseline_label = self.label(base, form.is_span, form.is_due)
         return ResolvedEvent(
             event=event, planned_start=plan[0], planned_end=plan[1], start=now[0], end=now[1],
             done=done, status=status, label=label, planned_label=planned_label,
+            baseline_start=base[0], baseline_end=base[1], baseline_label=baseline_label,
         )
 
     def label(self, windows: tuple[Window, Window], span: bool, due: bool) -> str:

@@ -20,7 +20,7 @@ from ..dates import day_after
 from ..errors import RequestError, quote
 from ..model import Calendar as CalendarSettings
 from ..model import Kind, Status
-from ..resolve import ResolvedEvent, Schedule
+from ..resolve import ResolvedEvent, Schedule, slip
 from .text import printable
 
 PRODID = f"-//timeline//timeline {__version__}//EN"
@@ -130,10 +130,15 @@ def describe(e: ResolvedEvent, firm: bool) -> str:
         lines.append("Before: " + ", ".join(ev.before))
     if ev.parent:
         lines.append(f"Part of: {ev.parent}")
-    if e.actual_recorded:
+    if e.replanned:
+        lines.append(f"Planned: {e.baseline_label} (baseline), re-planned: {e.planned_label}")
+    elif e.actual_recorded:
         lines.append(f"Planned: {e.planned_label}")
-        if e.slip_days:
-            lines.append(f"Slip: {e.slip_days:+d} days")
+    if e.actual_recorded and e.replanned:
+        against = ((slip(e.baseline_start, e.start), "the baseline"), (e.slip_days, "the re-plan"))
+        lines += [f"Slip: {days:+d} days against {plan}" for days, plan in against if days]
+    elif e.actual_recorded and e.slip_days:
+        lines.append(f"Slip: {e.slip_days:+d} days")
     if ev.note:
         lines.append(f"Note: {ev.note}")
     if ev.description:

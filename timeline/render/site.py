@@ -13,7 +13,7 @@ from html import escape
 
 from .. import __version__
 from ..model import Kind
-from ..resolve import Schedule
+from ..resolve import ResolvedEvent, Schedule
 from .ics import IcsOptions, WindowMode, render_ics
 from .svg import render_svg
 from .text import one_line
@@ -76,6 +76,14 @@ def _base(url: str | None) -> str | None:
     return url.rstrip("/") + "/"
 
 
+def _replanned(e: ResolvedEvent) -> str:
+    """For a re-planned event, a line under its title: planned, then re-planned."""
+    if not e.replanned:
+        return ""
+    return (f'<br><small class="replanned">planned: {escape(e.baseline_label)} (baseline), '
+            f're-planned: {escape(e.planned_label)}</small>')
+
+
 def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None) -> str:
     """index.html: name, subscribe links, the Gantt picture, the schedule as a table."""
     name = escape(one_line(schedule.calendar.name))
@@ -95,7 +103,7 @@ def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None)
         where = escape(one_line(e.location or ""))
         rows.append(
             f'<tr class="status-{e.status.value}"><td class="when">{escape(e.label)}</td>'
-            f'<td class="depth{min(schedule.depths[e.id], 2)}">{escape(one_line(e.title))}</td>'
+            f'<td class="depth{min(schedule.depths[e.id], 2)}">{escape(one_line(e.title))}{_replanned(e)}</td>'
             f"<td>{e.kind.value}</td><td>{e.status.value}</td><td>{where}</td></tr>"
         )
     today_text = f" ({schedule.today.isoformat()})"

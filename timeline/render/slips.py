@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 
+from ..dates import Window
 from ..model import Status
 from ..resolve import ResolvedEvent, Schedule, slip
 from .jsonout import actual_dict, bounds_dict, dumps
@@ -27,16 +29,59 @@ class Verdict(str, Enum):
     NO_RECORD = "no-record"
 
 
-@dataclass(unsafe_hash=True, slots=True)
-class Slip:
-    """One event's record against its plan."""
+class Against(str, Enum):
+    """Which plan a verdict is measured against (`slips --against`)."""
 
-    event: ResolvedEvent
-    """The event."""
+    BASELINE = "baseline"
+    CURRENT = "current"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """An event against one plan."""
+
     verdict: Verdict
     """on-plan, late, early or no-record."""
     days: int | None
     """Slip in days (None for no-record)."""
+    label: str
+    """The plan's label."""
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One event's record against the baseline and against the current plan."""
+
+    event: ResolvedEvent
+    """The event."""
+    baseline: Judgement | None
+    """Against the plan before any move (None: nothing to say yet)."""
+    current: Judgement | None
+    """Against the plan as it stands (None: nothing to say yet)."""
+    against: Against
+    """Which one gives the verdict."""
+
+    @property
+    def chosen(self) -> Judgement:
+        """The judgement the verdict comes from."""
+        judgement = self.baseline if self.against == Against.BASELINE else self.current
+        assert judgement is not None
+        return judgement
+
+    @property
+    def other(self) -> Judgement | None:
+        """The judgement against the other plan."""
+        return self.current if self.against == Against.BASELINE else self.baseline
+
+    @property
+    def verdict(self) -> Verdict:
+        """The verdict against the chosen plan."""
+        return self.chosen.verdict
+
+    @property
+    def days(self) -> int | None:
+        """The slip in days against the chosen plan."""
+        return self.chosen.days
 
 
 @dataclass(frozen=True)
@@ -45,22 +90,30 @@ class SlipsOptions:
 
     json: bool = False
     """Machine-readable output."""
+    against: Against = Against.BASELINE
+    """The plan the verdict is measured against; the other is reported beside it."""
 
 
-def find_slips(schedule: Schedule) -> list[Slip]:
-    """Every event with an actual (as of the schedule's `today`), and every planned window
-    passed with no record."""
+def judge(e: ResolvedEvent, start: Window, end: Window, label: str, as_of: date) -> Judgement | None:
+    """An event against one plan's windows: its slip once done, no-record once the plan's
+    window has passed, else None."""
+    if e.actual_recorded:
+        days = slip(start, e.start)
+        return Judgement(Verdict.ON_PLAN if days == 0 else Verdict.LATE if days > 0 else Verdict.EARLY, days, label)
+    if not e.done and e.status != Status.CANCELLED and end.latest is not None and end.latest < as_of:
+        return Judgement(Verdict.NO_RECORD, None, label)
+    return None
+
+
+def find_slips(schedule: Schedule, against: Against = Against.BASELINE) -> list[Slip]:
+    """Every event with an actual (as of the schedule's `today`), and every event whose
+    chosen plan has passed with no record, judged against both plans."""
     out = []
-    as_of = schedule.today
     for e in schedule.events:
-        if e.actual_recorded:
-            days = slip(e.planned_start, e.start)
-            verdict = Verdict.ON_PLAN if days == 0 else Verdict.LATE if days > 0 else Verdict.EARLY
-            out.append(Slip(e, verdict, days))
-        elif not e.done and e.status != Status.CANCELLED:
-            last = e.planned_end.latest
-            if last is not None and last < as_of:
-                out.append(Slip(e, Verdict.NO_RECORD, None))
+        baseline = judge(e, e.baseline_start, e.baseline_end, e.baseline_label, schedule.today)
+        current = baseline if not e.replanned else judge(e, e.planned_start, e.planned_end, e.planned_label, schedule.today)
+        if (baseline if against == Against.BASELINE else current) is not None:
+            out.append(Slip(e, baseline, current, against))
     return out
 
 
@@ -82,9 +135,22 @@ def summary_line(slips: Sequence[Slip]) -> str:
 
 
 def render_slips(schedule: Schedule, options: SlipsOptions = SlipsOptions()) -> str:
-    """Each event against its plan, as text or JSON."""
-    found = find_slips(schedule)
+    """Each event against its plans, as text or JSON."""
+    found = find_slips(schedule, options.against)
     return _json(schedule, found) if options.json else _text(found)
+
+
+def _aside(s: Slip) -> str:
+    """For a re-planned event, how it fared against the other plan: `(re-planned: by 11 Nov 2004, on plan)`."""
+    if not s.event.replanned:
+        return ""
+    other = s.other
+    name = "re-planned" if s.against == Against.BASELINE else "baseline"
+    label = s.event.planned_label if s.against == Against.BASELINE else s.event.baseline_label
+    if other is None:
+        return f"  ({name}: {label}, not due yet)"
+    days = "" if other.days is None or other.days == 0 else f" {other.days:+d}d"
+    return f"  ({name}: {label}, {other.verdict.value.replace('-', ' ')}{days})"
 
 
 def _text(slips: Sequence[Slip]) -> str:
@@ -95,7 +161,7 @@ def _text(slips: Sequence[Slip]) -> str:
     for s in slips:
         days = "" if s.days is None else f"{s.days:+d}d" if s.days else "0d"
         happened = s.event.label if s.verdict != Verdict.NO_RECORD else "—"
-        rows.append((s.verdict.value, days, s.event.planned_label, happened, one_line(s.event.title)))
+        rows.append((s.verdict.value, days, s.chosen.label, happened, one_line(s.event.title) + _aside(s)))
     widths = [max(text_width(r[i]) for r in rows + [("verdict", "slip", "planned", "actual", "")]) for i in range(4)]
     head = ("verdict", "slip", "planned", "actual")
     lines = ["  ".join(pad(h, w) for h, w in zip(head, widths)) + "  event"]
@@ -106,14 +172,25 @@ def _text(slips: Sequence[Slip]) -> str:
 
 
 def _json(schedule: Schedule, slips: Sequence[Slip]) -> str:
-    """`{"items": [{"id", "title", "planned": {"earliest", "latest"}, "actual": {"start", "end"}, "slip_days", "verdict"}]}`."""
+    """`{"items": [{"id", "title", "planned": {"earliest", "latest"}, "actual": {"start", "end"},
+    "slip_days", "verdict", "against", "replanned", "baseline": {...}, "current": {...}}]}`:
+    `planned`, `slip_days` and `verdict` are against the plan `against` names; `baseline`
+    and `current` give each (`planned`, `slip_days`, `verdict`; `verdict` null while
+    nothing can be said yet)."""
     zone = schedule.zone
     items = []
     for s in slips:
         e = s.event
-        items.append({
-            "id": e.id, "title": e.title, "planned": bounds_dict(e.planned_start, e.planned_end, zone),
-            "actual": actual_dict(e, zone),
-            "slip_days": s.days, "verdict": s.verdict.value,
-        })
+        plans = {"baseline": (e.baseline_start, e.baseline_end, s.baseline), "current": (e.planned_start, e.planned_end, s.current)}
+        chosen = plans[s.against.value]
+        item = {
+            "id": e.id, "title": e.title, "planned": bounds_dict(chosen[0], chosen[1], zone),
+            "actual": actual_dict(e, zone), "slip_days": s.days, "verdict": s.verdict.value,
+            "against": s.against.value, "replanned": e.replanned,
+        }
+        for name, (start, end, judgement) in plans.items():
+            item[name] = {"planned": bounds_dict(start, end, zone),
+                          "slip_days": judgement.days if judgement else None,
+                          "verdict": judgement.verdict.value if judgement else None}
+        items.append(item)
     return dumps({"items": items})

@@ -1,0 +1,108 @@
+"""Plans change (#15): the baseline is kept, slips are told against it and the re-plan, moves
+keep their meaning, and what moved is said."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timezone
+
+import pytest
+
+from .conftest import DEFAULT_EVENTS, by_id, schedule_at, write
+
+PLAN = """\
+calendar: {timezone: Europe/Zurich, domain: example.org}
+events:
+  - id: note
+    title: Use cases note
+    when: 2005-03-10
+  - id: report
+    title: Report
+    due: note.end + 4w
+  - id: meeting
+    title: Meeting
+    when: 2005-04
+    after: note
+"""
+
+
+def test_a_move_keeps_the_baseline_and_slips_judge_against_both(tmp_path, run):
+    path = shutil.copyfile(DEFAULT_EVENTS, tmp_path / "events.yaml")
+    assert run("move", "composition", "2004-11-11", "-f", str(path)).stdout.startswith("composition: moved to 2004-11-11\n")
+    text = path.read_text(encoding="utf-8")
+    assert "    baseline: {due: 2004-10}\n" in text and "    due: 2004-11-11\n" in text
+    out = run("slips", "-f", str(path), "--as-of", "2026-11-28").stdout
+    line = next(line for line in out.splitlines() if "Composition" in line)
+    assert line.startswith("late       +11d  by 31 Oct 2004") and line.endswith("(re-planned: by 11 Nov 2004, on plan)")
+    current = run("slips", "-f", str(path), "--as-of", "2026-11-28", "--against", "current").stdout
+    line = next(line for line in current.splitlines() if "Composition" in line)
+    assert line.startswith("on-plan    0d    by 11 Nov 2004") and line.endswith("(baseline: by 31 Oct 2004, late +11d)")
+    item = {i["id"]: i for i in json.loads(run("slips", "-f", str(path), "--json", "--as-of", "2026-11-28").stdout)["items"]}["composition"]
+    assert (item["verdict"], item["slip_days"], item["replanned"]) == ("late", 11, True)
+    assert item["baseline"]["verdict"] == "late" and item["current"] == {
+        "planned": {"earliest": None, "latest": "2004-11-11"}, "slip_days": 0, "verdict": "on-plan"}
+    again = run("move", "composition", "2004-11-12", "-f", str(path))  # further moves keep the first baseline
+    assert again.exit_code == 0 and path.read_text(encoding="utf-8").count("baseline: {due: 2004-10}") == 1
+
+
+def test_the_feed_and_the_page_say_planned_and_re_planned(tmp_path, run):
+    path = shutil.copyfile(DEFAULT_EVENTS, tmp_path / "events.yaml")
+    run("move", "composition", "2004-11-11", "-f", str(path))
+    feed = run("ics", "-f", str(path)).stdout_bytes.decode("utf-8").replace("\r\n ", "")
+    assert "Planned: by 31 Oct 2004 (baseline)\\, re-planned: by 11 Nov 2004" in feed
+    assert "Slip: +11 days against the baseline" in feed
+    assert run("build", str(tmp_path / "site"), "-f", str(path)).exit_code == 0
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "planned: by 31 Oct 2004 (baseline), re-planned: by 11 Nov 2004" in page
+
+
+def test_baseline_makes_the_current_plan_the_baseline(tmp_path, run):
+    path = write(tmp_path, PLAN)
+    run("move", "note", "2005-03-20", "-f", str(path))
+    assert by_id(schedule_at(path))["report"].replanned  # downstream of the move
+    result = run("baseline", "-f", str(path))
+    assert result.exit_code == 0 and "(2 re-planned events)" in result.stdout
+    assert "baseline" not in path.read_text(encoding="utf-8")
+    assert not any(e.replanned for e in schedule_at(path).events)
+
+
+def test_a_shift_keeps_references_and_says_what_else_moved(tmp_path, run):
+    path = write(tmp_path, PLAN)
+    result = run("move", "report", "+2w", "-f", str(path))
+    assert (result.exit_code, result.stdout) == (0, "report: moved by +2w to by 21 Apr 2005\n")
+    text = path.read_text(encoding="utf-8")
+    assert "    due: note.end + 6w\n" in text and "    baseline: {due: note.end + 4w}\n" in text
+    later = run("move", "note", "+4w", "-f", str(path))
+    assert later.stdout == ("note: moved by +4w to 7 Apr 2005\n  meeting: Apr 2005 → 7–30 Apr 2005\n"
+                            "  report: by 21 Apr 2005 → by 19 May 2005\n")  # in the schedule's order
+    assert "    when: 2005-04-07\n" in path.read_text(encoding="utf-8")
+
+
+def test_replacing_a_reference_says_so(tmp_path, run):
+    path = write(tmp_path, PLAN)
+    result = run("move", "report", "2005-05-01", "-f", str(path))
+    assert result.stdout.splitlines()[:2] == ["report: moved to 2005-05-01", "  replaced the reference due: note.end + 4w"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["move", "meeting", "+2w"], "cannot move '2005-04' by +2w in the form it is written"),
+    (["move", "meeting", "2005-03-01"], "contradiction"),
+])
+def test_moves_that_cannot_be_made_leave_the_file(tmp_path, run, args, message):
+    path = write(tmp_path, PLAN)
+    result = run(*args, "-f", str(path))
+    assert result.exit_code == 1 and message in result.stderr
+    assert path.read_text(encoding="utf-8") == PLAN
+
+
+@pytest.mark.parametrize("baseline, message", [
+    ("baseline: 2005-03", "5:15: baseline must be a mapping of the dates before the first move"),
+    ("baseline: {when: soon}", "5:15: baseline: unknown event 'soon'"),
+    ("baseline: {when: 2005-03, due: 2005-04}", "event has both 'when' and 'due'"),
+    ("baseline: {colour: red}", "unknown key 'colour' in a baseline"),
+])
+def test_a_baseline_edited_into_nonsense_is_located(tmp_path, run, baseline, message):
+    path = write(tmp_path, PLAN.replace("    title: Use cases note\n", f"    title: Use cases note\n    {baseline}\n"))
+    result = run("check", "-f", str(path))
+    assert result.exit_code == 1 and message in result.stderr, result.stderr
