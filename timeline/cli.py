@@ -229,6 +229,12 @@ def check(file: FileOpt = "events.yaml") -> None:
 
     schedule = load_schedule(file, now_utc(), every_actual=True)
     _write(f"{len(schedule.events)} events OK\n")
+    from .render.words import days
+
+    for e in schedule.events:  # news, not errors: the file is valid
+        if e.projected_by is not None:
+            typer.echo(f"{schedule.path}:{e.event.line}:{e.event.col}: warning: {quote(e.id)} is projected at least "
+                       f"{days(e.projected_by)} late: {e.projection}", err=True)
 
 
 @app.command("list")

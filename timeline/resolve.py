@@ -52,6 +52,12 @@ class ResolvedEvent:
     """End window of the baseline."""
     baseline_label: str
     """Human label of the baseline."""
+    projected_by: int | None = None
+    """When what happened upstream pushed this event (not done yet) past its own window: at
+    least how many days after its planned start window (a deadline: its due day) it can start
+    (see `projection`); else None."""
+    projection: str | None = None
+    """Why it is projected: which events, done or projected themselves, hold it back."""
 
     @property
     def id(self) -> str:
@@ -200,6 +206,8 @@ class _Resolver:
         self.deps: dict[str, list[str]] = {}
         """The events each event's dates depend on (set by `order`)."""
         self.sorted_ids = sorted(self.known)
+        self.projected: dict[str, str] = {}
+        """Why each projected event is projected (see `projection`)."""
         self.suggestions = 0
         """How many unknown ids got a suggestion so far."""
 
@@ -340,7 +348,7 @@ class _Resolver:
                 current[ident] = actual
                 moved.add(ident)
             elif moved and not moved.isdisjoint(self.deps[ident]):  # an upstream actual moves it
-                now = self.windows(event, current)
+                now = self.windows(event, current, project=True)
                 current[ident] = now if now is not None else plan
                 moved.add(ident)
             else:
@@ -392,10 +400,14 @@ class _Resolver:
         return w.shifted(expr.amount, expr.unit) if expr.amount else w
 
     def windows(
-        self, event: Event, table: dict[str, tuple[Window, Window]], form: Event | Baseline | None = None
+        self, event: Event, table: dict[str, tuple[Window, Window]], form: Event | Baseline | None = None,
+        *, project: bool = False,
     ) -> tuple[Window, Window] | None:
         """Start and end windows from the expressions of `form` (the event's own dates, or its
-        baseline's), narrowed by after/before."""
+        baseline's), narrowed by after/before. With `project` (the windows as of a day, after
+        what happened upstream), a window that `after` empties is not a contradiction: what
+        happened wins over the hoped-for window, and the event gets a projected window
+        (`self.projected` says why)."""
         form = form or event
         start = self.point(event, "start", table, form)
         if start is None:
@@ -429,6 +441,8 @@ class _Resolver:
                 start = start.bounded(start.earliest, end.latest)
         for w in (start, end):
             if w.earliest is not None and w.latest is not None and w.earliest > w.latest:
+                if project and reasons_lo and not reasons_hi:
+                    return self.projection(event, form, table, reasons_lo, start, end)
                 self.contradiction(event, w, reasons_lo, reasons_hi)
                 return None
         if start.moment is not None and end.moment is not None and end.moment < start.moment:
@@ -454,6 +468,25 @@ class _Resolver:
         if expr.moment is None:
             return expr
         return self.localize(event, key, expr)
+
+    def projection(
+        self, event: Event, form: Event | Baseline, table: dict[str, tuple[Window, Window]], lo: list[str],
+        start: Window, end: Window,
+    ) -> tuple[Window, Window]:
+        """The windows of an event that what happened upstream pushed past its own window:
+        from the first day `after` allows, open-ended; the reason goes in `self.projected`."""
+        first = max(d for d in (table[i][1].earliest for i in lo) if d is not None)
+        causes = []
+        for i in lo:
+            if table[i][1].earliest == first:
+                how = "itself projected" if i in self.projected else "done"
+                causes.append(f"{quote(i)} ({how})")
+        self.projected[event.id] = f"it cannot start before {' and '.join(causes)} ends, on or after {first}"
+        projected_start = Window(first, None)
+        if not form.is_span:
+            return projected_start, projected_start
+        end_latest = end.latest if end.latest is not None and end.latest >= first else None
+        return projected_start, Window(max(first, end.earliest or first), end_latest)
 
     def contradiction(self, event: Event, w: Window, lo: list[str], hi: list[str]) -> None:
         """Report an empty window, naming every event that narrowed it."""
@@ -494,6 +527,14 @@ class _Resolver:
             label = self.label(now, isinstance(event.actual, SpanExpr), False)
         else:
             label = self.label(now, event.is_span, event.is_due)
+        projected_by = projection = None
+        if event.id in self.projected and not done:
+            projection = self.projected[event.id]
+            late = plan[0].latest  # the last day it was planned to start (a deadline: its due day)
+            projected_by = max(1, (now[0].earliest - late).days) if now[0].earliest and late else None
+            label = self.label(now, event.is_span, False) + " (projected)"
+            if status != Status.CANCELLED:
+                status = Status.TENTATIVE
         baseline_label = planned_label
         if base is not plan:
             form = event.baseline or event
@@ -502,6 +543,7 @@ class _Resolver:
             event=event, planned_start=plan[0], planned_end=plan[1], start=now[0], end=now[1],
             done=done, status=status, label=label, planned_label=planned_label,
             baseline_start=base[0], baseline_end=base[1], baseline_label=baseline_label,
+            projected_by=projected_by, projection=projection,
         )
 
     def label(self, windows: tuple[Window, Window], span: bool, due: bool) -> str:

@@ -123,6 +123,8 @@ def shapes(e: ResolvedEvent) -> list[Shape]:
         out.append(Shape(Mark.OPEN_RIGHT, plan_e.earliest, None))
     if due and plan_e.latest is not None:
         out.append(Shape(Mark.DUE, plan_e.latest, plan_e.latest))
+    elif due and e.projected_by is not None and e.planned_end.latest is not None:  # due as planned, projected later
+        out.append(Shape(Mark.DUE, e.planned_end.latest, e.planned_end.latest))
     if e.done:
         a_lo = e.start.earliest or e.start.latest
         a_hi = e.end.latest or e.end.earliest

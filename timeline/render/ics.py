@@ -22,6 +22,7 @@ from ..model import Calendar as CalendarSettings
 from ..model import Kind, Status
 from ..resolve import ResolvedEvent, Schedule, slip
 from .text import printable
+from .words import days
 
 PRODID = f"-//timeline//timeline {__version__}//EN"
 
@@ -130,6 +131,8 @@ def describe(e: ResolvedEvent, firm: bool) -> str:
         lines.append("Before: " + ", ".join(ev.before))
     if ev.parent:
         lines.append(f"Part of: {ev.parent}")
+    if e.projected_by is not None:
+        lines.append(f"Projected: at least {days(e.projected_by)} late ({e.projection}); planned: {e.planned_label}")
     if e.replanned:
         lines.append(f"Planned: {e.baseline_label} (baseline), re-planned: {e.planned_label}")
     elif e.actual_recorded:

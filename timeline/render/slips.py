@@ -27,6 +27,8 @@ class Verdict(str, Enum):
     LATE = "late"
     EARLY = "early"
     NO_RECORD = "no-record"
+    PROJECTED_LATE = "projected-late"
+    """Not done yet, and what happened upstream already makes it late by at least `days`."""
 
 
 class Against(str, Enum):
@@ -100,6 +102,8 @@ def judge(e: ResolvedEvent, start: Window, end: Window, label: str, as_of: date)
     if e.actual_recorded:
         days = slip(start, e.start)
         return Judgement(Verdict.ON_PLAN if days == 0 else Verdict.LATE if days > 0 else Verdict.EARLY, days, label)
+    if e.projected_by is not None and e.start.earliest is not None and start.latest is not None:
+        return Judgement(Verdict.PROJECTED_LATE, max(1, (e.start.earliest - start.latest).days), label)
     if not e.done and e.status != Status.CANCELLED and end.latest is not None and end.latest < as_of:
         return Judgement(Verdict.NO_RECORD, None, label)
     return None
@@ -130,8 +134,10 @@ def summary_line(slips: Sequence[Slip]) -> str:
     late = [s.days for s in slips if s.verdict == Verdict.LATE]
     early = [-s.days for s in slips if s.verdict == Verdict.EARLY]  # type: ignore[operator]
     none = sum(1 for s in slips if s.verdict == Verdict.NO_RECORD)
+    projected = [s.days for s in slips if s.verdict == Verdict.PROJECTED_LATE]
+    more = f", {len(projected)} projected late{days_list(projected)} at least" if projected else ""  # type: ignore[arg-type]
     return (f"{on} on plan, {len(late)} late{days_list(late)}, {len(early)} early{days_list(early)}"  # type: ignore[arg-type]
-            f", {none} with no record")
+            f", {none} with no record{more}")
 
 
 def render_slips(schedule: Schedule, options: SlipsOptions = SlipsOptions()) -> str:
@@ -160,7 +166,9 @@ def _text(slips: Sequence[Slip]) -> str:
     rows = []
     for s in slips:
         days = "" if s.days is None else f"{s.days:+d}d" if s.days else "0d"
-        happened = s.event.label if s.verdict != Verdict.NO_RECORD else "—"
+        happened = s.event.label if s.verdict not in (Verdict.NO_RECORD, Verdict.PROJECTED_LATE) else "—"
+        if s.verdict == Verdict.PROJECTED_LATE:
+            days = f"≥{s.days:+d}d"
         rows.append((s.verdict.value, days, s.chosen.label, happened, one_line(s.event.title) + _aside(s)))
     widths = [max(text_width(r[i]) for r in rows + [("verdict", "slip", "planned", "actual", "")]) for i in range(4)]
     head = ("verdict", "slip", "planned", "actual")

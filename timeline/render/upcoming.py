@@ -18,19 +18,20 @@ from ..model import Kind, Status
 from ..resolve import ResolvedEvent, Schedule
 from .jsonout import dumps
 from .text import one_line, pad, text_width
-from .words import humanize
+from .words import days, humanize
 
 
 class State(str, Enum):
     """Why an event is listed, most urgent first."""
 
     OVERDUE = "overdue"
+    AT_RISK = "at-risk"
     DUE = "due"
     ONGOING = "ongoing"
     STARTING = "starting"
 
 
-_RANK = {State.OVERDUE: 0, State.DUE: 1, State.ONGOING: 2, State.STARTING: 3}
+_RANK = {State.OVERDUE: 0, State.AT_RISK: 1, State.DUE: 2, State.ONGOING: 3, State.STARTING: 4}
 
 
 @dataclass(unsafe_hash=True, slots=True)
@@ -59,6 +60,8 @@ def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration) -> It
     if e.done or e.status in (Status.DONE, Status.CANCELLED):
         return None
     first, last = e.start.earliest, e.end.latest
+    if e.projected_by is not None and first is not None:  # what happened upstream makes it late
+        return Item(e, State.AT_RISK, first, (first - as_of).days)
     # A deadline, or a point whose window is open at the start ("no later than X"), has a due date.
     has_due = last is not None and (e.kind == Kind.DEADLINE or (first is None and not e.event.is_span))
     if last is not None and last < as_of:
@@ -131,11 +134,14 @@ def _text(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
         when_w = max(text_width(humanize(i.date, as_of)) for i in items)
         for i in items:
             where = f"  @ {one_line(i.event.location)}" if i.event.location else ""
+            if i.state == State.AT_RISK:
+                where += f"  (at least {days(i.event.projected_by)} late: {i.event.projection})"
             lines.append(f"{i.state.value:<8}  {pad(_label(i), label_w)}  {pad(humanize(i.date, as_of), when_w)}  "
                          f"{one_line(i.event.title)}{where}")
         counts = {s: sum(1 for i in items if i.state == s) for s in State}
+        risk = f", {counts[State.AT_RISK]} at risk" if counts[State.AT_RISK] else ""
         lines.append(f"{counts[State.DUE]} due, {counts[State.ONGOING]} ongoing, "
-                     f"{counts[State.STARTING]} starting, {counts[State.OVERDUE]} overdue")
+                     f"{counts[State.STARTING]} starting, {counts[State.OVERDUE]} overdue{risk}")
     ahead = [e for e in events if e.status != Status.CANCELLED and not e.done and e.start.earliest is not None and e.start.earliest > horizon]
     last = max((d for e in events for d in (e.end.latest, e.start.earliest) if d is not None), default=None)
     if not ahead and last is not None and last < as_of:

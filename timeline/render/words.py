@@ -14,12 +14,17 @@ DAYS_BELOW = 21
 """Distances shorter than this many days are said in days."""
 
 
+def days(n: int) -> str:
+    """`1 day`, `5 days`."""
+    return f"{n} day" if abs(n) == 1 else f"{n} days"
+
+
 def distance(a: date, b: date) -> str:
     """How far apart two days are, without a direction: `12 days`, `3 months`, `21 years`."""
     lo, hi = sorted((a, b))
-    days = (hi - lo).days
-    if days < DAYS_BELOW:
-        return f"{days} day" if days == 1 else f"{days} days"
+    count = (hi - lo).days
+    if count < DAYS_BELOW:
+        return days(count)
     import arrow
 
     later = arrow.Arrow(hi.year, hi.month, hi.day)

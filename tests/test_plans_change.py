@@ -106,3 +106,55 @@ def test_a_baseline_edited_into_nonsense_is_located(tmp_path, run, baseline, mes
     path = write(tmp_path, PLAN.replace("    title: Use cases note\n", f"    title: Use cases note\n    {baseline}\n"))
     result = run("check", "-f", str(path))
     assert result.exit_code == 1 and message in result.stderr, result.stderr
+
+
+# -- a slip is news, not an error -------------------------------------------------------------
+
+PUSHED = """\
+calendar: {timezone: Europe/Zurich}
+events:
+  - {id: pred, title: Predecessor, when: 2005-07, actual: 2005-08-10}
+  - {id: succ, title: Successor, due: 2005-08-05, after: pred}
+  - {id: next, title: Next step, when: 2005-08-08/2005-08-12, after: succ}
+  - {id: apart, title: Unrelated, when: 2005-09}
+"""
+
+
+def test_what_happened_projects_the_plan_instead_of_breaking_it(tmp_path, run):
+    path = write(tmp_path, PUSHED)
+    check = run("check", "-f", str(path))
+    assert (check.exit_code, check.stdout) == (0, "4 events OK\n")
+    assert check.stderr.splitlines() == [
+        f"{path}:4:5: warning: 'succ' is projected at least 5 days late: it cannot start before 'pred' (done) "
+        "ends, on or after 2005-08-10",
+        f"{path}:5:5: warning: 'next' is projected at least 2 days late: it cannot start before 'succ' (itself "
+        "projected) ends, on or after 2005-08-10",
+    ]
+    events = by_id(schedule_at(path))
+    assert (events["succ"].start.earliest.isoformat(), events["succ"].projected_by) == ("2005-08-10", 5)
+    assert events["succ"].label == "from 10 Aug 2005 (projected)" and events["apart"].projected_by is None
+    listed = [line.split() for line in run("list", "-f", str(path)).stdout.splitlines()]
+    assert ["from", "10", "Aug", "2005", "(projected)", "deadline", "tentative", "Successor"] in listed
+
+
+def test_upcoming_slips_feed_and_chart_show_the_projection(tmp_path, run):
+    path = write(tmp_path, PUSHED)
+    upcoming = run("upcoming", "-f", str(path), "--as-of", "2005-08-12").stdout
+    succ = next(line for line in upcoming.splitlines() if "Successor" in line)
+    assert succ.startswith("at-risk   from 10 Aug 2005 (projected)")
+    assert "(at least 5 days late: it cannot start before 'pred' (done) ends, on or after 2005-08-10)" in upcoming
+    assert upcoming.rstrip().endswith("2 at risk")
+    slips = run("slips", "-f", str(path), "--as-of", "2005-08-12").stdout
+    assert "projected-late  ≥+5d  by 5 Aug 2005  —            Successor" in slips
+    assert slips.rstrip().endswith("2 projected late by 2 and 5 days at least")
+    feed = run("ics", "-f", str(path)).stdout_bytes.decode("utf-8").replace("\r\n ", "")
+    assert "Projected: at least 5 days late (it cannot start before 'pred' (done) ends\\, on or after 2005-08-10)" in feed
+    chart = run("gantt", "-f", str(path), "--width", "70", "--today", "2005-08-12", "--color", "never").stdout
+    row = next(line for line in chart.splitlines() if line.startswith("Successor"))
+    assert row.index("▐") < row.index("░")  # the due mark as planned, the projection after it
+
+
+def test_a_contradiction_with_no_actual_involved_is_still_an_error(tmp_path, run):
+    path = write(tmp_path, PUSHED.replace("when: 2005-07, actual: 2005-08-10", "when: 2005-08-10"))
+    result = run("check", "-f", str(path))
+    assert result.exit_code == 1 and "contradiction: the window of 'succ' is empty" in result.stderr
