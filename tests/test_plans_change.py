@@ -158,3 +158,46 @@ def test_a_contradiction_with_no_actual_involved_is_still_an_error(tmp_path, run
     path = write(tmp_path, PUSHED.replace("when: 2005-07, actual: 2005-08-10", "when: 2005-08-10"))
     result = run("check", "-f", str(path))
     assert result.exit_code == 1 and "contradiction: the window of 'succ' is empty" in result.stderr
+
+
+# -- why this date ------------------------------------------------------------------------------
+
+
+def test_explain_follows_each_bound_to_where_it_was_written(tmp_path, run):
+    path = write(tmp_path, PLAN)
+    out = run("explain", "report", "-f", str(path)).stdout.splitlines()
+    assert out[0] == f"report: by 7 Apr 2005  ({path}:6:9)"
+    assert out[1:3] == ["  start earliest: open", f"    ← due: note.end + 4w (a deadline is open at the start)  ({path}:8:10)"]
+    assert out[-3:] == ["  end latest: 2005-04-07", f"    ← due: note.end + 4w  ({path}:8:10)",
+                        f"      ← note end latest = 2005-03-10: when: 10 Mar 2005  ({path}:5:11)"]
+
+
+def test_explain_names_after_actuals_and_projections(tmp_path, run):
+    path = write(tmp_path, PUSHED)
+    out = run("explain", "next", "-f", str(path)).stdout
+    assert f"    ← projected: it cannot start before 'succ' (itself projected) ends, on or after 2005-08-10  ({path}:5:" in out
+    assert f"      ← succ end earliest = 2005-08-10: after: pred  ({path}:4:" in out
+    assert f"        ← pred end earliest = 2005-08-10: actual: 10 Aug 2005  ({path}:3:" in out
+    assert "  start latest: open\n    ← projected: the window it was planned for cannot be kept" in out
+    data = json.loads(run("explain", "next", "-f", str(path), "--json").stdout)
+    assert data["depends_on"] == ["succ"] and [link["event"] for link in data["bounds"]["start earliest"]] == ["next", "succ", "pred"]
+
+
+def test_explain_of_an_unknown_id_is_a_message(tmp_path, run):
+    path = write(tmp_path, PLAN)
+    result = run("explain", "reprot", "-f", str(path))
+    assert (result.exit_code, result.stderr) == (1, f"{path}: no event with id 'reprot'; did you mean 'report'?\n")
+
+
+def test_list_json_names_what_each_window_depends_on(tmp_path, run):
+    path = write(tmp_path, PLAN)
+    events = {e["id"]: e for e in json.loads(run("list", "-f", str(path), "--format", "json").stdout)["events"]}
+    assert (events["note"]["depends_on"], events["report"]["depends_on"], events["meeting"]["depends_on"]) == ([], ["note"], ["note"])
+
+
+def test_a_long_chain_is_explained_without_recursion(tmp_path, run):
+    body = "events:\n  - {id: e0, title: E, when: 2005-01-01}\n" + "".join(
+        f"  - {{id: e{i}, title: E, when: e{i - 1}.end + 1d}}\n" for i in range(1, 2000))
+    path = write(tmp_path, body)
+    out = run("explain", "e1999", "-f", str(path)).stdout
+    assert "e0 end latest = 2005-01-01: when: 1 Jan 2005" in out

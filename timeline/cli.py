@@ -435,6 +435,25 @@ def slips(
 
 
 @app.command()
+def explain(
+    ident: IdArg,
+    file: FileOpt = "events.yaml",
+    as_of: Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help="Explain as of this day (default: every actual counts).")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Show why an event's windows are what they are: for each bound, the chain of written
+    dates, references, after/before, actuals and projections behind it, with file:line.
+
+    Example: timeline explain phase-2
+    """
+    from .pipeline import load_schedule
+    from .render.explain import ExplainOptions, render_explain
+
+    schedule = load_schedule(file, now_utc(), as_of, every_actual=as_of is None)
+    _write(render_explain(schedule, ExplainOptions(ident, json_)))
+
+
+@app.command()
 def build(
     outdir: Annotated[str, typer.Argument(metavar="OUTDIR", help="The folder to write the site into (replaced atomically).")],
     file: FileOpt = "events.yaml",

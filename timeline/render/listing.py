@@ -88,6 +88,7 @@ def event_json(schedule: Schedule, e: ResolvedEvent) -> dict[str, object]:
         "slip_days": e.slip_days,
         "line": e.event.line,
         "location": e.location,
+        "depends_on": sorted({ident for _, ident in e.event.refs()}),
         "planned": {
             "label": e.planned_label,
             "start": window_dict(e.planned_start, zone),

@@ -1,0 +1,206 @@
+"""`timeline explain ID`: why each bound of an event's windows is what it is.
+
+For each bound (the earliest and latest day of the start and of the end window), the chain
+of what produced it, one link a line, each with its place in the file: the date written
+for it, a reference to another event (followed to that event's bound), an `after` or
+`before` that narrowed it (followed likewise), the span rule (an end never opens before
+its start), an actual, or a projection. Chains are followed without recursion, however
+long they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..dates import RefExpr, SpanExpr, Window, hull, window_label
+from ..errors import RequestError, quote
+from ..resolve import ResolvedEvent, Schedule
+from .jsonout import dumps
+
+BOUNDS = (("start", "earliest"), ("start", "latest"), ("end", "earliest"), ("end", "latest"))
+
+
+@dataclass(frozen=True)
+class ExplainOptions:
+    """What to explain."""
+
+    ident: str
+    """The event's id."""
+    json: bool = False
+    """Machine-readable output."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """One step of a chain: what gave an event's bound its value."""
+
+    event: str
+    """The event whose bound this is."""
+    bound: str
+    """`start earliest`, `end latest`..."""
+    day: date | None
+    """The bound's value (None: open)."""
+    because: str
+    """What gave it that value."""
+    where: str
+    """FILE:LINE:COL of what is named."""
+
+
+def explain(schedule: Schedule, ident: str) -> dict[str, list[Link]]:
+    """The chain behind each bound of an event, by bound (`start earliest`...)."""
+    events = {e.id: e for e in schedule.events}
+    if ident not in events:
+        import difflib
+
+        close = difflib.get_close_matches(ident, list(events), n=1)
+        hint = f"; did you mean {quote(close[0])}?" if close else ""
+        raise RequestError(f"{schedule.path}: no event with id {quote(ident)}{hint}")
+    return {f"{side} {which}": _chain(schedule, events, ident, side, which) for side, which in BOUNDS}
+
+
+def _window(e: ResolvedEvent, side: str) -> Window:
+    return e.start if side == "start" else e.end
+
+
+def _chain(schedule: Schedule, events: dict[str, ResolvedEvent], ident: str, side: str, which: str) -> list[Link]:
+    """Follow one bound back to where it was written, one link at a time."""
+    links: list[Link] = []
+    seen: set[tuple[str, str, str]] = set()
+    step: tuple[str, str, str] | None = (ident, side, which)
+    while step is not None and step not in seen:
+        seen.add(step)
+        ident, side, which = step
+        links.append(_link(schedule, events, ident, side, which))
+        step = _next(schedule, events, ident, side, which)
+    return links
+
+
+def _where(schedule: Schedule, e: ResolvedEvent, key: str) -> str:
+    line, col = e.event.position(key)
+    return f"{schedule.path}:{line}:{col}"
+
+
+def _link(schedule: Schedule, events: dict[str, ResolvedEvent], ident: str, side: str, which: str) -> Link:
+    """What gave one bound its value."""
+    e = events[ident]
+    day = getattr(_window(e, side), which)
+    bound = f"{side} {which}"
+    ev = e.event
+    if e.actual_recorded:
+        return Link(ident, bound, day, f"actual: {_text(ev.actual)}", _where(schedule, e, "actual"))
+    cause = _constraint(events, e, side, which, day)
+    if e.projected_by is not None and (side, which) == ("start", "earliest"):
+        return Link(ident, bound, day, f"projected: {e.projection}", _where(schedule, e, "after"))
+    if e.projected_by is not None and day is None:
+        return Link(ident, bound, day, "projected: the window it was planned for cannot be kept, so this side "
+                    "stays open until it happens", _where(schedule, e, ev.date_key(side)))
+    if cause is not None:
+        key, other = cause
+        return Link(ident, bound, day, f"{key}: {other}", _where(schedule, e, key))
+    if ev.is_span and _spanned(events, e, side, which, day):
+        return Link(ident, bound, day, "a span cannot end before it starts", _where(schedule, e, ev.date_key("end")))
+    expr = ev.start if side == "start" else ev.end
+    key = ev.date_key(side)
+    if ev.is_due and which == "earliest":
+        return Link(ident, bound, day, f"due: {_text(expr)} (a deadline is open at the start)", _where(schedule, e, key))
+    return Link(ident, bound, day, f"{key}: {_text(expr)}", _where(schedule, e, key))
+
+
+def _constraint(events: dict[str, ResolvedEvent], e: ResolvedEvent, side: str, which: str, day: date | None) -> tuple[str, str] | None:
+    """The `after` or `before` event that set this bound, if one did."""
+    if day is None:
+        return None
+    if which == "earliest" and (side == "start" or not e.event.is_span):
+        for other in e.event.after:
+            if other in events and events[other].end.earliest == day and _own(events, e, "start", which) != day:
+                return "after", other
+    if which == "latest" and (side == "end" or not e.event.is_span):
+        for other in e.event.before:
+            if other in events and events[other].start.latest == day and _own(events, e, "end", which) != day:
+                return "before", other
+    return None
+
+
+def _own(events: dict[str, ResolvedEvent], e: ResolvedEvent, side: str, which: str) -> date | None:
+    """A bound as the event's own expression gives it, before `after`/`before` narrow it."""
+    expr = e.event.start if side == "start" else e.event.end
+    if isinstance(expr, RefExpr):
+        w = _lookup(events, expr)
+        return None if w is None else getattr(w, which)
+    return getattr(expr, which)
+
+
+def _lookup(events: dict[str, ResolvedEvent], expr: RefExpr) -> Window | None:
+    target = events.get(expr.target)
+    if target is None:
+        return None
+    w = target.start if expr.part == "start" else target.end if expr.part == "end" else hull(target.start, target.end)
+    return w.shifted(expr.amount, expr.unit) if expr.amount else w
+
+
+def _spanned(events: dict[str, ResolvedEvent], e: ResolvedEvent, side: str, which: str, day: date | None) -> bool:
+    """True when the span rule set this bound (an end raised to its start, or a start lowered to its end)."""
+    if side == "end" and which == "earliest":
+        return day is not None and day == e.start.earliest and _own(events, e, "end", "earliest") != day
+    if side == "start" and which == "latest":
+        return day is not None and day == e.end.latest and _own(events, e, "start", "latest") != day
+    return False
+
+
+def _next(schedule: Schedule, events: dict[str, ResolvedEvent], ident: str, side: str, which: str) -> tuple[str, str, str] | None:
+    """The bound the chain goes on to (None: it ends here)."""
+    e = events[ident]
+    ev = e.event
+    day = getattr(_window(e, side), which)
+    if e.actual_recorded:
+        return None
+    cause = _constraint(events, e, side, which, day)
+    if cause is not None:
+        key, other = cause
+        return (other, "end", "earliest") if key == "after" else (other, "start", "latest")
+    if e.projected_by is not None and (side, which) == ("start", "earliest"):
+        for other in ev.after:
+            if other in events and events[other].end.earliest == day:
+                return other, "end", "earliest"
+    if ev.is_span and _spanned(events, e, side, which, day):
+        return (ident, "start", "earliest") if side == "end" else (ident, "end", "latest")
+    expr = ev.start if side == "start" else ev.end
+    if isinstance(expr, RefExpr) and day is not None and expr.target in events:
+        part = "end" if expr.part == "end" else "start" if expr.part == "start" else ("start" if which == "earliest" else "end")
+        return expr.target, part, which
+    return None
+
+
+def _text(expr: object) -> str:
+    """A date expression as the user would write it."""
+    if isinstance(expr, RefExpr):
+        head = expr.target + ("" if expr.part == "whole" else f".{expr.part}")
+        return head if not expr.amount else f"{head} {'+' if expr.amount > 0 else '-'} {abs(expr.amount)}{expr.unit}"
+    if isinstance(expr, SpanExpr):
+        return f"{_text(expr.start)}/{_text(expr.end)}"
+    if isinstance(expr, Window):
+        return expr.moment.isoformat(timespec="minutes") if expr.moment is not None else window_label(expr)
+    return str(expr)
+
+
+def render_explain(schedule: Schedule, options: ExplainOptions) -> str:
+    """The chains behind an event's windows, as text or JSON."""
+    chains = explain(schedule, options.ident)
+    e = next(e for e in schedule.events if e.id == options.ident)
+    if options.json:
+        return dumps({
+            "id": e.id, "label": e.label,
+            "depends_on": sorted({i for _, i in e.event.refs()}),
+            "bounds": {bound: [{"event": link.event, "bound": link.bound, "day": link.day and link.day.isoformat(),
+                                "because": link.because, "where": link.where} for link in links]
+                       for bound, links in chains.items()},
+        })
+    lines = [f"{e.id}: {e.label}  ({_where(schedule, e, 'id')})"]
+    for bound, links in chains.items():
+        first = links[0]
+        lines.append(f"  {bound}: {first.day or 'open'}")
+        for depth, link in enumerate(links):
+            who = "" if link.event == e.id and depth == 0 else f"{link.event} {link.bound} = {link.day or 'open'}: "
+            lines.append(f"    {'  ' * depth}← {who}{link.because}  ({link.where})")
+    return "\n".join(lines) + "\n"
