@@ -454,6 +454,33 @@ def explain(
 
 
 @app.command()
+def diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The earlier version: a file, or a git revision of the events file (HEAD~1, main@{1.week.ago}).")] = "HEAD",
+    new: Annotated[Optional[str], typer.Argument(metavar="NEW", help="The later version (default: the events file as it is).")] = None,
+    file: FileOpt = "events.yaml",
+    fmt: Annotated[str, typer.Option("--format", metavar="text|markdown|json", help="Output format.")] = "text",
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 4 when anything changed.")] = False,
+) -> None:
+    """Show what changed between two versions of the plan: events added, removed, moved (by
+    how many days), retitled or re-statused, comparing resolved windows.
+
+    Example: timeline diff HEAD~1 --format markdown
+    """
+    from .loader import read_source
+    from .pipeline import schedule_from_source
+    from .render.diff import DiffFormat, DiffOptions, changes, render_diff
+    from .revisions import read_version
+
+    form = _choice(DiffFormat, fmt, "--format")
+    now = now_utc()
+    before = schedule_from_source(read_version(old, file), now, every_actual=True)
+    after = schedule_from_source(read_version(new, file) if new else read_source(file), now, every_actual=True)
+    _write(render_diff(after, DiffOptions(before, form)))
+    if exit_code and changes(before, after):
+        raise typer.Exit(4)
+
+
+@app.command()
 def build(
     outdir: Annotated[str, typer.Argument(metavar="OUTDIR", help="The folder to write the site into (replaced atomically).")],
     file: FileOpt = "events.yaml",
