@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -201,3 +201,24 @@ def test_a_long_chain_is_explained_without_recursion(tmp_path, run):
     path = write(tmp_path, body)
     out = run("explain", "e1999", "-f", str(path)).stdout
     assert "e0 end latest = 2005-01-01: when: 1 Jan 2005" in out
+
+
+def test_an_overdue_event_pushes_what_follows_it(tmp_path, run):
+    body = """\
+events:
+  - {id: permit, title: Permit, when: 2005-03-01}
+  - {id: build, title: Build, when: 2005-03/2005-05, after: permit}
+  - {id: opening, title: Opening, due: 2005-03-20, after: permit}
+"""
+    path = write(tmp_path, body)
+    on_time = by_id(schedule_at(path, date(2005, 2, 20)))
+    assert on_time["build"].label == "Mar–May 2005" and on_time["opening"].projected_by is None
+    late = by_id(schedule_at(path, date(2005, 3, 25)))  # the permit is overdue
+    assert late["permit"].label == "1 Mar 2005"  # the overdue item itself stays as planned
+    assert late["build"].start.earliest == date(2005, 3, 25)  # cannot start before today
+    assert late["opening"].projected_by == 5
+    assert late["opening"].projection == "it cannot start before 'permit' (overdue: not done by 2005-03-25) ends, on or after 2005-03-25"
+    upcoming = run("upcoming", "-f", str(path), "--as-of", "2005-03-25").stdout
+    assert upcoming.splitlines()[0].startswith("overdue   1 Mar 2005")
+    assert any(line.startswith("at-risk") and "Opening" in line for line in upcoming.splitlines())
+    assert by_id(schedule_at(path))["build"].label == "Mar–May 2005"  # the plain schedule judges no day

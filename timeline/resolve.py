@@ -208,6 +208,8 @@ class _Resolver:
         self.sorted_ids = sorted(self.known)
         self.projected: dict[str, str] = {}
         """Why each projected event is projected (see `projection`)."""
+        self.overdue: set[str] = set()
+        """Events not done whose window closed before the day judged."""
         self.suggestions = 0
         """How many unknown ids got a suggestion so far."""
 
@@ -323,6 +325,7 @@ class _Resolver:
         planned: dict[str, tuple[Window, Window]] = {}
         baselined: dict[str, tuple[Window, Window]] = {}
         current: dict[str, tuple[Window, Window]] = {}
+        reach: dict[str, tuple[Window, Window]] = {}  # what later events see: an overdue one ends no earlier than today
         done: dict[str, bool] = {}
         moved: set[str] = set()  # events whose current windows differ from the plan
         rebased: set[str] = set()  # events whose baseline windows differ from the plan
@@ -345,15 +348,22 @@ class _Resolver:
             if actual is not None and self.as_of is not None and actual[0].earliest is not None:
                 is_done = actual[0].earliest <= self.as_of
             if is_done and actual is not None:
-                current[ident] = actual
+                current[ident] = reach[ident] = actual
                 moved.add(ident)
-            elif moved and not moved.isdisjoint(self.deps[ident]):  # an upstream actual moves it
-                now = self.windows(event, current, project=True)
-                current[ident] = now if now is not None else plan
+            elif moved and not moved.isdisjoint(self.deps[ident]):  # what happened upstream moves it
+                now = self.windows(event, reach, project=True)
+                current[ident] = reach[ident] = now if now is not None else plan
                 moved.add(ident)
             else:
-                current[ident] = plan
+                current[ident] = reach[ident] = plan
             done[ident] = is_done
+            last = current[ident][1].latest
+            if (self.as_of is not None and not is_done and event.status != Status.CANCELLED
+                    and last is not None and last < self.as_of):
+                # overdue: it cannot end before the day judged, so what follows sees it end then
+                reach[ident] = (current[ident][0], Window(self.as_of, None))
+                self.overdue.add(ident)
+                moved.add(ident)
         resolved = {
             ident: self.finish(self.events[ident], planned[ident], current[ident], done[ident], baselined[ident])
             for ident in planned
@@ -479,7 +489,8 @@ class _Resolver:
         causes = []
         for i in lo:
             if table[i][1].earliest == first:
-                how = "itself projected" if i in self.projected else "done"
+                how = ("itself projected" if i in self.projected else
+                       f"overdue: not done by {self.as_of}" if i in self.overdue else "done")
                 causes.append(f"{quote(i)} ({how})")
         self.projected[event.id] = f"it cannot start before {' and '.join(causes)} ends, on or after {first}"
         projected_start = Window(first, None)

@@ -73,6 +73,11 @@ class Site:
         self._lock = threading.Lock()
         self.refresh()
 
+    @property
+    def today(self) -> date | None:
+        """The day the site being served was judged by (None: nothing built yet)."""
+        return self._built[2] if self._built is not None else None
+
     # -- loading ------------------------------------------------------------------------
     def _file_signature(self) -> tuple[object, ...]:
         try:
