@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from timeline.resolve import slip
 
 from .conftest import DEFAULT_EVENTS, by_id, schedule_at, write
 
@@ -222,3 +226,56 @@ events:
     assert upcoming.splitlines()[0].startswith("overdue   1 Mar 2005")
     assert any(line.startswith("at-risk") and "Opening" in line for line in upcoming.splitlines())
     assert by_id(schedule_at(path))["build"].label == "Mar–May 2005"  # the plain schedule judges no day
+
+
+def test_keep_refs_shifts_the_reference_to_the_new_day(tmp_path, run):
+    path = write(tmp_path, PLAN)
+    result = run("move", "report", "2005-04-21", "--keep-refs", "-f", str(path))
+    assert result.stdout == "report: moved to 2005-04-21\n"
+    assert "    due: note.end + 42d\n" in path.read_text(encoding="utf-8")
+    assert by_id(schedule_at(path))["report"].label == "by 21 Apr 2005"
+    plain = run("move", "note", "2005-04-01", "--keep-refs", "-f", str(path))
+    assert plain.exit_code == 1 and "refers to no other event" in plain.stderr
+
+
+# -- slips tell the truth after any sequence of move, done and baseline --------------------------
+
+HELD_OUT = """\
+calendar: {timezone: UTC}
+events:
+  - {id: kickoff, title: Kick-off, when: 2006-01-10}
+  - {id: draft, title: Draft, due: kickoff.end + 3w}
+  - {id: review, title: Review, when: 2006-02-20, after: draft}
+  - {id: final, title: Final, due: review.end + 2w}
+  - {id: launch, title: Launch, when: 2006-03-20/2006-03-22, after: final}
+"""
+IDS = ["kickoff", "draft", "review", "final", "launch"]
+OPERATION = st.one_of(
+    st.tuples(st.just("shift"), st.sampled_from(IDS), st.integers(-10, 20)),
+    st.tuples(st.just("done"), st.sampled_from(IDS), st.integers(-5, 30)),
+    st.tuples(st.just("baseline"), st.just(""), st.just(0)),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(OPERATION, max_size=7))
+def test_slips_measure_against_the_plan_of_the_last_baseline(tmp_path, run, operations):
+    path = write(tmp_path, HELD_OUT)
+    agreed = {e.id: (e.planned_start, e.planned_end) for e in schedule_at(path).events}
+    for op, ident, amount in operations:
+        if op == "shift" and amount:
+            run("move", ident, f"{amount:+d}d", "-f", str(path))  # refused moves leave the file as it was
+        elif op == "done":
+            planned = by_id(schedule_at(path))[ident]
+            day = (planned.planned_end.latest or planned.planned_start.earliest) + timedelta(days=amount)
+            run("done", ident, "--on", day.isoformat(), "-f", str(path))
+        elif op == "baseline":
+            assert run("baseline", "-f", str(path)).exit_code == 0
+            agreed = {e.id: (e.planned_start, e.planned_end) for e in schedule_at(path).events}
+    schedule = schedule_at(path)
+    items = {i["id"]: i for i in json.loads(run("slips", "-f", str(path), "--json").stdout)["items"]}
+    for e in schedule.events:
+        assert (e.baseline_start, e.baseline_end) == agreed[e.id], e.id
+        if e.actual_recorded:
+            assert items[e.id]["baseline"]["slip_days"] == slip(agreed[e.id][0], e.start)
+            assert items[e.id]["current"]["slip_days"] == slip(e.planned_start, e.start)

@@ -383,6 +383,7 @@ def move(
     ident: IdArg,
     when: Annotated[str, typer.Argument(metavar="WHEN", parser=_move_to, help="The new date expression, or a shift such as +2w or -3d.")],
     file: FileOpt = "events.yaml",
+    keep_refs: Annotated[bool, typer.Option("--keep-refs", help="For a date written as a reference, shift the reference to the new day instead of replacing it.")] = False,
 ) -> None:
     """Move an event: a new date expression, or a shift of its own window (+2w, -3d, +1m)
     that keeps its references. The first move keeps the old dates as its baseline.
@@ -392,7 +393,7 @@ def move(
     from .edit import Shift, edit_event, move_changes, moved_by
 
     notes: list[str] = []
-    edited = edit_event(file, ident, move_changes(ident, when, notes), now_utc(), compare=True)  # type: ignore[arg-type]
+    edited = edit_event(file, ident, move_changes(ident, when, notes, keep_refs), now_utc(), compare=True)  # type: ignore[arg-type]
     moved = next(e.label for e in edited.after.events if e.id == ident)
     lines = [f"{ident}: moved by {when.text} to {moved}" if isinstance(when, Shift) else f"{ident}: moved to {when.text}"]  # type: ignore[attr-defined]
     lines += notes

@@ -22,7 +22,7 @@ from datetime import date, datetime
 
 import yaml
 
-from .dates import DateExpr, DayArg, RefExpr, SpanExpr, parse_expr, shift_written
+from .dates import DateExpr, DayArg, RefExpr, SpanExpr, Window, parse_expr, shift_written
 from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, RequestError, quote
 from .fsutil import atomic_write, remove_leftovers
 from .loader import Source, access_error, compose, read_source, validate_calendar
@@ -368,17 +368,22 @@ DATE_KEYS = ("when", "start", "end", "due")
 """The keys that hold an event's dates."""
 
 
-def move_changes(ident: str, when: WrittenDate | Shift, notes: list[str]) -> Plan:
+def move_changes(ident: str, when: WrittenDate | Shift, notes: list[str], keep_refs: bool = False) -> Plan:
     """`timeline move`: replace the event's date (keeping the form it was written in where
-    possible) or shift it (keeping its references). The first move keeps the dates it
-    replaces as the event's `baseline:`. `notes` gets a line for each reference replaced."""
+    possible) or shift it (keeping its references). With `keep_refs`, a new day for an event
+    whose date is a reference becomes a shift of the reference (the edit must be asked with
+    `compare`). The first move keeps the dates it replaces as the event's `baseline:`.
+    `notes` gets a line for each reference replaced."""
     def plan(event: yaml.MappingNode, today: date, planned: ResolvedEvent | None) -> list[Change]:
+        nonlocal when
         values = {k.value: v for k, v in event.value}
         present = [k for k in DATE_KEYS if k in values]
         changes = []
         if "baseline" not in values:
             written = ", ".join(f"{k}: {_flow(values[k])}" for k in present)
             changes.append(Change("baseline", f"{{{written}}}", yaml=True))
+        if keep_refs and isinstance(when, WrittenDate):
+            when = _as_shift(ident, when, planned, [values[k] for k in present])
         if isinstance(when, Shift):
             for key in present:
                 node = values[key]
@@ -405,6 +410,24 @@ def move_changes(ident: str, when: WrittenDate | Shift, notes: list[str]) -> Pla
         return changes + [Change("when", when.text)]
 
     return plan
+
+
+def _as_shift(ident: str, when: WrittenDate, planned: ResolvedEvent | None, nodes: list[yaml.Node]) -> Shift:
+    """`move --keep-refs`: the new date as a shift of the event's own window, which keeps its
+    references; possible when both are single days."""
+    if not any(isinstance(n, yaml.ScalarNode) and _refers(n.value) for n in nodes):
+        raise RequestError(f"--keep-refs: the date of {quote(ident)} refers to no other event; move it without --keep-refs")
+    new = when.expr
+    old = None
+    if planned is not None:  # the day it was planned for (a deadline: its due day)
+        old = planned.planned_end.latest if planned.event.is_due else (
+            planned.planned_start.earliest if planned.planned_start.is_day else None)
+    if old is None or not isinstance(new, Window) or not new.is_day:
+        label = planned.planned_label if planned is not None else "date"
+        raise RequestError(f"--keep-refs: {when.text} and the planned {label} of {quote(ident)} are not both single "
+                           "days; give a shift such as +2w instead")
+    days = (new.earliest - old).days  # type: ignore[operator]
+    return Shift(days, "d", f"{days:+d}d")
 
 
 def _refers(text: str) -> bool:
