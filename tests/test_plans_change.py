@@ -279,3 +279,17 @@ def test_slips_measure_against_the_plan_of_the_last_baseline(tmp_path, run, oper
         if e.actual_recorded:
             assert items[e.id]["baseline"]["slip_days"] == slip(agreed[e.id][0], e.start)
             assert items[e.id]["current"]["slip_days"] == slip(e.planned_start, e.start)
+
+
+def test_explain_names_an_overdue_predecessor(tmp_path, run):
+    body = "events:\n  - {id: permit, title: Permit, when: 2005-03-01}\n  - {id: opening, title: Opening, when: permit.end + 5d}\n"
+    path = write(tmp_path, body)
+    out = run("explain", "opening", "-f", str(path), "--as-of", "2005-03-25").stdout
+    assert "  start earliest: 2005-03-30\n" in out
+    assert "← permit end earliest = 2005-03-25: overdue: not done by 2005-03-25 (planned 1 Mar 2005)" in out
+
+
+def test_a_past_meeting_with_no_record_is_history_and_pushes_nothing(tmp_path):
+    body = "events:\n  - {id: talks, title: Talks, kind: meeting, when: 2005-03-01}\n  - {id: memo, title: Memo, when: talks.end + 5d}\n"
+    path = write(tmp_path, body)
+    assert by_id(schedule_at(path, date(2005, 6, 1)))["memo"].label == "6 Mar 2005"

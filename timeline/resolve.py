@@ -58,6 +58,9 @@ class ResolvedEvent:
     (see `projection`); else None."""
     projection: str | None = None
     """Why it is projected: which events, done or projected themselves, hold it back."""
+    overdue: bool = False
+    """Not done, and its window closed before the schedule's date: later events see it end
+    on that date at the earliest."""
 
     @property
     def id(self) -> str:
@@ -181,6 +184,9 @@ class Schedule:
         return replace(self, events=chosen)
 
 
+OVERDUE_KINDS = (Kind.DEADLINE, Kind.MILESTONE)
+"""Kinds that are overdue when their window closes with no record; a meeting or a phase
+wholly in the past is taken as history."""
 SUGGESTIONS = 20
 """At most this many unknown references in a file get a "did you mean"."""
 
@@ -359,9 +365,10 @@ class _Resolver:
             done[ident] = is_done
             last = current[ident][1].latest
             if (self.as_of is not None and not is_done and event.status != Status.CANCELLED
-                    and last is not None and last < self.as_of):
-                # overdue: it cannot end before the day judged, so what follows sees it end then
-                reach[ident] = (current[ident][0], Window(self.as_of, None))
+                    and event.kind in OVERDUE_KINDS and last is not None and last < self.as_of):
+                # overdue: it cannot end before the day judged; what follows sees it end then at
+                # the earliest (references follow it there, `after` starts no sooner)
+                reach[ident] = (current[ident][0], Window(self.as_of, self.as_of))
                 self.overdue.add(ident)
                 moved.add(ident)
         resolved = {
@@ -555,6 +562,7 @@ class _Resolver:
             done=done, status=status, label=label, planned_label=planned_label,
             baseline_start=base[0], baseline_end=base[1], baseline_label=baseline_label,
             projected_by=projected_by, projection=projection,
+            overdue=event.id in self.overdue,
         )
 
     def label(self, windows: tuple[Window, Window], span: bool, due: bool) -> str:

@@ -89,6 +89,9 @@ def _link(schedule: Schedule, events: dict[str, ResolvedEvent], ident: str, side
     ev = e.event
     if e.actual_recorded:
         return Link(ident, bound, day, f"actual: {_text(ev.actual)}", _where(schedule, e, "actual"))
+    if e.overdue and side == "end" and schedule.as_of is not None:
+        return Link(ident, bound, schedule.as_of, f"overdue: not done by {schedule.as_of} (planned {e.label}), "
+                    "so what follows takes it to end then at the earliest", _where(schedule, e, ev.date_key(side)))
     cause = _constraint(events, e, side, which, day)
     if e.projected_by is not None and (side, which) == ("start", "earliest"):
         return Link(ident, bound, day, f"projected: {e.projection}", _where(schedule, e, "after"))
@@ -153,7 +156,7 @@ def _next(schedule: Schedule, events: dict[str, ResolvedEvent], ident: str, side
     e = events[ident]
     ev = e.event
     day = getattr(_window(e, side), which)
-    if e.actual_recorded:
+    if e.actual_recorded or (e.overdue and side == "end"):
         return None
     cause = _constraint(events, e, side, which, day)
     if cause is not None:

@@ -15,7 +15,7 @@ from enum import Enum
 
 from ..dates import Duration, day_label, shift_within
 from ..model import Kind, Status
-from ..resolve import ResolvedEvent, Schedule
+from ..resolve import OVERDUE_KINDS, ResolvedEvent, Schedule
 from .jsonout import dumps
 from .text import one_line, pad, text_width
 from .words import days, humanize
@@ -65,7 +65,7 @@ def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration) -> It
     # A deadline, or a point whose window is open at the start ("no later than X"), has a due date.
     has_due = last is not None and (e.kind == Kind.DEADLINE or (first is None and not e.event.is_span))
     if last is not None and last < as_of:
-        if e.kind in (Kind.DEADLINE, Kind.MILESTONE):
+        if e.kind in OVERDUE_KINDS:
             return Item(e, State.OVERDUE, last, (last - as_of).days)
         return None  # meetings and phases wholly in the past are history
     if has_due:
