@@ -249,20 +249,30 @@ events:
   - {id: final, title: Final, due: review.end + 2w}
   - {id: launch, title: Launch, when: 2006-03-20/2006-03-22, after: final}
 """
-IDS = ["kickoff", "draft", "review", "final", "launch"]
-OPERATION = st.one_of(
-    st.tuples(st.just("shift"), st.sampled_from(IDS), st.integers(-10, 20)),
-    st.tuples(st.just("done"), st.sampled_from(IDS), st.integers(-5, 30)),
-    st.tuples(st.just("baseline"), st.just(""), st.just(0)),
-)
+PLANS = {
+    "held-out": (HELD_OUT, ["kickoff", "draft", "review", "final", "launch"]),
+    "default": (DEFAULT_EVENTS.read_text(encoding="utf-8"),
+                ["composition", "draft-report", "further-round", "report", "secretariat", "chair-appointed", "tunis-summit"]),
+}
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(OPERATION, max_size=7))
-def test_slips_measure_against_the_plan_of_the_last_baseline(tmp_path, run, operations):
-    path = write(tmp_path, HELD_OUT)
+def operations(ids: list[str]) -> st.SearchStrategy:
+    return st.lists(st.one_of(
+        st.tuples(st.just("shift"), st.sampled_from(ids), st.integers(-10, 20)),
+        st.tuples(st.just("done"), st.sampled_from(ids), st.integers(-5, 30)),
+        st.tuples(st.just("baseline"), st.just(""), st.just(0)),
+    ), max_size=7)
+
+
+@pytest.mark.parametrize("plan", list(PLANS))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_slips_measure_against_the_plan_of_the_last_baseline(tmp_path_factory, run, plan, data):
+    text, ids = PLANS[plan]
+    operations_drawn = data.draw(operations(ids))
+    path = write(tmp_path_factory.mktemp("plan"), text)
     agreed = {e.id: (e.planned_start, e.planned_end) for e in schedule_at(path).events}
-    for op, ident, amount in operations:
+    for op, ident, amount in operations_drawn:
         if op == "shift" and amount:
             run("move", ident, f"{amount:+d}d", "-f", str(path))  # refused moves leave the file as it was
         elif op == "done":
