@@ -9,7 +9,7 @@ the text chart.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 
 from ..dates import day_after
