@@ -161,7 +161,7 @@ def edit_file(path: str, plan: FilePlan, now: datetime, *, compare: bool = False
         before = None
         if compare:
             try:
-                before = schedule_from_source(source, now, every_actual=True)
+                before = schedule_from_source(source, now, every_actual=True, root=root)
             except EventsFileError:
                 pass  # the file is invalid as it stands: the result is checked below all the same
         splices = [s for event, changes in plan(root, today, before) for s in event_splices(source.text, event, changes)]

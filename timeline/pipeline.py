@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+import yaml
+
 from .dates import DayArg
 from .errors import EventsFileError
 from .loader import Source, read_source, validate
@@ -37,10 +39,12 @@ def load_schedule(path: str, now: datetime, day: DayArg | None = None, *, every_
 
 
 def schedule_from_source(
-    source: Source, now: datetime, day: DayArg | None = None, *, every_actual: bool = False
+    source: Source, now: datetime, day: DayArg | None = None, *, every_actual: bool = False,
+    root: yaml.Node | None = None,
 ) -> Schedule:
-    """Validate and resolve already-read text (see `load_schedule`)."""
-    events_file, problems, known = validate(source)
+    """Validate and resolve already-read text (see `load_schedule`); `root` is its node tree
+    when the caller composed it already (edits do)."""
+    events_file, problems, known = validate(source, root)
     today = today_in(events_file.calendar.timezone, now)
     if day is not None:
         today = day.on(today)
