@@ -88,6 +88,22 @@ def parse_duration(text: str) -> Duration:
 OUT_OF_RANGE = "a shift moves the date outside the years 1 to 9999"
 
 
+_LENGTH = re.compile(r"(?:(\d{1,3})\s*h)?\s*(?:(\d{1,5})\s*min)?")
+MAX_LENGTH = timedelta(days=31)
+
+
+def parse_length(text: str) -> timedelta:
+    """How long a timed event lasts: `45min`, `1h`, `1h30min` (minutes are `min`: `1m` is a month)."""
+    m = _LENGTH.fullmatch(text.strip())
+    if not m or not any(m.groups()):
+        raise DateSyntaxError(f"bad duration {quote(text)}: expected hours and minutes such as 45min, 1h or "
+                              "1h30min (minutes are written min; 1m would be a month)")
+    length = timedelta(hours=int(m.group(1) or 0), minutes=int(m.group(2) or 0))
+    if not timedelta(0) < length <= MAX_LENGTH:
+        raise DateSyntaxError(f"duration {quote(text)}: expected more than zero and at most 31 days")
+    return length
+
+
 def shift_date(day: date, amount: int, unit: str) -> date:
     """Move a day by whole days, weeks, calendar months or years (clamped to month end);
     a `DateSyntaxError` when the result would leave the years 1 to 9999."""

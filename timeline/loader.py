@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -29,10 +29,11 @@ from .dates import (
     Window,
     parse_duration,
     parse_expr,
+    parse_length,
     parse_point,
 )
 from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, quote
-from .model import Baseline, Calendar, Event, EventsFile, Kind, Status
+from .model import DEFAULT_MEETING_LENGTH, Baseline, Calendar, Event, EventsFile, Kind, Status
 
 MAX_BYTES = 64 * 1024 * 1024
 """Files larger than this are refused before parsing."""
@@ -44,6 +45,7 @@ CALENDAR_KEYS = dict.fromkeys(("name", "domain", "timezone", "updated", "warn", 
 EVENT_KEYS = dict.fromkeys((
     "id", "title", "kind", "when", "start", "end", "due", "after", "before", "parent",
     "tags", "location", "description", "url", "source", "warn", "status", "actual", "note", "baseline",
+    "duration",
 ))
 BASELINE_KEYS = dict.fromkeys(("when", "start", "end", "due"))
 """The keys allowed at each level, in the order messages list them (dicts: fast look-ups)."""
@@ -257,6 +259,8 @@ class _Validator:
         self.source = source
         self.problems: list[Problem] = []
         self.known_ids: set[str] = set()
+        self.zone = "UTC"
+        """The calendar's zone, once the calendar block is read."""
 
     # -- helpers -------------------------------------------------------------------
     def problem(self, node: Node | tuple[int, int], message: str) -> None:
@@ -360,7 +364,7 @@ class _Validator:
 
     # -- walk ----------------------------------------------------------------------
     def run(self, root: Node) -> EventsFile:
-        """Validate the whole file."""
+        """Validate the whole file (the calendar first: events' times are read in its zone)."""
         if not isinstance(root, MappingNode):
             self.problem(root, f"the top level must be a mapping with 'events' (and optionally 'calendar'), not {_kind_of(root)}")
             raise EventsFileError(self.problems)
@@ -368,6 +372,7 @@ class _Validator:
         calendar = Calendar()
         if "calendar" in keys:
             calendar = self.calendar(keys["calendar"])
+        self.zone = calendar.timezone
         events: list[Event] = []
         if "events" not in keys:
             self.problem(root, "missing 'events': expected a list of events under the key 'events'")
@@ -476,8 +481,14 @@ class _Validator:
             kind = self.converted(keys["kind"], "kind", _parse_kind)
 
         dates = self.dates(node, keys)
+        length = None
+        if "duration" in keys:
+            length = self.converted(keys["duration"], "duration", parse_length)
+            if length is not None and dates is not None and not _timed_point(dates):
+                self.problem(keys["duration"], "duration: only an event at one time has a length, such as "
+                                               "when: 2026-05-05T15:00; a span is written start/end or A/B")
         if "baseline" in keys:
-            get["baseline"] = self.baseline(keys["baseline"])
+            get["baseline"] = self.baseline(keys["baseline"], length, kind)
         actual = None
         if "actual" in keys:
             actual = self.date_expr(keys["actual"], "actual", point=False)
@@ -493,7 +504,8 @@ class _Validator:
             return None
         start, end, is_span, is_due = dates
         if kind is None:
-            kind = Kind.DEADLINE if is_due else Kind.PHASE if is_span else Kind.MILESTONE
+            kind = Kind.DEADLINE if is_due else Kind.PHASE if is_span else Kind.MEETING if length else Kind.MILESTONE
+        start, end, is_span, is_due = _lengthened(dates, length, kind, self.zone)
         if kind == Kind.DEADLINE and is_span:
             self.problem(node, "a deadline is a single date; write due: DATE (or give kind: phase for a span)")
             return None
@@ -548,15 +560,20 @@ class _Validator:
             return None
         return start, end, True, False
 
-    def baseline(self, node: Node) -> Baseline | None:
-        """`baseline:`: the dates before the first move, in one of the date forms."""
+    def baseline(self, node: Node, length: timedelta | None, kind: Kind | None) -> Baseline | None:
+        """`baseline:`: the dates before the first move, in one of the date forms (a time
+        lasts as long as the event does)."""
         if not isinstance(node, MappingNode):
             self.problem(node, f"baseline must be a mapping of the dates before the first move, such as "
                                f"{{when: 2004-10}}, not {_kind_of(node)}")
             return None
         keys = self.mapping(node, BASELINE_KEYS, "a baseline")
         dates = self.dates(node, keys)
-        return None if dates is None else Baseline(*dates)
+        if dates is None:
+            return None
+        if kind is None and length:
+            kind = Kind.MEETING
+        return Baseline(*_lengthened(dates, length, kind, self.zone))
 
     @staticmethod
     def _reversed(start: Any, end: Any) -> bool:
@@ -574,6 +591,33 @@ class _Validator:
             self.problem(node, f"tags must be a list such as [wgig, wsis], not {_kind_of(node)}")
             return None
         return self.names(node.value, "tag", "bad tag {value}: expected lowercase letters, digits and - (tags name feed files)")
+
+
+def _timed_point(dates: tuple[Any, Any, bool, bool]) -> bool:
+    """True for dates written as one time (`when: 2026-05-05T15:00`)."""
+    start, _, is_span, is_due = dates
+    return isinstance(start, Window) and start.moment is not None and not is_span and not is_due
+
+
+def _lengthened(
+    dates: tuple[Any, Any, bool, bool], length: timedelta | None, kind: Kind | None, zone: str
+) -> tuple[Any, Any, bool, bool]:
+    """One time with a length (its `duration`, or a meeting's default) as a timed span: the
+    end is exactly the length after the start (a local time is read in the calendar's zone,
+    so a meeting across a clock change lasts what it says)."""
+    if not _timed_point(dates) or (length is None and kind != Kind.MEETING):
+        return dates
+    from datetime import timezone as utc_zone
+    from zoneinfo import ZoneInfo
+
+    start = dates[0]
+    begin = start.moment if start.moment.tzinfo is not None else start.moment.replace(tzinfo=ZoneInfo(zone))
+    try:
+        moment = (begin.astimezone(utc_zone.utc) + (length or DEFAULT_MEETING_LENGTH)).astimezone(begin.tzinfo)
+    except OverflowError:
+        return dates  # at the very end of 9999: the start alone (the resolver refuses such a time anyway)
+    day = moment.date()
+    return start, Window(day, day, moment=moment), True, False
 
 
 def _key_at(node: MappingNode, key: str) -> tuple[int, int]:

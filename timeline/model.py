@@ -8,7 +8,7 @@ unresolved). `timeline.resolve` turns it into a `Schedule` of concrete windows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from .dates import DateExpr, Duration, PointExpr, RefExpr
@@ -32,6 +32,8 @@ class Status(str, Enum):
     CANCELLED = "cancelled"
 
 
+DEFAULT_MEETING_LENGTH = timedelta(hours=1)
+"""How long a timed meeting written with one time and no `duration` lasts."""
 DEFAULT_WARN = Duration(14, "d")
 DEFAULT_REFRESH = Duration(1, "d")
 
