@@ -45,7 +45,7 @@ CALENDAR_KEYS = dict.fromkeys(("name", "domain", "timezone", "updated", "warn", 
 EVENT_KEYS = dict.fromkeys((
     "id", "title", "kind", "when", "start", "end", "due", "after", "before", "parent",
     "tags", "location", "description", "url", "source", "warn", "status", "actual", "note", "baseline",
-    "duration",
+    "duration", "timezone",
 ))
 BASELINE_KEYS = dict.fromkeys(("when", "start", "end", "due"))
 """The keys allowed at each level, in the order messages list them (dicts: fast look-ups)."""
@@ -473,6 +473,8 @@ class _Validator:
             get["tags"] = self.tags(keys["tags"])
         if "warn" in keys:
             get["warn"] = self.converted(keys["warn"], "warn", parse_duration)
+        if "timezone" in keys:
+            get["timezone"] = self.converted(keys["timezone"], "timezone", _check_zone)
         status = None
         if "status" in keys:
             status = self.converted(keys["status"], "status", _parse_status)
@@ -488,7 +490,7 @@ class _Validator:
                 self.problem(keys["duration"], "duration: only an event at one time has a length, such as "
                                                "when: 2026-05-05T15:00; a span is written start/end or A/B")
         if "baseline" in keys:
-            get["baseline"] = self.baseline(keys["baseline"], length, kind)
+            get["baseline"] = self.baseline(keys["baseline"], length, kind, get.get("timezone") or self.zone)
         actual = None
         if "actual" in keys:
             actual = self.date_expr(keys["actual"], "actual", point=False)
@@ -505,7 +507,7 @@ class _Validator:
         start, end, is_span, is_due = dates
         if kind is None:
             kind = Kind.DEADLINE if is_due else Kind.PHASE if is_span else Kind.MEETING if length else Kind.MILESTONE
-        start, end, is_span, is_due = _lengthened(dates, length, kind, self.zone)
+        start, end, is_span, is_due = _lengthened(dates, length, kind, get.get("timezone") or self.zone)
         if kind == Kind.DEADLINE and is_span:
             self.problem(node, "a deadline is a single date; write due: DATE (or give kind: phase for a span)")
             return None
@@ -560,7 +562,7 @@ class _Validator:
             return None
         return start, end, True, False
 
-    def baseline(self, node: Node, length: timedelta | None, kind: Kind | None) -> Baseline | None:
+    def baseline(self, node: Node, length: timedelta | None, kind: Kind | None, zone: str) -> Baseline | None:
         """`baseline:`: the dates before the first move, in one of the date forms (a time
         lasts as long as the event does)."""
         if not isinstance(node, MappingNode):
@@ -573,7 +575,7 @@ class _Validator:
             return None
         if kind is None and length:
             kind = Kind.MEETING
-        return Baseline(*_lengthened(dates, length, kind, self.zone))
+        return Baseline(*_lengthened(dates, length, kind, zone))
 
     @staticmethod
     def _reversed(start: Any, end: Any) -> bool:

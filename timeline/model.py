@@ -122,6 +122,8 @@ class Event:
     """When it really happened (a literal point or span)."""
     note: str | None = None
     """A remark recorded with `done` or `cancel`."""
+    timezone: str | None = None
+    """The IANA zone its times are written in (None: the calendar's)."""
     baseline: Baseline | None = None
     """The dates before the first move (None: the written dates are the baseline)."""
     where: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)

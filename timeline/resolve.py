@@ -16,7 +16,7 @@ from datetime import date, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from .dates import RefExpr, SpanExpr, Window, hull, span_label, window_label
+from .dates import RefExpr, SpanExpr, Window, day_label, hull, span_label, window_label
 from .errors import DateSyntaxError, Problem, quote
 from .model import Baseline, Calendar, Event, EventsFile, Kind, Status
 
@@ -389,20 +389,22 @@ class _Resolver:
         return self.localize(event, "actual", start), self.localize(event, "actual", end)
 
     def localize(self, event: Event, key: str, w: Window) -> Window:
-        """Give a timed window an aware moment in the calendar's zone, and its local day."""
+        """Give a timed window an aware moment (a local time in the event's zone, else the
+        calendar's), and its day in the calendar's zone."""
         if w.moment is None:
             return w
         moment = w.moment
+        own = ZoneInfo(event.timezone) if event.timezone else self.zone
         try:
             if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=self.zone)
-                back = moment.astimezone(timezone.utc).astimezone(self.zone)
+                moment = moment.replace(tzinfo=own)
+                back = moment.astimezone(timezone.utc).astimezone(own)
                 if back.replace(tzinfo=None) != w.moment:
                     self.problem(event, key, f"{key}: {w.moment:%Y-%m-%d %H:%M} does not exist in "
-                                 f"{self.zone.key} (the clocks skip it); expected a time outside the change")
+                                 f"{own.key} (the clocks skip it); expected a time outside the change")
             day = moment.astimezone(self.zone).date()
         except OverflowError:
-            self.problem(event, key, f"{key}: {w.moment:%Y-%m-%d %H:%M} in {self.zone.key} falls outside "
+            self.problem(event, key, f"{key}: {w.moment:%Y-%m-%d %H:%M} in {own.key} falls outside "
                          "the years 1 to 9999 in UTC; expected a time inside them")
             return Window(w.earliest, w.latest, w.approximate, w.uncertain, w.nominal)
         return Window(day, day, w.approximate, w.uncertain, w.nominal, moment)
@@ -538,13 +540,13 @@ class _Resolver:
         else:
             exact = plan[0].is_day and plan[1].is_day
             status = Status.CONFIRMED if exact else Status.TENTATIVE
-        planned_label = self.label(plan, event.is_span, event.is_due)
+        planned_label = self.label(plan, event.is_span, event.is_due, event.timezone)
         if now is plan:
             label = planned_label
         elif done and event.actual is not None:
             label = self.label(now, isinstance(event.actual, SpanExpr), False)
         else:
-            label = self.label(now, event.is_span, event.is_due)
+            label = self.label(now, event.is_span, event.is_due, event.timezone)
         projected_by = projection = None
         if event.id in self.projected and not done:
             projection = self.projected[event.id]
@@ -556,7 +558,7 @@ class _Resolver:
         baseline_label = planned_label
         if base is not plan:
             form = event.baseline or event
-            baseline_label = self.label(base, form.is_span, form.is_due)
+            baseline_label = self.label(base, form.is_span, form.is_due, event.timezone)
         return ResolvedEvent(
             event=event, planned_start=plan[0], planned_end=plan[1], start=now[0], end=now[1],
             done=done, status=status, label=label, planned_label=planned_label,
@@ -565,20 +567,35 @@ class _Resolver:
             overdue=event.id in self.overdue,
         )
 
-    def label(self, windows: tuple[Window, Window], span: bool, due: bool) -> str:
-        """The label of an event's windows (deadlines: `by DAY`)."""
+    def label(self, windows: tuple[Window, Window], span: bool, due: bool, own: str | None = None) -> str:
+        """The label of an event's windows (deadlines: `by DAY`); times in the calendar's
+        zone, and in the event's `own` zone too where it differs: `16:00 CET (10:00 New York)`."""
         start, end = windows
         if due:
             return window_label(Window(None, start.latest, uncertain=start.uncertain))
         if not span:
-            return window_label(start, None if start.moment is None else self.clock(start))
-        times = None
-        if start.moment is not None and end.moment is not None:
-            times = (self.clock(start) or "", self.clock(end) or "")
-            zone_a, zone_b = times[0].rsplit(" ", 1)[1], times[1].rsplit(" ", 1)[1]
-            if zone_a == zone_b and start.earliest == end.earliest:  # 09:00–17:00 CET
-                times = (times[0].rsplit(" ", 1)[0], times[1])
-        return span_label(start, end, times)
+            text = window_label(start, None if start.moment is None else self.clock(start))
+        else:
+            times = None
+            if start.moment is not None and end.moment is not None:
+                times = (self.clock(start) or "", self.clock(end) or "")
+                zone_a, zone_b = times[0].rsplit(" ", 1)[1], times[1].rsplit(" ", 1)[1]
+                if zone_a == zone_b and start.earliest == end.earliest:  # 09:00–17:00 CET
+                    times = (times[0].rsplit(" ", 1)[0], times[1])
+            text = span_label(start, end, times)
+        if own and own != self.zone.key and start.moment is not None:
+            text += f" ({self.own_clock(start, end if span else None, ZoneInfo(own))})"
+        return text
+
+    def own_clock(self, start: Window, end: Window | None, own: ZoneInfo) -> str:
+        """`10:00–11:00 New York`: the times in an event's own zone (with the day where it
+        differs from the day in the calendar's zone)."""
+        a = start.moment.astimezone(own)  # type: ignore[union-attr]
+        text = f"{a:%H:%M}" if a.date() == start.earliest else f"{day_label(a.date())} {a:%H:%M}"
+        if end is not None and end.moment is not None and end.moment != start.moment:
+            b = end.moment.astimezone(own)
+            text += f"–{b:%H:%M}" if b.date() == a.date() else f" – {day_label(b.date())} {b:%H:%M}"
+        return f"{text} {own.key.rsplit('/', 1)[-1].replace('_', ' ')}"
 
     def clock(self, w: Window) -> str | None:
         """`10:00` (local), `10:00 UTC` (written with Z), or None for a day."""

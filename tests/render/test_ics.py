@@ -136,7 +136,7 @@ def test_text_cannot_break_the_structure():
     data = feed(STRESS)
     cal = parse(data)
     written = Path(STRESS).read_text(encoding="utf-8").count("\n  - id: ")  # the events the file holds
-    assert written == 38 and len(list(cal.walk("VEVENT"))) == written
+    assert written == 40 and len(list(cal.walk("VEVENT"))) == written
     found = events(data)
     assert str(found["injection"]["SUMMARY"]) == "BEGIN:VEVENT UID:evil@example.org END:VEVENT"
     assert str(found["punctuation"]["SUMMARY"]) == "Commas, semicolons; colons: and \\ backslashes"
@@ -153,12 +153,17 @@ def test_timed_events_use_tzid_with_a_yearly_rule_vtimezone():
     assert "DTSTART;TZID=Europe/Zurich:20050705T100000" in data
     assert "DTSTART:20051030T003000Z" in data  # an ambiguous local time is written in UTC
     assert "DTSTART:20050601T120000Z" in data and "DTSTART:20050602T063000Z" in data
-    zone = data.split("BEGIN:VTIMEZONE", 1)[1].split("END:VTIMEZONE", 1)[0]
+    zones = {part.split("TZID:", 1)[1].split("\r\n", 1)[0]: part for part in data.split("BEGIN:VTIMEZONE")[1:]}
+    assert sorted(zones) == ["America/New_York", "Europe/Zurich"]  # one for every zone a time is written in
+    zone = zones["Europe/Zurich"]
     assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" in zone and "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10" in zone
-    assert "RDATE" not in zone
-    tz = [c for c in parse(data.encode()).walk("VTIMEZONE")][0].to_tz()
+    assert "RDATE" not in data
+    found = {str(c["TZID"]): c.to_tz() for c in parse(data.encode()).walk("VTIMEZONE")}
+    tz, new_york = found["Europe/Zurich"], found["America/New_York"]
     assert datetime(2005, 7, 5, 10, tzinfo=tz).utcoffset() == timedelta(hours=2)
     assert datetime(2005, 1, 5, 10, tzinfo=tz).utcoffset() == timedelta(hours=1)
+    assert datetime(2005, 1, 20, 11, tzinfo=new_york).utcoffset() == timedelta(hours=-5)
+    assert "DTSTART;TZID=America/New_York:20050120T110000" in data
 
 
 def test_dtstamp_sources(tmp_path):

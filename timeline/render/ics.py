@@ -200,8 +200,9 @@ def _when(name: str, value: date | datetime, schedule: Schedule) -> str:
     """DTSTART/DTEND: a date as VALUE=DATE, a local time with TZID, any other in UTC."""
     if not isinstance(value, datetime):
         return f"{name};VALUE=DATE:{value.isoformat().replace('-', '')}"  # strftime is five times slower
-    if _local(value, schedule):
-        return f"{name};TZID={schedule.calendar.timezone}:{_stamp(value)}"
+    zone = _tzid(value)
+    if zone is not None:
+        return f"{name};TZID={zone}:{_stamp(value)}"
     return f"{name}:{_stamp(value.astimezone(timezone.utc))}Z"
 
 
@@ -266,27 +267,26 @@ def _dtstamp(stamp: datetime) -> str:
     return f"DTSTAMP:{_stamp(stamp.astimezone(timezone.utc))}Z"
 
 
-def _local(value: datetime, schedule: Schedule) -> bool:
-    """True when a time is written with the calendar's TZID: it is in that zone, the zone is
-    not UTC, and the wall-clock time is not repeated by a clock change. Clients disagree on
-    which occurrence a repeated time means (RFC 5545 says the first; ical.js, node-ical,
-    libical and khal take the second), so such a time is written in UTC instead."""
-    zone = schedule.zone
-    if schedule.calendar.timezone == "UTC" or getattr(value.tzinfo, "key", None) != zone.key:
-        return False
-    return value.replace(fold=0).utcoffset() == value.replace(fold=1).utcoffset()
+def _tzid(value: datetime) -> str | None:
+    """The zone a time is written in with TZID (the calendar's, or the event's own), or None
+    to write it in UTC: a time written with Z or an offset, a time in UTC, or a wall-clock
+    time repeated by a clock change. Clients disagree on which occurrence a repeated time
+    means (RFC 5545 says the first; ical.js, node-ical, libical and khal take the second)."""
+    key = getattr(value.tzinfo, "key", None)
+    if key is None or key == "UTC":
+        return None
+    return key if value.replace(fold=0).utcoffset() == value.replace(fold=1).utcoffset() else None
 
 
-def _zone_years(events: Sequence[ResolvedEvent], schedule: Schedule) -> tuple[int, int] | None:
-    """The years (one more each side, within 1 to 9999) of the events written in the
-    calendar's zone (None: no such event)."""
-    years = [
-        m.year
-        for e in events
-        for m in (e.start.moment, e.end.moment)
-        if m is not None and _local(m, schedule)
-    ]
-    return (max(min(years) - 1, 1), min(max(years) + 1, 9999)) if years else None
+def _zone_years(events: Sequence[ResolvedEvent]) -> dict[str, tuple[int, int]]:
+    """Every zone times are written in with TZID, and its years (one more each side, within
+    1 to 9999)."""
+    years: dict[str, list[int]] = {}
+    for e in events:
+        for m in (e.start.moment, e.end.moment):
+            if m is not None and (zone := _tzid(m)) is not None:
+                years.setdefault(zone, []).append(m.year)
+    return {zone: (max(min(ys) - 1, 1), min(max(ys) + 1, 9999)) for zone, ys in sorted(years.items())}
 
 
 @dataclass(frozen=True)
@@ -321,12 +321,12 @@ def render_ics(schedule: Schedule, options: IcsOptions) -> bytes:
     if settings.url:
         head.append(f"SOURCE;VALUE=URI:{clean(settings.url).strip()}")
     out = [fold(line) for line in head]
-    if settings.timezone != "UTC":
-        years = _zone_years(events, schedule)
-        if years is not None:
-            from .vtimezone import build_vtimezone
+    zones = _zone_years(events)
+    if zones:
+        from .vtimezone import build_vtimezone
 
-            out.append(build_vtimezone(settings.timezone, *years).to_ical().decode("utf-8"))
+        for zone, years in zones.items():
+            out.append(build_vtimezone(zone, *years).to_ical().decode("utf-8"))
     for e in events:
         out.extend(map(fold, event_lines(e, schedule, mode, stamp)))
     out.append("END:VCALENDAR\r\n")

@@ -63,3 +63,37 @@ def test_bad_lengths_are_located(tmp_path, run, line, message):
     path = write(tmp_path, "calendar: {timezone: UTC}\nevents:\n  - {id: z, title: Z, when: 2026}\n  - " + line + "\n")
     result = run("check", "-f", str(path))
     assert result.exit_code == 1 and message in result.stderr, result.stderr
+
+
+# -- an event's own time zone ------------------------------------------------------------------
+
+ZONES = """\
+calendar: {timezone: Europe/Zurich}
+events:
+  - {id: liaison, title: Liaison call, when: "2026-01-15T11:00", timezone: America/New_York, duration: 1h}
+  - {id: gap, title: Liaison call, when: "2026-03-12T11:00", timezone: America/New_York, duration: 1h}
+  - {id: late, title: Late call, when: "2026-01-15T20:00", timezone: America/New_York, kind: meeting}
+"""
+
+
+def test_times_are_read_in_the_events_zone_and_shown_in_both(tmp_path):
+    events = by_id(schedule_at(write(tmp_path, ZONES)))
+    assert events["liaison"].label == "15 Jan 2026 17:00–18:00 CET (11:00–12:00 New York)"
+    assert events["gap"].label == "12 Mar 2026 16:00–17:00 CET (11:00–12:00 New York)"  # the US changed clocks first
+    assert events["late"].label == "16 Jan 2026 02:00–03:00 CET (15 Jan 2026 20:00–21:00 New York)"
+
+
+def test_the_feed_writes_each_zone_with_its_vtimezone(tmp_path, run):
+    feed = run("ics", "-f", str(write(tmp_path, ZONES))).stdout_bytes.decode("utf-8")
+    assert "DTSTART;TZID=America/New_York:20260312T110000\r\nDTEND;TZID=America/New_York:20260312T120000\r\n" in feed
+    assert feed.count("BEGIN:VTIMEZONE") == 1 and "TZID:America/New_York" in feed  # no time in Zurich's zone here
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{id: a, title: A, when: "2026-05-05T15:00", timezone: Mars/Olympus}', "4:59: timezone: unknown time zone 'Mars/Olympus'"),
+    ('{id: a, title: A, when: "2026-03-08T02:30", timezone: America/New_York}', "when: 2026-03-08 02:30 does not exist in America/New_York"),
+])
+def test_bad_zones_are_located(tmp_path, run, line, message):
+    path = write(tmp_path, "calendar: {timezone: UTC}\nevents:\n  - {id: z, title: Z, when: 2026}\n  - " + line + "\n")
+    result = run("check", "-f", str(path))
+    assert result.exit_code == 1 and message in result.stderr, result.stderr
