@@ -130,15 +130,14 @@ def _move_to(text: str):  # type: ignore[no-untyped-def]
 
 def _when_done(text: str):  # type: ignore[no-untyped-def]
     """`done --on`: a date expression for what happened, or a day relative to today."""
-    from .dates import RefExpr, SpanExpr, parse_expr
+    from .dates import parse_expr, refers
     from .edit import WrittenDate
 
     try:
         expr, problem = parse_expr(text), None
     except DateSyntaxError as e:
         expr, problem = None, e
-    if expr is not None and not isinstance(expr, RefExpr) and not (
-            isinstance(expr, SpanExpr) and (isinstance(expr.start, RefExpr) or isinstance(expr.end, RefExpr))):
+    if expr is not None and not refers(expr):
         return WrittenDate(text, expr)
     try:
         return parse_day(text)

@@ -311,6 +311,20 @@ def parse_expr(text: str) -> DateExpr:
     return _parse_simple(text)
 
 
+def refers(expr: DateExpr) -> bool:
+    """True when an expression refers to another event (a reference, or a span with one)."""
+    return isinstance(expr, RefExpr) or isinstance(expr, SpanExpr) and (
+        isinstance(expr.start, RefExpr) or isinstance(expr.end, RefExpr))
+
+
+def referenced(expr: RefExpr, start: Window, end: Window) -> Window:
+    """The window a reference gives, from the start and end windows of the event it names:
+    its start, its end or its whole extent, shifted, as days (a time stays the other's)."""
+    w = start if expr.part == "start" else end if expr.part == "end" else hull(start, end)
+    w = Window(w.earliest, w.latest, w.approximate, w.uncertain)
+    return w.shifted(expr.amount, expr.unit) if expr.amount else w
+
+
 def parse_point(text: str) -> PointExpr:
     """Parse an expression that must be a single date (not a span)."""
     expr = parse_expr(text)

@@ -22,7 +22,7 @@ from datetime import date, datetime
 
 import yaml
 
-from .dates import DateExpr, DayArg, RefExpr, SpanExpr, Window, parse_expr, shift_written
+from .dates import DateExpr, DayArg, SpanExpr, Window, parse_expr, refers, shift_written
 from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, RequestError, quote
 from .fsutil import atomic_write, remove_leftovers
 from .loader import Source, access_error, compose, read_source, validate_calendar
@@ -433,11 +433,9 @@ def _as_shift(ident: str, when: WrittenDate, planned: ResolvedEvent | None, node
 def _refers(text: str) -> bool:
     """True when a written date refers to another event."""
     try:
-        expr = parse_expr(text)
+        return refers(parse_expr(text))
     except DateSyntaxError:
         return False
-    return isinstance(expr, RefExpr) or isinstance(expr, SpanExpr) and (
-        isinstance(expr.start, RefExpr) or isinstance(expr.end, RefExpr))
 
 
 def _flow(node: yaml.Node) -> str:

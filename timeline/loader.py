@@ -24,13 +24,13 @@ from yaml import MappingNode, Node, ScalarNode, SequenceNode
 from .dates import (
     DateExpr,
     Duration,
-    RefExpr,
     SpanExpr,
     Window,
     parse_duration,
     parse_expr,
     parse_length,
     parse_point,
+    refers,
 )
 from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, quote
 from .model import DEFAULT_MEETING_LENGTH, Baseline, Calendar, Event, EventsFile, Kind, Status
@@ -494,9 +494,7 @@ class _Validator:
         actual = None
         if "actual" in keys:
             actual = self.date_expr(keys["actual"], "actual", point=False)
-            if isinstance(actual, RefExpr) or isinstance(actual, SpanExpr) and (
-                isinstance(actual.start, RefExpr) or isinstance(actual.end, RefExpr)
-            ):
+            if actual is not None and refers(actual):
                 self.problem(keys["actual"], "actual must be a date (what really happened), not a reference")
                 actual = None
             if status is not None and status != Status.DONE and actual is not None:

@@ -16,7 +16,7 @@ from datetime import date, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from .dates import RefExpr, SpanExpr, Window, day_label, hull, span_label, window_label
+from .dates import RefExpr, SpanExpr, Window, day_label, referenced, span_label, window_label
 from .errors import DateSyntaxError, Problem, quote
 from .model import Baseline, Calendar, Event, EventsFile, Kind, Status
 
@@ -413,10 +413,7 @@ class _Resolver:
         """The window a reference points at, shifted."""
         if expr.target not in table:
             return None
-        start, end = table[expr.target]
-        w = start if expr.part == "start" else end if expr.part == "end" else hull(start, end)
-        w = Window(w.earliest, w.latest, w.approximate, w.uncertain)
-        return w.shifted(expr.amount, expr.unit) if expr.amount else w
+        return referenced(expr, *table[expr.target])
 
     def windows(
         self, event: Event, table: dict[str, tuple[Window, Window]], form: Event | Baseline | None = None,

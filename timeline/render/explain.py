@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..dates import RefExpr, SpanExpr, Window, hull, window_label
+from ..dates import RefExpr, SpanExpr, Window, referenced, window_label
 from ..errors import RequestError, quote
 from ..resolve import ResolvedEvent, Schedule
 from .jsonout import dumps
@@ -136,10 +136,7 @@ def _own(events: dict[str, ResolvedEvent], e: ResolvedEvent, side: str, which: s
 
 def _lookup(events: dict[str, ResolvedEvent], expr: RefExpr) -> Window | None:
     target = events.get(expr.target)
-    if target is None:
-        return None
-    w = target.start if expr.part == "start" else target.end if expr.part == "end" else hull(target.start, target.end)
-    return w.shifted(expr.amount, expr.unit) if expr.amount else w
+    return None if target is None else referenced(expr, target.start, target.end)
 
 
 def _spanned(events: dict[str, ResolvedEvent], e: ResolvedEvent, side: str, which: str, day: date | None) -> bool:
