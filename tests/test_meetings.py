@@ -58,8 +58,10 @@ def test_lengths_are_hours_and_minutes(text, minutes):
     ('{id: a, title: A, when: "2026-05-05T15:00", duration: -1h}', "bad duration '-1h'"),
     ("{id: a, title: A, when: 2026-05-05, duration: 1h}", "4:51: duration: only an event at one time has a length"),
     ('{id: a, title: A, start: "2026-05-05T15:00", end: "2026-05-05T16:00", duration: 1h}', "only an event at one time"),
+    ('{id: a, title: A, when: "2026-05-05T15:00", timezone: Mars/Olympus}', "4:59: timezone: unknown time zone 'Mars/Olympus'"),
+    ('{id: a, title: A, when: "2026-03-08T02:30", timezone: America/New_York}', "when: 2026-03-08 02:30 does not exist in America/New_York"),
 ])
-def test_bad_lengths_are_located(tmp_path, run, line, message):
+def test_bad_lengths_and_zones_are_located(tmp_path, run, line, message):
     path = write(tmp_path, "calendar: {timezone: UTC}\nevents:\n  - {id: z, title: Z, when: 2026}\n  - " + line + "\n")
     result = run("check", "-f", str(path))
     assert result.exit_code == 1 and message in result.stderr, result.stderr
@@ -87,13 +89,3 @@ def test_the_feed_writes_each_zone_with_its_vtimezone(tmp_path, run):
     feed = run("ics", "-f", str(write(tmp_path, ZONES))).stdout_bytes.decode("utf-8")
     assert "DTSTART;TZID=America/New_York:20260312T110000\r\nDTEND;TZID=America/New_York:20260312T120000\r\n" in feed
     assert feed.count("BEGIN:VTIMEZONE") == 1 and "TZID:America/New_York" in feed  # no time in Zurich's zone here
-
-
-@pytest.mark.parametrize("line, message", [
-    ('{id: a, title: A, when: "2026-05-05T15:00", timezone: Mars/Olympus}', "4:59: timezone: unknown time zone 'Mars/Olympus'"),
-    ('{id: a, title: A, when: "2026-03-08T02:30", timezone: America/New_York}', "when: 2026-03-08 02:30 does not exist in America/New_York"),
-])
-def test_bad_zones_are_located(tmp_path, run, line, message):
-    path = write(tmp_path, "calendar: {timezone: UTC}\nevents:\n  - {id: z, title: Z, when: 2026}\n  - " + line + "\n")
-    result = run("check", "-f", str(path))
-    assert result.exit_code == 1 and message in result.stderr, result.stderr
