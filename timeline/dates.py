@@ -665,5 +665,4 @@ def _shift_reference(expr: RefExpr, amount: int, unit: str) -> str:
                                   f"{'+' if expr.amount > 0 else '-'} {abs(expr.amount)}{expr.unit}); give the new date instead")
     else:
         amount += expr.amount
-    head = expr.target + ("" if expr.part == "whole" else f".{expr.part}")
-    return head if amount == 0 else f"{head} {'+' if amount > 0 else '-'} {abs(amount)}{unit}"
+    return str(RefExpr(expr.target, expr.part, amount, unit))

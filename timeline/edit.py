@@ -238,11 +238,6 @@ def _content_end(text: str, node: yaml.Node) -> int:
     return start + len(text[start:end].rstrip())
 
 
-def apply_changes(text: str, event: yaml.MappingNode, changes: list[Change]) -> str:
-    """The text with the changes made to one event's mapping (not validated)."""
-    return apply_splices(text, event_splices(text, event, changes))
-
-
 def event_splices(text: str, event: yaml.MappingNode, changes: list[Change]) -> list[tuple[int, int, str]]:
     """Every change to one event's mapping as a splice `(start, end, replacement)` of the
     original text, found with the marks of its node tree; new keys are inserted together at

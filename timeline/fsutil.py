@@ -8,11 +8,19 @@ import tempfile
 from .errors import FileAccessError
 
 
+_TEMPORARY_SUFFIX = ".tmp"
+
+
+def _temporary_prefix(path: str) -> str:
+    """How the temporary files of writes of `path` begin: `.NAME.`."""
+    return f".{os.path.basename(path)}."
+
+
 def atomic_write(path: str, data: bytes) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never a part."""
     folder = os.path.dirname(os.path.abspath(path))
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=_TEMPORARY_SUFFIX, dir=folder)
     except OSError as e:
         raise FileAccessError(f"{path}: cannot write here: {e.strerror}") from None
     try:
@@ -39,14 +47,14 @@ def remove_leftovers(path: str) -> None:
     """Remove the temporary files that writes of `path` killed midway left beside it.
 
     Call it only while no other write of `path` can be under way (edits hold its lock)."""
-    folder, name = os.path.split(os.path.abspath(path))
-    prefix = f".{name}."
+    folder = os.path.dirname(os.path.abspath(path))
+    prefix = _temporary_prefix(path)
     try:
         names = os.listdir(folder)
     except OSError:
         return
     for other in names:
-        if other.startswith(prefix) and other.endswith(".tmp"):
+        if other.startswith(prefix) and other.endswith(_TEMPORARY_SUFFIX):
             _remove(os.path.join(folder, other))
 
 

@@ -14,9 +14,10 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from yaml import MappingNode, Node, ScalarNode, SequenceNode
@@ -607,13 +608,10 @@ def _lengthened(
     so a meeting across a clock change lasts what it says)."""
     if not _timed_point(dates) or (length is None and kind != Kind.MEETING):
         return dates
-    from datetime import timezone as utc_zone
-    from zoneinfo import ZoneInfo
-
     start = dates[0]
     begin = start.moment if start.moment.tzinfo is not None else start.moment.replace(tzinfo=ZoneInfo(zone))
     try:
-        moment = (begin.astimezone(utc_zone.utc) + (length or DEFAULT_MEETING_LENGTH)).astimezone(begin.tzinfo)
+        moment = (begin.astimezone(timezone.utc) + (length or DEFAULT_MEETING_LENGTH)).astimezone(begin.tzinfo)
     except OverflowError:
         return dates  # at the very end of 9999: the start alone (the resolver refuses such a time anyway)
     day = moment.date()
@@ -678,7 +676,7 @@ def feed_url(text: str) -> str:
 
 def _check_zone(name: str) -> str:
     """An IANA zone name that exists."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from zoneinfo import ZoneInfoNotFoundError
 
     try:
         ZoneInfo(name)

@@ -333,7 +333,7 @@ class _Resolver:
         current: dict[str, tuple[Window, Window]] = {}
         reach: dict[str, tuple[Window, Window]] = {}  # what later events see: an overdue one ends no earlier than today
         done: dict[str, bool] = {}
-        moved: set[str] = set()  # events whose current windows differ from the plan
+        moved: set[str] = set()  # events whose windows, as later events see them, differ from the plan
         rebased: set[str] = set()  # events whose baseline windows differ from the plan
         for ident in order:
             if ident in self.cyclic:

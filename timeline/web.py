@@ -95,9 +95,10 @@ class Site:
         with self._lock:
             now = self.clock()
             last = self._built
-            if last is not None and last[0] == signature and today_in(last[1], now) == last[2]:
+            same_day = last is not None and today_in(last[1], now) == last[2]
+            if same_day and last[0] == signature:  # type: ignore[index]
                 return
-            if self._failed == signature and (last is None or today_in(last[1], now) == last[2]):
+            if self._failed == signature and (last is None or same_day):
                 return  # the same invalid file: reported already
             try:
                 schedule = load_schedule(self.path, now)

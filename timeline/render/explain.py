@@ -70,9 +70,8 @@ def _chain(schedule: Schedule, events: dict[str, ResolvedEvent], ident: str, sid
     step: tuple[str, str, str] | None = (ident, side, which)
     while step is not None and step not in seen:
         seen.add(step)
-        ident, side, which = step
-        links.append(_link(schedule, events, ident, side, which))
-        step = _next(schedule, events, ident, side, which)
+        link, step = _step(schedule, events, *step)
+        links.append(link)
     return links
 
 
@@ -81,33 +80,46 @@ def _where(schedule: Schedule, e: ResolvedEvent, key: str) -> str:
     return f"{schedule.path}:{line}:{col}"
 
 
-def _link(schedule: Schedule, events: dict[str, ResolvedEvent], ident: str, side: str, which: str) -> Link:
-    """What gave one bound its value."""
+def _step(
+    schedule: Schedule, events: dict[str, ResolvedEvent], ident: str, side: str, which: str
+) -> tuple[Link, tuple[str, str, str] | None]:
+    """What gave one bound its value, and the bound the chain goes on to (None: it ends here)."""
     e = events[ident]
     day = getattr(_window(e, side), which)
     bound = f"{side} {which}"
     ev = e.event
+    key = ev.date_key(side)
+
+    def link(because: str, at: str, value: date | None = day) -> Link:
+        return Link(ident, bound, value, because, _where(schedule, e, at))
+
     if e.actual_recorded:
-        return Link(ident, bound, day, f"actual: {_text(ev.actual)}", _where(schedule, e, "actual"))
+        return link(f"actual: {_text(ev.actual)}", "actual"), None
     if e.overdue and side == "end" and schedule.as_of is not None:
-        return Link(ident, bound, schedule.as_of, f"overdue: not done by {schedule.as_of} (planned {e.label}), "
-                    "so what follows takes it to end then at the earliest", _where(schedule, e, ev.date_key(side)))
+        return link(f"overdue: not done by {schedule.as_of} (planned {e.label}), so what follows takes it to "
+                    "end then at the earliest", key, schedule.as_of), None
     cause = _constraint(events, e, side, which, day)
     if e.projected_by is not None and (side, which) == ("start", "earliest"):
-        return Link(ident, bound, day, f"projected: {e.projection}", _where(schedule, e, "after"))
+        behind = next((o for o in ev.after if o in events and events[o].end.earliest == day), None)
+        return link(f"projected: {e.projection}", "after"), behind and (behind, "end", "earliest")
     if e.projected_by is not None and day is None:
-        return Link(ident, bound, day, "projected: the window it was planned for cannot be kept, so this side "
-                    "stays open until it happens", _where(schedule, e, ev.date_key(side)))
+        return link("projected: the window it was planned for cannot be kept, so this side stays open until "
+                    "it happens", key), None
     if cause is not None:
-        key, other = cause
-        return Link(ident, bound, day, f"{key}: {other}", _where(schedule, e, key))
+        constraint, other = cause
+        following = (other, "end", "earliest") if constraint == "after" else (other, "start", "latest")
+        return link(f"{constraint}: {other}", constraint), following
     if ev.is_span and _spanned(events, e, side, which, day):
-        return Link(ident, bound, day, "a span cannot end before it starts", _where(schedule, e, ev.date_key("end")))
+        following = (ident, "start", "earliest") if side == "end" else (ident, "end", "latest")
+        return link("a span cannot end before it starts", ev.date_key("end")), following
     expr = ev.start if side == "start" else ev.end
-    key = ev.date_key(side)
     if ev.is_due and which == "earliest":
-        return Link(ident, bound, day, f"due: {_text(expr)} (a deadline is open at the start)", _where(schedule, e, key))
-    return Link(ident, bound, day, f"{key}: {_text(expr)}", _where(schedule, e, key))
+        return link(f"due: {_text(expr)} (a deadline is open at the start)", key), None
+    following = None
+    if isinstance(expr, RefExpr) and day is not None and expr.target in events:
+        part = expr.part if expr.part != "whole" else ("start" if which == "earliest" else "end")
+        following = (expr.target, part, which)
+    return link(f"{key}: {_text(expr)}", key), following
 
 
 def _constraint(events: dict[str, ResolvedEvent], e: ResolvedEvent, side: str, which: str, day: date | None) -> tuple[str, str] | None:
@@ -148,35 +160,10 @@ def _spanned(events: dict[str, ResolvedEvent], e: ResolvedEvent, side: str, whic
     return False
 
 
-def _next(schedule: Schedule, events: dict[str, ResolvedEvent], ident: str, side: str, which: str) -> tuple[str, str, str] | None:
-    """The bound the chain goes on to (None: it ends here)."""
-    e = events[ident]
-    ev = e.event
-    day = getattr(_window(e, side), which)
-    if e.actual_recorded or (e.overdue and side == "end"):
-        return None
-    cause = _constraint(events, e, side, which, day)
-    if cause is not None:
-        key, other = cause
-        return (other, "end", "earliest") if key == "after" else (other, "start", "latest")
-    if e.projected_by is not None and (side, which) == ("start", "earliest"):
-        for other in ev.after:
-            if other in events and events[other].end.earliest == day:
-                return other, "end", "earliest"
-    if ev.is_span and _spanned(events, e, side, which, day):
-        return (ident, "start", "earliest") if side == "end" else (ident, "end", "latest")
-    expr = ev.start if side == "start" else ev.end
-    if isinstance(expr, RefExpr) and day is not None and expr.target in events:
-        part = "end" if expr.part == "end" else "start" if expr.part == "start" else ("start" if which == "earliest" else "end")
-        return expr.target, part, which
-    return None
-
-
 def _text(expr: object) -> str:
     """A date expression as the user would write it."""
     if isinstance(expr, RefExpr):
-        head = expr.target + ("" if expr.part == "whole" else f".{expr.part}")
-        return head if not expr.amount else f"{head} {'+' if expr.amount > 0 else '-'} {abs(expr.amount)}{expr.unit}"
+        return str(expr)
     if isinstance(expr, SpanExpr):
         return f"{_text(expr.start)}/{_text(expr.end)}"
     if isinstance(expr, Window):

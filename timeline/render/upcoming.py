@@ -15,7 +15,7 @@ from enum import Enum
 
 from ..dates import Duration, day_label, shift_within
 from ..model import Kind, Status
-from ..resolve import OVERDUE_KINDS, ResolvedEvent, Schedule
+from ..resolve import ResolvedEvent, Schedule
 from .jsonout import dumps
 from .text import one_line, pad, text_width
 from .words import days, humanize
@@ -56,7 +56,8 @@ def lead_start(day: date, warn: Duration) -> date:
 
 
 def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration) -> Item | None:
-    """The state of one event as of a day, or None when it needs no attention."""
+    """The state of one event as of a day (the day its schedule was resolved as of, which
+    decided whether it is overdue), or None when it needs no attention."""
     if e.done or e.status in (Status.DONE, Status.CANCELLED):
         return None
     first, last = e.start.earliest, e.end.latest
@@ -64,9 +65,9 @@ def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration) -> It
         return Item(e, State.AT_RISK, first, (first - as_of).days)
     # A deadline, or a point whose window is open at the start ("no later than X"), has a due date.
     has_due = last is not None and (e.kind == Kind.DEADLINE or (first is None and not e.event.is_span))
+    if e.overdue and last is not None:  # the resolver's verdict (`resolve.OVERDUE_KINDS`)
+        return Item(e, State.OVERDUE, last, (last - as_of).days)
     if last is not None and last < as_of:
-        if e.kind in OVERDUE_KINDS:
-            return Item(e, State.OVERDUE, last, (last - as_of).days)
         return None  # meetings and phases wholly in the past are history
     if has_due:
         assert last is not None
