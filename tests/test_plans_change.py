@@ -303,3 +303,10 @@ def test_a_past_meeting_with_no_record_is_history_and_pushes_nothing(tmp_path):
     body = "events:\n  - {id: talks, title: Talks, kind: meeting, when: 2005-03-01}\n  - {id: memo, title: Memo, when: talks.end + 5d}\n"
     path = write(tmp_path, body)
     assert by_id(schedule_at(path, date(2005, 6, 1)))["memo"].label == "6 Mar 2005"
+
+
+def test_a_negative_shift_is_an_argument_not_an_option(tmp_path, run):
+    path = write(tmp_path, PLAN)
+    result = run("move", "note", "-3d", "-f", str(path))
+    assert (result.exit_code, result.stdout) == (0, "note: moved by -3d to 7 Mar 2005\n  report: by 7 Apr 2005 → by 4 Apr 2005\n")
+    assert run("move", "note", "--bogus", "-f", str(path)).exit_code == 2  # a real unknown option is still refused

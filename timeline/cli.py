@@ -377,7 +377,7 @@ def cancel(ident: IdArg, file: FileOpt = "events.yaml", note: NoteOpt = None) ->
     _write(f"{ident}: cancelled\n")
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})  # `move ID -3d`: a shift, not an option
 def move(
     ident: IdArg,
     when: Annotated[str, typer.Argument(metavar="WHEN", parser=_move_to, help="The new date expression, or a shift such as +2w or -3d.")],
