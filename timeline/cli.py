@@ -252,12 +252,12 @@ def list_(
     from .pipeline import load_schedule
     from .render.listing import ListFormat, ListOptions, render_list
 
-    options = ListOptions(_choice(ListFormat, fmt, "--format"))
     kinds = _kinds(kind)
     schedule = load_schedule(file, now_utc(), every_actual=True)
     today = schedule.today
-    chosen = schedule.select(tag or (), kinds, from_ and from_.on(today), to and to.on(today))
-    _write(render_list(chosen, options))
+    start, stop = from_ and from_.on(today), to and to.on(today)
+    options = ListOptions(_choice(ListFormat, fmt, "--format"), start, stop)
+    _write(render_list(schedule.select(tag or (), kinds, start, stop), options))
 
 
 @app.command()

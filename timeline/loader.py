@@ -34,7 +34,8 @@ from .dates import (
     refers,
 )
 from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, quote
-from .model import DEFAULT_MEETING_LENGTH, Baseline, Calendar, Event, EventsFile, Kind, Status
+from .model import DEFAULT_MEETING_LENGTH, Baseline, Calendar, Event, EventsFile, Kind, OccurrenceRecord, Repeat, Status
+from .repeats import MAX_COUNT, parse_every, parse_on
 
 MAX_BYTES = 64 * 1024 * 1024
 """Files larger than this are refused before parsing."""
@@ -46,9 +47,11 @@ CALENDAR_KEYS = dict.fromkeys(("name", "domain", "timezone", "updated", "warn", 
 EVENT_KEYS = dict.fromkeys((
     "id", "title", "kind", "when", "start", "end", "due", "after", "before", "parent",
     "tags", "location", "description", "url", "source", "warn", "status", "actual", "note", "baseline",
-    "duration", "timezone",
+    "duration", "timezone", "repeat", "occurrences",
 ))
 BASELINE_KEYS = dict.fromkeys(("when", "start", "end", "due"))
+REPEAT_KEYS = dict.fromkeys(("every", "on", "until", "count", "skip"))
+OCCURRENCE_KEYS = dict.fromkeys(("when", "status", "actual", "note"))
 """The keys allowed at each level, in the order messages list them (dicts: fast look-ups)."""
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 """Ids and tags alike: tags name feed files, so they follow the same rule."""
@@ -501,11 +504,30 @@ class _Validator:
             if status is not None and status != Status.DONE and actual is not None:
                 self.problem(keys["status"], f"status '{status.value}' contradicts 'actual' (an actual date means done); remove one of them")
 
+        if "repeat" in keys:
+            get["repeat"] = self.repeat(keys["repeat"])
+            if dates is not None and dates[3]:
+                self.problem(keys["repeat"], "repeat: a deadline does not repeat; write the series with when "
+                                             "(or start and end) and a time, such as when: 2026-11-03T15:00")
+            if kind not in (None, Kind.MEETING):
+                self.problem(keys["kind"], f"a series is a meeting, not a {kind.value}; remove kind "
+                                           "(or the repeat, and write each date as an event of its own)")
+            if actual is not None or status == Status.DONE:
+                self.problem(keys["actual" if actual is not None else "status"],
+                             "a series is not done as a whole: record one occurrence with "
+                             "timeline done ID@DAY (it goes under occurrences:)")
+        if "occurrences" in keys:
+            if "repeat" not in keys:
+                self.problem(keys["occurrences"], "occurrences: only a series (an event with repeat:) has occurrences")
+            else:
+                get["occurrences"] = self.occurrences(keys["occurrences"])
+
         if len(self.problems) > before or ident is None or title is None or dates is None:
             return None
         start, end, is_span, is_due = dates
         if kind is None:
-            kind = Kind.DEADLINE if is_due else Kind.PHASE if is_span else Kind.MEETING if length else Kind.MILESTONE
+            kind = (Kind.DEADLINE if is_due else Kind.MEETING if "repeat" in keys or length
+                    else Kind.PHASE if is_span else Kind.MILESTONE)
         start, end, is_span, is_due = _lengthened(dates, length, kind, get.get("timezone") or self.zone)
         if kind == Kind.DEADLINE and is_span:
             self.problem(node, "a deadline is a single date; write due: DATE (or give kind: phase for a span)")
@@ -575,6 +597,89 @@ class _Validator:
         if kind is None and length:
             kind = Kind.MEETING
         return Baseline(*_lengthened(dates, length, kind, zone))
+
+    def repeat(self, node: Node) -> Repeat | None:
+        """`repeat:`: every, on, until or count, skip."""
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"repeat must be a mapping such as {{every: week, until: 2027-06-30}}, not {_kind_of(node)}")
+            return None
+        before = len(self.problems)
+        keys = self.mapping(node, REPEAT_KEYS, "a repeat")
+        if "every" not in keys:
+            self.problem(node, "repeat has no 'every'; expected day, week, month or year, such as every: week")
+            return None
+        every = self.converted(keys["every"], "repeat.every", parse_every)
+        on: tuple[tuple[int, int], ...] = ()
+        if "on" in keys:
+            items = keys["on"].value if isinstance(keys["on"], SequenceNode) else [keys["on"]]
+            days = [self.converted(item, "repeat.on", parse_on) for item in items]
+            if None not in days:
+                on = tuple(days)
+                if len(set(on)) < len(on):
+                    self.problem(keys["on"], "repeat.on: a day is named twice")
+            if every is not None and any(nth for _, nth in on) and every[0] != "month":
+                self.problem(keys["on"], f"repeat.on: the n-th weekday is for monthly repeats, not every {every[0]}; "
+                                         "write a weekday such as tue")
+        until = count = None
+        if "until" in keys and "count" in keys:
+            self.problem(keys["count"], "repeat has both 'until' and 'count'; expected one of them (or neither: it never ends)")
+        elif "until" in keys:
+            until = self.date_expr(keys["until"], "repeat.until", point=True)
+            if isinstance(until, Window) and (until.moment is not None or not until.is_day
+                                              or until.approximate or until.uncertain):
+                self.problem(keys["until"], "repeat.until: expected one day such as 2027-06-30, or an event's id")
+        elif "count" in keys:
+            count = self.converted(keys["count"], "repeat.count", _parse_count)
+        skip: list[date] = []
+        if "skip" in keys:
+            items = keys["skip"].value if isinstance(keys["skip"], SequenceNode) else [keys["skip"]]
+            skip = [d for item in items if (d := self.converted(item, "repeat.skip", _parse_day)) is not None]
+        if len(self.problems) > before or every is None:
+            return None
+        line, col = _at(node)
+        return Repeat(every[0], every[1], on, until, count, tuple(skip), line, col)
+
+    def occurrences(self, node: Node) -> tuple[OccurrenceRecord, ...]:
+        """`occurrences:`: what became of single occurrences, by the day the rule gives them."""
+        if not isinstance(node, MappingNode):
+            self.problem(node, "occurrences must be a mapping from the day an occurrence has to what became of it, "
+                               f"such as {{2026-11-10: {{status: cancelled}}}}, not {_kind_of(node)}")
+            return ()
+        out: list[OccurrenceRecord] = []
+        seen: dict[date, int] = {}
+        for knode, vnode in node.value:
+            day = self.converted(knode, "occurrences", _parse_day)
+            if day is None:
+                continue
+            if day in seen:
+                self.problem(knode, f"occurrences: {day} is named twice (first at line {seen[day]})")
+                continue
+            seen[day] = _at(knode)[0]
+            if not isinstance(vnode, MappingNode):
+                self.problem(vnode, f"occurrences: {day}: expected a mapping such as {{status: cancelled}} or "
+                                    f"{{when: {day}T16:00}}, not {_kind_of(vnode)}")
+                continue
+            keys = self.mapping(vnode, OCCURRENCE_KEYS, "an occurrence")
+            values: dict[str, Any] = {}
+            if "when" in keys:
+                values["when"] = self.date_expr(keys["when"], "when", point=True)
+                w = values["when"]
+                if w is not None and (not isinstance(w, Window) or not w.is_day or w.approximate or w.uncertain):
+                    self.problem(keys["when"], "when: an occurrence moves to one day or one time, such as 2026-11-12T15:00")
+                    values["when"] = None
+            if "status" in keys:
+                values["status"] = self.converted(keys["status"], "status", _parse_status)
+                if values["status"] not in (None, Status.CANCELLED, Status.DONE):
+                    self.problem(keys["status"], f"status: an occurrence is cancelled or done, not {values['status'].value}")
+            if "actual" in keys:
+                values["actual"] = self.date_expr(keys["actual"], "actual", point=False)
+                if values["actual"] is not None and refers(values["actual"]):
+                    self.problem(keys["actual"], "actual must be a date (what really happened), not a reference")
+            if "note" in keys:
+                values["note"] = self.text(keys["note"], "note")
+            line, col = _at(knode)
+            out.append(OccurrenceRecord(day, **{k: v for k, v in values.items() if v is not None}, line=line, col=col))
+        return tuple(out)
 
     @staticmethod
     def _reversed(start: Any, end: Any) -> bool:
@@ -693,6 +798,24 @@ def _parse_updated(text: str) -> date | datetime:
         return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"bad date {quote(text)}: expected a date 2005-07-18 or a date-time 2005-07-18T09:00:00Z") from None
+
+
+def _parse_day(text: str) -> date:
+    """One day written 2026-11-10."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ValueError(f"bad day {quote(text)}: expected a day such as 2026-11-10")
+
+
+def _parse_count(text: str) -> int:
+    """A number of occurrences."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_COUNT:
+        raise ValueError(f"expected a whole number from 1 to {MAX_COUNT}, not {quote(text)}")
+    return int(text)
 
 
 def _parse_status(text: str) -> Status:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
 
-from .dates import DateExpr, Duration, PointExpr, RefExpr
+from .dates import DateExpr, Duration, PointExpr, RefExpr, Window
 
 
 class Kind(str, Enum):
@@ -77,6 +77,49 @@ class Baseline:
 
 
 @dataclass(unsafe_hash=True, slots=True)
+class Repeat:
+    """The `repeat:` rule of a series: a readable subset of RFC 5545 recurrence (see
+    `timeline.repeats`, which computes its occurrences)."""
+
+    every: str
+    """`day`, `week`, `month` or `year`."""
+    interval: int = 1
+    """Every how many of them (`every: 2 weeks`)."""
+    on: tuple[tuple[int, int], ...] = ()
+    """`on:` weekdays as (weekday 0 = Monday, n-th of the month: 1 to 5, -1 last, 0 every)."""
+    until: PointExpr | None = None
+    """The last day an occurrence may fall on (a day, or a reference: its last possible day)."""
+    count: int | None = None
+    """How many occurrences there are."""
+    skip: tuple[date, ...] = ()
+    """Days the rule gives that have no occurrence (EXDATE)."""
+    line: int = 0
+    """1-based line of the `repeat:` value."""
+    col: int = 0
+    """1-based column of the `repeat:` value."""
+
+
+@dataclass(unsafe_hash=True, slots=True)
+class OccurrenceRecord:
+    """One entry of `occurrences:`: what became of one occurrence of a series."""
+
+    day: date
+    """The day the rule gives it (its name: `ID@DAY`)."""
+    when: Window | None = None
+    """Where it was moved to (a day, or a time), or None."""
+    status: Status | None = None
+    """`cancelled` or `done`, or None."""
+    actual: DateExpr | None = None
+    """When it really happened, when recorded."""
+    note: str | None = None
+    """A remark recorded with `done` or `cancel`."""
+    line: int = 0
+    """1-based line of its key."""
+    col: int = 0
+    """1-based column of its key."""
+
+
+@dataclass(unsafe_hash=True, slots=True)
 class Event:
     """One event as written in the file."""
 
@@ -126,6 +169,10 @@ class Event:
     """The IANA zone its times are written in (None: the calendar's)."""
     baseline: Baseline | None = None
     """The dates before the first move (None: the written dates are the baseline)."""
+    repeat: Repeat | None = None
+    """The rule of a series (None: it happens once)."""
+    occurrences: tuple[OccurrenceRecord, ...] = ()
+    """What became of single occurrences of a series (moved, cancelled, done)."""
     where: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
     """(line, col) of each key's value, for located messages."""
 
@@ -140,6 +187,8 @@ class Event:
             for expr in (self.baseline.start, self.baseline.end):
                 if isinstance(expr, RefExpr) and ("baseline", expr.target) not in out:
                     out.append(("baseline", expr.target))
+        if self.repeat is not None and isinstance(self.repeat.until, RefExpr):
+            out.append(("repeat", self.repeat.until.target))
         for ident in self.after:
             out.append(("after", ident))
         for ident in self.before:

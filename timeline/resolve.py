@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from .dates import RefExpr, SpanExpr, Window, day_label, referenced, span_label, window_label
+from .dates import RefExpr, SpanExpr, Window, day_label, referenced
+from .labels import label
 from .errors import DateSyntaxError, Problem, quote
 from .model import Baseline, Calendar, Event, EventsFile, Kind, Status
+from .repeats import Series
 
 
 @dataclass(unsafe_hash=True, slots=True)
@@ -61,6 +63,9 @@ class ResolvedEvent:
     overdue: bool = False
     """Not done, and its window closed before the schedule's date: later events see it end
     on that date at the earliest."""
+    series: Series | None = None
+    """The occurrences of a repeating event (its `start` is the first one's start, its `end`
+    the last one's end, open when it never ends); None for an event that happens once."""
 
     @property
     def id(self) -> str:
@@ -118,6 +123,15 @@ class ResolvedEvent:
         if not self.actual_recorded:
             return None
         return slip(self.planned_start, self.start)
+
+
+def _length(span: timedelta) -> str:
+    """`1h30min`, `2 days`: a length in words for messages."""
+    if span.seconds == 0:
+        return f"{span.days} day{'s' if span.days != 1 else ''}"
+    hours, minutes = divmod(span.seconds // 60, 60)
+    hours += span.days * 24
+    return (f"{hours}h" if hours else "") + (f"{minutes}min" if minutes else "")
 
 
 def slip(planned: Window, actual: Window) -> int:
@@ -218,6 +232,8 @@ class _Resolver:
         """Events not done whose window closed before the day judged."""
         self.suggestions = 0
         """How many unknown ids got a suggestion so far."""
+        self.series: dict[str, Series] = {}
+        """The series of each repeating event (set by `anchor`)."""
 
     def problem(self, event: Event, key: str, message: str) -> None:
         """Record a problem at an event's key."""
@@ -340,12 +356,16 @@ class _Resolver:
                 continue
             event = self.events[ident]
             plan = self.windows(event, planned)
+            if plan is not None and event.repeat is not None:
+                plan = self.anchor(event, plan, planned)
             if plan is None:
                 continue
             planned[ident] = plan
             baselined[ident] = plan
             if event.baseline is not None or (rebased and not rebased.isdisjoint(self.deps[ident])):
                 base = self.windows(event, baselined, event.baseline or event)
+                if base is not None and event.repeat is not None:
+                    base = self.anchor(event, base, baselined, keep=False)
                 if base is not None and base != plan:
                     baselined[ident] = base
                     rebased.add(ident)
@@ -356,7 +376,8 @@ class _Resolver:
             if is_done and actual is not None:
                 current[ident] = reach[ident] = actual
                 moved.add(ident)
-            elif moved and not moved.isdisjoint(self.deps[ident]):  # what happened upstream moves it
+            elif moved and not moved.isdisjoint(self.deps[ident]) and event.repeat is None:
+                # what happened upstream moves it (a series keeps the dates its rule gives)
                 now = self.windows(event, reach, project=True)
                 current[ident] = reach[ident] = now if now is not None else plan
                 moved.add(ident)
@@ -376,6 +397,112 @@ class _Resolver:
             for ident in planned
         }
         return tuple(self.display_order(resolved)), self.problems
+
+    def anchor(
+        self, event: Event, windows: tuple[Window, Window], table: dict[str, tuple[Window, Window]], keep: bool = True,
+    ) -> tuple[Window, Window] | None:
+        """A series' windows (its first occurrence's start, its last one's end) from the
+        windows of its own date, which must be exact; every problem of its rule is
+        reported. With `keep`, the series is kept for the resolved event."""
+        start, end = windows
+        rule = event.repeat
+        assert rule is not None
+        key = event.date_key("start")
+        exact = start.is_day and end.is_day and not (start.approximate or start.uncertain or end.approximate or end.uncertain)
+        if not exact:
+            self.problem(event, key, f"{key}: a series needs an exact first occurrence (a day or a time), not "
+                         f"{self.label(windows, event.is_span, False)}; anchor it on the day it starts, such as "
+                         "when: 2026-11-03T15:00 (an uncertain start is an event of its own, which the series "
+                         "can refer to once it is set)")
+            return None
+        first: date | datetime
+        if start.moment is not None and end.moment is not None:
+            first = start.moment if isinstance(start.moment.tzinfo, ZoneInfo) else start.moment.astimezone(ZoneInfo("UTC"))
+            length = end.moment - start.moment
+        else:
+            first, length = start.earliest, end.latest - start.earliest  # type: ignore[operator,assignment]
+        until = None
+        if isinstance(rule.until, RefExpr):
+            reached = self.lookup(rule.until, table)
+            if reached is None:
+                return None
+            if reached.latest is None:
+                self.problem(event, "repeat", f"repeat.until: {rule.until} has no last day; expected an event "
+                             "whose window closes, or a day")
+                return None
+            until = reached.latest
+        elif rule.until is not None:
+            until = rule.until.earliest
+        series = Series(rule, first, length, until, self.zone, event.occurrences, frozenset(rule.skip))
+        if not self.check_series(event, series):
+            return None
+        if keep:
+            self.series[event.id] = series
+        starts = series.starts()
+        head = next(starts, None)
+        if head is None:
+            self.problem(event, "repeat", "repeat: every day the rule gives is skipped; expected at least one occurrence")
+            return None
+        last = series.last_start
+        tail = series.window(last, "end") if last is not None else Window(series.window(head, "end").earliest, None)
+        return series.window(head), tail
+
+    def check_series(self, event: Event, series: Series) -> bool:
+        """Report what is wrong with a series' rule and its records; True when nothing is."""
+        before = len(self.problems)
+        naive = series.first.replace(tzinfo=None) if isinstance(series.first, datetime) else None
+        given = next(iter(series.rrule()), None)
+        first_day = series.first.date() if isinstance(series.first, datetime) else series.first
+        words = series.words()
+        if given is None:
+            self.problem(event, "repeat", f"repeat: the rule produces no occurrence (it ends on {series.until}, before "
+                         f"its first occurrence on {first_day}); expected an end on or after the first occurrence")
+            return False
+        if given.date() != first_day or (naive is not None and given != naive):
+            key = event.date_key("start")
+            self.problem(event, key, f"{key}: the first occurrence, {day_label(first_day)}, is not a day the rule gives "
+                         f"({words}); start the series on {day_label(given.date())}, or change repeat.on")
+            return False
+        gap = series.min_gap()
+        spans = series.length + (timedelta(days=1) if not series.timed else timedelta(0))
+        if gap is not None and spans > gap:
+            what = "duration" if "duration" in event.where else "the length of each occurrence"
+            self.problem(event, "duration" if "duration" in event.where else "repeat",
+                         f"{what} ({_length(spans)}) is longer than the time between two occurrences "
+                         f"({_length(gap)}); expected occurrences that do not overlap")
+        for day in series.rule.skip:
+            if not series.gives(day):
+                self.problem(event, "repeat", f"repeat.skip: {day} is not a day the rule gives ({words})")
+        taken: dict[date, date] = {}
+        for record in series.records:
+            if record.day in series.skipped or not series.gives(record.day):
+                self.located(record.line, record.col, f"occurrences: {record.day} is not an occurrence of "
+                             f"{quote(event.id)} ({words}{', skipped' if record.day in series.skipped else ''}); "
+                             "name an occurrence by the day the rule gives it")
+                continue
+            if record.when is None:
+                continue
+            if series.timed != (record.when.moment is not None):
+                self.located(record.line, record.col, f"occurrences: {record.day}: a {'timed' if series.timed else 'whole-day'} "
+                             f"series moves an occurrence to {'a time such as ' + str(record.day) + 'T16:00' if series.timed else 'a day'}")
+                continue
+            to = series.moved_start(record.when).date()
+            other = series.by_day.get(to)
+            free = other is not None and (other.when is not None or other.status == Status.CANCELLED)
+            if to != record.day and to not in series.skipped and series.gives(to) and not free:
+                self.located(record.line, record.col, f"occurrences: {record.day} moves onto the occurrence of {to}; "
+                             "expected a day without one (cancel or move that one first)")
+            elif to in taken:
+                self.located(record.line, record.col, f"occurrences: {record.day} and {taken[to]} both move to {to}; "
+                             "expected one occurrence a day")
+            taken[to] = record.day
+        return len(self.problems) == before
+
+    def located(self, line: int, col: int, message: str) -> None:
+        """Record a problem at a line and column of the file."""
+        problem = Problem(self.file.path, line, col, message)
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     def actual(self, event: Event) -> tuple[Window, Window] | None:
         """The actual start and end windows, with times made aware."""
@@ -552,6 +679,9 @@ class _Resolver:
             label = self.label(now, event.is_span, False) + " (projected)"
             if status != Status.CANCELLED:
                 status = Status.TENTATIVE
+        series = self.series.get(event.id)
+        if series is not None:
+            planned_label = label = series.label()
         baseline_label = planned_label
         if base is not plan:
             form = event.baseline or event
@@ -561,45 +691,12 @@ class _Resolver:
             done=done, status=status, label=label, planned_label=planned_label,
             baseline_start=base[0], baseline_end=base[1], baseline_label=baseline_label,
             projected_by=projected_by, projection=projection,
-            overdue=event.id in self.overdue,
+            overdue=event.id in self.overdue, series=series,
         )
 
     def label(self, windows: tuple[Window, Window], span: bool, due: bool, own: str | None = None) -> str:
-        """The label of an event's windows (deadlines: `by DAY`); times in the calendar's
-        zone, and in the event's `own` zone too where it differs: `16:00 CET (10:00 New York)`."""
-        start, end = windows
-        if due:
-            return window_label(Window(None, start.latest, uncertain=start.uncertain))
-        if not span:
-            text = window_label(start, None if start.moment is None else self.clock(start))
-        else:
-            times = None
-            if start.moment is not None and end.moment is not None:
-                times = (self.clock(start) or "", self.clock(end) or "")
-                zone_a, zone_b = times[0].rsplit(" ", 1)[1], times[1].rsplit(" ", 1)[1]
-                if zone_a == zone_b and start.earliest == end.earliest:  # 09:00–17:00 CET
-                    times = (times[0].rsplit(" ", 1)[0], times[1])
-            text = span_label(start, end, times)
-        if own and own != self.zone.key and start.moment is not None:
-            text += f" ({self.own_clock(start, end if span else None, ZoneInfo(own))})"
-        return text
-
-    def own_clock(self, start: Window, end: Window | None, own: ZoneInfo) -> str:
-        """`10:00–11:00 New York`: the times in an event's own zone (with the day where it
-        differs from the day in the calendar's zone)."""
-        a = start.moment.astimezone(own)  # type: ignore[union-attr]
-        text = f"{a:%H:%M}" if a.date() == start.earliest else f"{day_label(a.date())} {a:%H:%M}"
-        if end is not None and end.moment is not None and end.moment != start.moment:
-            b = end.moment.astimezone(own)
-            text += f"–{b:%H:%M}" if b.date() == a.date() else f" – {day_label(b.date())} {b:%H:%M}"
-        return f"{text} {own.key.rsplit('/', 1)[-1].replace('_', ' ')}"
-
-    def clock(self, w: Window) -> str | None:
-        """`10:00` (local), `10:00 UTC` (written with Z), or None for a day."""
-        if w.moment is None:
-            return None
-        local = w.moment.astimezone(self.zone)
-        return f"{local:%H:%M} {local.tzname()}"
+        """The label of an event's windows (`labels.label` in the calendar's zone)."""
+        return label(windows, span, due, self.zone, own)
 
     def display_order(self, resolved: dict[str, ResolvedEvent]) -> list[ResolvedEvent]:
         """Chronological, children right after their parent phase, indented."""

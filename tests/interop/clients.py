@@ -67,13 +67,15 @@ def _from_json_events(events: Iterable[dict[str, object]], lo: date, hi: date) -
 
 
 def read_icaljs(path: Path, lo: date, hi: date) -> Pairs:
-    """Mozilla's ical.js, as Thunderbird uses it."""
-    return _from_json_events(json.loads(_run(["node", str(HERE / "read_icaljs.js"), str(path)]).stdout), lo, hi)
+    """Mozilla's ical.js, as Thunderbird uses it (recurrences expanded by its iterator)."""
+    out = _run(["node", str(HERE / "read_icaljs.js"), str(path), hi.isoformat()]).stdout
+    return _from_json_events(json.loads(out), lo, hi)
 
 
 def read_nodeical(path: Path, lo: date, hi: date) -> Pairs:
-    """node-ical."""
-    return _from_json_events(json.loads(_run(["node", str(HERE / "read_nodeical.js"), str(path)]).stdout), lo, hi)
+    """node-ical (recurrences expanded by its `expandRecurringEvent`)."""
+    out = _run(["node", str(HERE / "read_nodeical.js"), str(path), lo.isoformat(), hi.isoformat()]).stdout
+    return _from_json_events(json.loads(out), lo, hi)
 
 
 def fetch_nodeical(url: str, lo: date, hi: date) -> Pairs:
@@ -165,25 +167,50 @@ def read_calcurse(path: Path, lo: date, hi: date) -> Pairs:
 
 
 def read_vobject(path: Path, lo: date, hi: date) -> Pairs:
-    """vobject."""
+    """vobject: a recurring event expanded by its rruleset (RRULE and EXDATE) inside the
+    range, each RECURRENCE-ID override put in place of the instance it replaces."""
     import vobject
+
+    def instant(value: date) -> date:
+        """A start as compared with RECURRENCE-ID: a date, or the UTC instant of a time."""
+        if isinstance(value, datetime):
+            return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+        return value
 
     pairs: Pairs = set()
     calendar = vobject.readOne(path.read_text(encoding="utf-8"))
-    for event in calendar.vevent_list:
-        start = event.dtstart.value
-        summary = event.summary.value
-        if isinstance(start, datetime):
-            pairs |= instant_pair(start if start.tzinfo else start.replace(tzinfo=timezone.utc), summary, lo, hi)
-        else:
-            end = event.dtend.value if hasattr(event, "dtend") else start + timedelta(days=1)
-            pairs |= day_pairs(start, end, summary, lo, hi)
+    events = list(getattr(calendar, "vevent_list", []))
+    replaced = {(e.uid.value, instant(e.recurrence_id.value)) for e in events if hasattr(e, "recurrence_id")}
+    for event in events:
+        start, summary = event.dtstart.value, event.summary.value
+        timed = isinstance(start, datetime)
+        length = event.dtend.value - start if hasattr(event, "dtend") else timedelta(days=0 if timed else 1)
+        starts = [start]
+        if hasattr(event, "rrule") and not hasattr(event, "recurrence_id"):
+            zone = timezone.utc if timed and start.tzinfo else None
+            after = datetime.combine(lo - timedelta(days=2), datetime.min.time(), zone)
+            before = datetime.combine(hi, datetime.min.time(), zone)
+            found = event.getrruleset(addRDate=True).between(after, before, inc=True)
+            starts = [s if timed else s.date() for s in found]
+            starts = [s for s in starts if (event.uid.value, instant(s)) not in replaced]
+        for first in starts:
+            if timed:
+                pairs |= instant_pair(first if first.tzinfo else first.replace(tzinfo=timezone.utc), summary, lo, hi)
+            else:
+                pairs |= day_pairs(first, first + length, summary, lo, hi)
     return pairs
 
 
+class CannotExpand(Exception):
+    """The client cannot expand recurring events (it would show only their first instance)."""
+
+
 def read_icspy(path: Path, lo: date, hi: date) -> Pairs:
-    """ics-py."""
+    """ics-py (which cannot expand recurrences: a feed with them raises `CannotExpand`)."""
     import ics
+
+    if re.search(r"^(RRULE|RDATE|RECURRENCE-ID)[:;]", path.read_text(encoding="utf-8"), re.M):
+        raise CannotExpand("ics-py reads RRULE but cannot expand it: it shows a series' first instance only")
 
     pairs: Pairs = set()
     for event in ics.Calendar(path.read_text(encoding="utf-8")).events:
@@ -203,6 +230,14 @@ CLIENTS: dict[str, Callable[[Path, date, date], Pairs]] = {
     "vobject": read_vobject,
     "ics-py": read_icspy,
 }
+
+
+EXPANDS_FAITHFULLY = ("ical.js", "node-ical", "khal", "vobject")
+"""The clients that expand recurrences as RFC 5545 says (in the series' zone, with EXDATE and
+RECURRENCE-ID). Of the others: libical's ical2html also shows the instances that EXDATE
+removes or RECURRENCE-ID replaces; calcurse (which has no time zones) repeats a timed event
+at one fixed time of its own zone, so across a clock change it moves by an hour, and it keeps
+the replaced instance; ics-py cannot expand recurrences at all."""
 
 
 def missing(name: str) -> str | None:

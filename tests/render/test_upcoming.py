@@ -107,10 +107,11 @@ def test_default_data_as_of_15_october_2004(run, default_events):
     items = {i["id"]: i for i in data["items"]}
     assert (data["as_of"], data["within_days"]) == ("2004-10-15", 30)
     assert items["composition"] == {"id": "composition", "title": "Composition of the WGIG complete", "kind": "deadline",
-                                    "state": "due", "date": "2004-10-31", "days": 16, "label": "by 31 Oct 2004"}
+                                    "state": "due", "date": "2004-10-31", "days": 16, "label": "by 31 Oct 2004",
+                                        "occurrence": None}
     assert (items["first-meeting"]["state"], items["first-meeting"]["date"], items["first-meeting"]["days"]) == ("starting", "2004-11-01", 17)
     for item in data["items"]:
-        assert set(item) == {"id", "title", "kind", "state", "date", "days", "label"}
+        assert set(item) == {"id", "title", "kind", "state", "date", "days", "label", "occurrence"}
 
 
 def test_report_overdue_without_actual_and_fail_on_overdue(run, tmp_path):

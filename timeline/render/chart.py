@@ -13,7 +13,7 @@ from enum import Enum
 
 from ..dates import day_after, last_of_month
 from ..errors import RequestError
-from ..model import Kind
+from ..model import Kind, Status
 from ..resolve import ResolvedEvent
 
 
@@ -84,6 +84,8 @@ class Mark(str, Enum):
     OPEN_RIGHT = "open-right"
     ACTUAL = "actual"
     ACTUAL_DAY = "actual-day"
+    OCCURRENCE = "occurrence"
+    """One occurrence of a series (not cancelled)."""
 
 
 @dataclass(unsafe_hash=True, slots=True)
@@ -98,13 +100,17 @@ class Shape:
     """Last day (None: to the right edge)."""
 
 
-def shapes(e: ResolvedEvent) -> list[Shape]:
+def shapes(e: ResolvedEvent, start: date | None = None, stop: date | None = None) -> list[Shape]:
     """How an event reads, independent of the medium (text cells or SVG pixels).
 
     The plan (or, for an event not done yet, the plan updated by what happened upstream):
     possible days, certain days, a one-day event, a due day, open sides to the edge. Once
     an event is done its plan is only possible days, and what happened goes over it.
+    A series is its occurrences on the days [start, stop] (cancelled ones are not drawn).
     """
+    if e.series is not None:
+        return [Shape(Mark.OCCURRENCE, o.start.earliest, o.end.latest) for o in e.series.occurrences(start, stop)
+                if o.status != Status.CANCELLED]
     plan_s, plan_e = (e.planned_start, e.planned_end) if e.done else (e.start, e.end)
     lo = plan_s.earliest if plan_s.earliest is not None else plan_s.latest
     hi = plan_e.latest if plan_e.latest is not None else plan_e.earliest

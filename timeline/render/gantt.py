@@ -151,10 +151,16 @@ def paint(e: ResolvedEvent, axis: Axis) -> list[Glyph]:
         marked[c] = day
         row[c] = glyph
 
-    for shape in shapes(e):
+    for shape in shapes(e, axis.start, axis.stop):
         first = shape.first or axis.start
         last = shape.last or axis.stop
-        if shape.mark == Mark.POSSIBLE:
+        if shape.mark == Mark.OCCURRENCE:  # many may share a cell: each marks its own cells
+            if first == last:
+                if axis.inside(first) and row[axis.col(first)] == Glyph.EMPTY:
+                    row[axis.col(first)] = Glyph.DAY
+            else:
+                fill(first, last, Glyph.SOLID)
+        elif shape.mark == Mark.POSSIBLE:
             possible = shape
             fill(first, last, Glyph.LIGHT)
         elif shape.mark in (Mark.CERTAIN, Mark.ACTUAL):

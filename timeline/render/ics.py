@@ -16,10 +16,11 @@ from enum import Enum
 from functools import lru_cache
 
 from .. import __version__
-from ..dates import day_after
+from ..dates import day_after, day_label
 from ..errors import RequestError, quote
 from ..model import Calendar as CalendarSettings
 from ..model import Kind, Status
+from ..repeats import Series
 from ..resolve import ResolvedEvent, Schedule, slip
 from .text import printable
 from .words import days
@@ -221,6 +222,8 @@ def event_lines(e: ResolvedEvent, schedule: Schedule, mode: WindowMode, stamp: d
     """
     cal = schedule.calendar
     ev = e.event
+    if e.series is not None:
+        return series_lines(e, schedule, stamp)
     placement = place(e, mode)
     if e.status == Status.CANCELLED:
         status = "CANCELLED"
@@ -261,6 +264,55 @@ def event_lines(e: ResolvedEvent, schedule: Schedule, mode: WindowMode, stamp: d
     return lines
 
 
+def series_lines(e: ResolvedEvent, schedule: Schedule, stamp: datetime) -> list[str]:
+    """A series as one VEVENT with RRULE and EXDATE (skipped and cancelled occurrences),
+    and one VEVENT with RECURRENCE-ID for each moved occurrence, all with the series' UID."""
+    series = e.series
+    assert series is not None
+    ev = e.event
+    uid = f"UID:{escape_text(ev.id)}@{schedule.calendar.domain}"
+    cancelled = e.status == Status.CANCELLED
+    status = "CANCELLED" if cancelled else "CONFIRMED"
+    common = [
+        f"CATEGORIES:{','.join((ev.kind.value, *ev.tags))}",
+        f"STATUS:{status}",
+        f"TRANSP:{'TRANSPARENT' if cancelled else 'OPAQUE'}",
+    ]
+    if ev.location:
+        common.insert(0, f"LOCATION:{escape_text(clean(ev.location).replace(chr(10), ' '))}")
+    title = escape_text(summary(e, Placement(series.first, None, True)))
+
+    def dates(naive: datetime) -> list[str]:
+        """DTSTART and DTEND of the occurrence that starts at a naive wall-clock time."""
+        start, end = series.window(naive), series.window(naive, "end")
+        if start.moment is not None and end.moment is not None:
+            return [_when("DTSTART", start.moment, schedule), _when("DTEND", end.moment, schedule)]
+        last = end.latest
+        assert start.earliest is not None and last is not None
+        return [_when("DTSTART", start.earliest, schedule), _when("DTEND", day_after(last) or last, schedule)]
+
+    lines = ["BEGIN:VEVENT", uid, _dtstamp(stamp), *dates(series.rrule()[0]), f"RRULE:{series.ical()}"]
+    cancelled_days = {r.day for r in series.records if r.status == Status.CANCELLED and r.when is None}
+    lines += [_exdate(series, day, schedule) for day in sorted(series.skipped | cancelled_days)]
+    lines += [f"SUMMARY:{title}", f"DESCRIPTION:{escape_text(describe(e, True))}", *common, "END:VEVENT"]
+    for record in series.records:
+        if record.when is None:
+            continue
+        start = series.moved_start(record.when)
+        when = series.occurrence_label(series.occurrence(start, record, record.day))
+        text = describe(e, True).replace(f"When: {e.label}", f"When: {when} (moved from {day_label(record.day)})", 1)
+        lines += ["BEGIN:VEVENT", uid, _dtstamp(stamp), _exdate(series, record.day, schedule, "RECURRENCE-ID"),
+                  *dates(start), f"SUMMARY:{title}", f"DESCRIPTION:{escape_text(text)}", *common, "END:VEVENT"]
+    return lines
+
+
+def _exdate(series: Series, day: date, schedule: Schedule, name: str = "EXDATE") -> str:
+    """`EXDATE` (or `RECURRENCE-ID`) of the occurrence the rule gives on `day`: its start,
+    written as DTSTART is."""
+    if isinstance(series.first, datetime):
+        naive = datetime.combine(day, series.first.replace(tzinfo=None).time())
+        return _when(name, naive.replace(tzinfo=series.first.tzinfo), schedule)
+    return _when(name, day, schedule)
 @lru_cache(maxsize=4)
 def _dtstamp(stamp: datetime) -> str:
     """The DTSTAMP line (one per feed, so formatted once)."""

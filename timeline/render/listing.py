@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 
+from ..dates import shift_within
+from ..repeats import Occurrence
 from ..resolve import ResolvedEvent, Schedule
-from .jsonout import actual_dict, dumps, window_dict
+from .jsonout import actual_dict, dumps, iso_bound, window_dict
 from .text import one_line, pad, printable, text_width
+from .words import remark
 
 
 class ListFormat(str, Enum):
@@ -27,6 +31,29 @@ class ListOptions:
 
     format: ListFormat = ListFormat.TEXT
     """Output format."""
+    start: date | None = None
+    """`--from`: with it or `stop`, each series lists its occurrences in the range."""
+    stop: date | None = None
+    """`--to`."""
+
+    @property
+    def ranged(self) -> bool:
+        """True when a range was asked for (series then list their occurrences)."""
+        return self.start is not None or self.stop is not None
+
+
+ENDLESS_LOOK = 1
+"""Years of occurrences listed for a series that never ends when only `--from` is given."""
+
+
+def occurrences_in(e: ResolvedEvent, options: ListOptions) -> tuple[list[Occurrence], bool]:
+    """A series' occurrences in the asked range, and whether more follow (a series that
+    never ends, listed without `--to`: a year of them)."""
+    assert e.series is not None
+    stop, more = options.stop, False
+    if stop is None and e.end.latest is None:
+        stop, more = shift_within(options.start or e.start.earliest, ENDLESS_LOOK, "y"), True  # type: ignore[arg-type]
+    return e.series.occurrences(options.start, stop), more
 
 
 def render_list(schedule: Schedule, options: ListOptions = ListOptions()) -> str:
@@ -36,22 +63,37 @@ def render_list(schedule: Schedule, options: ListOptions = ListOptions()) -> str
         ListFormat.MARKDOWN: _markdown,
         ListFormat.JSON: _json,
         ListFormat.CSV: _csv,
-    }[options.format](schedule)
+    }[options.format](schedule, options)
 
 
-def _text(schedule: Schedule) -> str:
+def _rows(schedule: Schedule, options: ListOptions) -> list[tuple[ResolvedEvent, int, str, str, str]]:
+    """(event, depth, label, status, title) of each line: every event, and under a series,
+    with a range asked for, its occurrences in it."""
+    depth = schedule.depths
+    rows = []
+    for e in schedule.events:
+        rows.append((e, depth[e.id], e.label, e.status.value, one_line(e.title)))
+        if e.series is not None and options.ranged:
+            found, more = occurrences_in(e, options)
+            rows += [(e, depth[e.id] + 1, e.series.occurrence_label(o), o.status.value,
+                      one_line(e.title) + remark(o)) for o in found]
+            if more:
+                rows.append((e, depth[e.id] + 1, "…", "", "and more: the series never ends (give --to)"))
+    return rows
+
+
+def _text(schedule: Schedule, options: ListOptions) -> str:
     """Aligned columns: window label, kind, status, title (indented under its phase), location."""
     events = schedule.events
     header = f"{schedule.calendar.name} · {len(events)} events · {schedule.calendar.timezone}"
     if not events:
         return header + "\n\nNo events match.\n"
-    depth = schedule.depths
-    label_w = max(text_width(e.label) for e in events)
+    rows = _rows(schedule, options)
+    label_w = max(text_width(label) for _, _, label, _, _ in rows)
     lines = [header, ""]
-    for e in events:
-        title = "  " * depth[e.id] + one_line(e.title)
+    for e, depth, label, status, title in rows:
         where = f"  @ {one_line(e.location)}" if e.location else ""
-        lines.append(f"{pad(e.label, label_w)}  {e.kind.value:<9}  {e.status.value:<9}  {title}{where}".rstrip())
+        lines.append(f"{pad(label, label_w)}  {e.kind.value:<9}  {status:<9}  {'  ' * depth}{title}{where}".rstrip())
     return "\n".join(lines) + "\n"
 
 
@@ -60,20 +102,18 @@ def _md(text: str) -> str:
     return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
-def _markdown(schedule: Schedule) -> str:
+def _markdown(schedule: Schedule, options: ListOptions) -> str:
     """A Markdown table."""
-    depth = schedule.depths
     lines = [f"# {_md(schedule.calendar.name)}", "", "| When | Event | Kind | Status | Location |", "|---|---|---|---|---|"]
-    for e in schedule.events:
-        title = "↳ " * depth[e.id] + _md(e.title)
-        lines.append(f"| {_md(e.label)} | {title} | {e.kind.value} | {e.status.value} | {_md(e.location or '')} |")
+    for e, depth, label, status, title in _rows(schedule, options):
+        lines.append(f"| {_md(label)} | {'↳ ' * depth}{_md(title)} | {e.kind.value} | {status} | {_md(e.location or '')} |")
     return "\n".join(lines) + "\n"
 
 
-def event_json(schedule: Schedule, e: ResolvedEvent) -> dict[str, object]:
+def event_json(schedule: Schedule, e: ResolvedEvent, options: ListOptions = ListOptions()) -> dict[str, object]:
     """The machine contract for one event (see docs/format.md)."""
     zone = schedule.zone
-    return {
+    out: dict[str, object] = {
         "id": e.id,
         "title": e.title,
         "kind": e.kind.value,
@@ -94,15 +134,29 @@ def event_json(schedule: Schedule, e: ResolvedEvent) -> dict[str, object]:
             "start": window_dict(e.planned_start, zone),
             "end": window_dict(e.planned_end, zone),
         },
+        "repeat": None,
     }
+    if e.series is not None:
+        found = occurrences_in(e, options)[0] if options.ranged else None
+        out["repeat"] = {
+            "rule": e.series.words(),
+            "rrule": e.series.ical(),
+            "occurrences": None if found is None else [
+                {"day": o.day.isoformat(), "label": e.series.occurrence_label(o), "status": o.status.value,
+                 "moved": o.moved, "note": o.note, "start": iso_bound(o.start.earliest, o.start.moment, zone),
+                 "end": iso_bound(o.end.latest, o.end.moment, zone)}
+                for o in found
+            ],
+        }
+    return out
 
 
-def _json(schedule: Schedule) -> str:
+def _json(schedule: Schedule, options: ListOptions) -> str:
     """`{"calendar": {...}, "events": [...]}`."""
     cal = schedule.calendar
     return dumps({
         "calendar": {"name": cal.name, "timezone": cal.timezone, "domain": cal.domain},
-        "events": [event_json(schedule, e) for e in schedule.events],
+        "events": [event_json(schedule, e, options) for e in schedule.events],
     })
 
 
@@ -112,7 +166,7 @@ CSV_COLUMNS = (
 )
 
 
-def _csv(schedule: Schedule) -> str:
+def _csv(schedule: Schedule, options: ListOptions) -> str:
     """One row per event; tags joined with spaces; open bounds empty."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -84,11 +84,18 @@ def _bars(e: ResolvedEvent, x: Callable[[date], float], y: int, start: date, sto
     color = "#a0aec0" if e.status == Status.CANCELLED else COLORS[e.kind]
     title = f"<title>{escape(one_line(e.title))}: {escape(e.label)}</title>"
     out = []
-    for shape in shapes(e):
+    drawn = shapes(e, start, stop)
+    ticks: set[float] = set()
+    for shape in drawn:
         first, last = shape.first or start, shape.last or stop
         left, right = x(first), x(day_after(last) or last)
         width = round(max(right - left, 2.0), 1)
-        if shape.mark in (Mark.POSSIBLE, Mark.CERTAIN, Mark.ACTUAL):
+        if shape.mark == Mark.OCCURRENCE:  # a tick per occurrence (one per position: a long series is a comb)
+            if left not in ticks:
+                ticks.add(left)
+                out.append(f'<rect x="{left}" y="{y + 4}" width="{width}" height="{ROW - 8}" fill="{color}" '
+                           f'class="occurrence">{title}</rect>')
+        elif shape.mark in (Mark.POSSIBLE, Mark.CERTAIN, Mark.ACTUAL):
             opacity = 0.25 if shape.mark == Mark.POSSIBLE else 1.0
             out.append(f'<rect x="{left}" y="{y + 4}" width="{width}" height="{ROW - 8}" fill="{color}" '
                        f'fill-opacity="{opacity}" class="{shape.mark.value}">{title}</rect>')
@@ -103,7 +110,6 @@ def _bars(e: ResolvedEvent, x: Callable[[date], float], y: int, start: date, sto
             cx, cy = round(left + 1, 1), y + ROW // 2
             out.append(f'<polygon points="{cx},{cy - 7} {round(cx + 7, 1)},{cy} {cx},{cy + 7} {round(cx - 7, 1)},{cy}" '
                        f'fill="{color}" class="{shape.mark.value}">{title}</polygon>')
-    drawn = shapes(e)
     if e.status == Status.CANCELLED and drawn:  # struck through from its first to its last day
         x1 = x(min(s.first or start for s in drawn))
         last = max(s.last or stop for s in drawn)

@@ -15,10 +15,11 @@ from enum import Enum
 
 from ..dates import Duration, day_label, shift_within
 from ..model import Kind, Status
+from ..repeats import Occurrence
 from ..resolve import ResolvedEvent, Schedule
 from .jsonout import dumps
 from .text import one_line, pad, text_width
-from .words import days, humanize
+from .words import days, humanize, remark
 
 
 class State(str, Enum):
@@ -46,6 +47,8 @@ class Item:
     """The day that makes it urgent."""
     days: int
     """`date - as_of` in days (negative when past)."""
+    occurrence: Occurrence | None = None
+    """The occurrence of a series that is listed (None: the event itself)."""
 
 
 def lead_start(day: date, warn: Duration) -> date:
@@ -53,6 +56,24 @@ def lead_start(day: date, warn: Duration) -> date:
     if warn.unit == "h":
         return shift_within(day, warn.amount // -24, "d")
     return shift_within(day, -warn.amount, warn.unit)
+
+
+def occurrence_items(e: ResolvedEvent, as_of: date, horizon: date) -> list[Item]:
+    """A series' occurrences that are under way or start from `as_of` to `horizon` (a
+    series announces its occurrences within the horizon, not `warn` ahead of each)."""
+    assert e.series is not None
+    if e.status == Status.CANCELLED:
+        return []
+    items = []
+    for o in e.series.occurrences(as_of, horizon):
+        first, last = o.start.earliest, o.end.latest
+        if o.status in (Status.CANCELLED, Status.DONE) or first is None or last is None:
+            continue
+        if first <= as_of:
+            items.append(Item(e, State.ONGOING, last, (last - as_of).days, o))
+        else:
+            items.append(Item(e, State.STARTING, first, (first - as_of).days, o))
+    return items
 
 
 def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration) -> Item | None:
@@ -102,12 +123,14 @@ def find_upcoming(schedule: Schedule, within: Duration) -> list[Item]:
     (overdue, then by date)."""
     as_of, last = schedule.today, horizon(schedule, within)
     default_warn = schedule.calendar.warn
-    items = [
-        item
-        for e in schedule.events
-        if (item := classify(e, as_of, last, e.event.warn or default_warn)) is not None
-    ]
-    return sorted(items, key=lambda i: (i.state != State.OVERDUE, i.date, _RANK[i.state], i.event.id))
+    items = []
+    for e in schedule.events:
+        if e.series is not None:
+            items += occurrence_items(e, as_of, last)
+        elif (item := classify(e, as_of, last, e.event.warn or default_warn)) is not None:
+            items.append(item)
+    return sorted(items, key=lambda i: (i.state != State.OVERDUE, i.date, _RANK[i.state], i.event.id,
+                                        i.occurrence.day if i.occurrence else date.min))
 
 
 def render_upcoming(schedule: Schedule, options: UpcomingOptions = UpcomingOptions()) -> str:
@@ -122,6 +145,8 @@ def _label(item: Item) -> str:
     """The date or window shown for an item."""
     if item.state in (State.DUE, State.OVERDUE) and item.event.kind == Kind.DEADLINE:
         return f"by {day_label(item.date)}"
+    if item.occurrence is not None and item.event.series is not None:
+        return item.event.series.occurrence_label(item.occurrence)
     return item.event.label
 
 
@@ -137,15 +162,17 @@ def _text(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
             where = f"  @ {one_line(i.event.location)}" if i.event.location else ""
             if i.state == State.AT_RISK:
                 where += f"  (at least {days(i.event.projected_by)} late: {i.event.projection})"
+            title = one_line(i.event.title) + (remark(i.occurrence) if i.occurrence else "")
             lines.append(f"{i.state.value:<8}  {pad(_label(i), label_w)}  {pad(humanize(i.date, as_of), when_w)}  "
-                         f"{one_line(i.event.title)}{where}")
+                         f"{title}{where}")
         counts = {s: sum(1 for i in items if i.state == s) for s in State}
         risk = f", {counts[State.AT_RISK]} at risk" if counts[State.AT_RISK] else ""
         lines.append(f"{counts[State.DUE]} due, {counts[State.ONGOING]} ongoing, "
                      f"{counts[State.STARTING]} starting, {counts[State.OVERDUE]} overdue{risk}")
     ahead = [e for e in events if e.status != Status.CANCELLED and not e.done and e.start.earliest is not None and e.start.earliest > horizon]
     last = max((d for e in events for d in (e.end.latest, e.start.earliest) if d is not None), default=None)
-    if not ahead and last is not None and last < as_of:
+    endless = any(e.series is not None and e.end.latest is None for e in events)
+    if not ahead and last is not None and last < as_of and not endless:
         lines.append(f"Nothing lies ahead: the whole schedule is in the past (its last day, {day_label(last)}, was {humanize(last, as_of)}).")
     elif not items:
         nxt = min(ahead, key=lambda e: e.start.earliest) if ahead else None  # type: ignore[arg-type, return-value]
@@ -159,13 +186,15 @@ def _text(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
 
 
 def _json(items: Sequence[Item], as_of: date, horizon: date) -> str:
-    """`{"as_of", "within_days", "items": [{"id", "title", "kind", "state", "date", "days", "label"}]}`."""
+    """`{"as_of", "within_days", "items": [{"id", "title", "kind", "state", "date", "days", "label",
+    "occurrence"}]}` (`occurrence`: the day the rule gives a series' occurrence, else null)."""
     return dumps({
         "as_of": as_of.isoformat(),
         "within_days": (horizon - as_of).days,
         "items": [
             {"id": i.event.id, "title": i.event.title, "kind": i.event.kind.value, "state": i.state.value,
-             "date": i.date.isoformat(), "days": i.days, "label": _label(i)}
+             "date": i.date.isoformat(), "days": i.days, "label": _label(i),
+             "occurrence": i.occurrence.day.isoformat() if i.occurrence else None}
             for i in items
         ],
     })

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..dates import day_label
+from ..repeats import Occurrence
+from .text import one_line
+
 _NAMED = {0: "today", 1: "tomorrow", -1: "yesterday"}
 DAYS_BELOW = 21
 """Distances shorter than this many days are said in days."""
@@ -38,3 +42,11 @@ def humanize(day: date, today: date) -> str:
         return _NAMED[days]
     words = distance(today, day)
     return f"in {words}" if days > 0 else f"{words} ago"
+
+
+def remark(o: Occurrence) -> str:
+    """` (moved from 10 Nov 2026; holiday)`: what became of an occurrence, or nothing."""
+    parts = [f"moved from {day_label(o.day)}"] if o.moved else []
+    if o.note:
+        parts.append(one_line(o.note))
+    return f" ({'; '.join(parts)})" if parts else ""

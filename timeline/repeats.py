@@ -1,0 +1,315 @@
+"""Series: the `repeat:` rule of an event, its occurrences, its words and its RRULE.
+
+A rule is a readable subset of RFC 5545 recurrence: every N days, weeks, months or years,
+on given weekdays or on the n-th (or last) weekday of the month, until a day (or a
+reference) or a number of times, with skipped days. The first occurrence is the event's
+own date, which must be exact (see `docs/format.md`: an uncertain anchor is refused).
+
+Occurrences are computed by `dateutil.rrule` (installed with `arrow`), in the wall-clock
+time of the series' zone as RFC 5545 says, and only for the range a view asks for; what
+became of single occurrences (`occurrences:` in the file) is applied on top.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from dateutil import rrule as _rrule
+
+from .dates import MONTHS, Window, day_label
+from .labels import label
+from .errors import DateSyntaxError, quote
+from .model import OccurrenceRecord, Repeat, Status
+
+UNITS = {"day": _rrule.DAILY, "week": _rrule.WEEKLY, "month": _rrule.MONTHLY, "year": _rrule.YEARLY}
+"""The frequencies of `every:`, and dateutil's."""
+ICAL_FREQ = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+ORDINALS = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "last": -1}
+MAX_INTERVAL = 1000
+MAX_COUNT = 100_000
+_EVERY = re.compile(r"(?:(\d{1,4})\s+)?([a-z]+?)s?")
+_ON = re.compile(r"(?:(1st|2nd|3rd|4th|5th|last)\s+)?([a-z]{3})[a-z]*")
+
+
+def parse_every(text: str) -> tuple[str, int]:
+    """`week`, `2 weeks`, `month`: the frequency and the interval."""
+    m = _EVERY.fullmatch(text.strip().lower())
+    if not m or m.group(2) not in UNITS:
+        raise DateSyntaxError(f"unknown frequency {quote(text)}; expected day, week, month or year, "
+                              "or a number of them such as 2 weeks")
+    interval = int(m.group(1) or 1)
+    if not 1 <= interval <= MAX_INTERVAL:
+        raise DateSyntaxError(f"every {quote(text)}: expected from 1 to {MAX_INTERVAL}")
+    return m.group(2), interval
+
+
+def parse_on(text: str) -> tuple[int, int]:
+    """`tue`, `Tuesday`, `2nd tue`, `last fri`: (weekday, n-th; 0 for every one)."""
+    m = _ON.fullmatch(text.strip().lower())
+    day = m.group(2) if m else None
+    if not m or day not in WEEKDAYS or not DAY_NAMES[WEEKDAYS.index(day)].lower().startswith(m.group(0).split()[-1]):
+        raise DateSyntaxError(f"bad day {quote(text)}: expected a weekday such as tue, or the n-th weekday of "
+                              "the month such as 2nd tue or last fri")
+    return WEEKDAYS.index(day), ORDINALS.get(m.group(1) or "", 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One occurrence of a series, as it stands (moved, cancelled or done where recorded)."""
+
+    day: date
+    """The day the rule gives it, in the series' zone: its name (`ID@DAY`)."""
+    start: Window
+    """Its start: a day, or a time (its day is the calendar's)."""
+    end: Window
+    """Its end."""
+    status: Status
+    """confirmed, cancelled or done (as recorded)."""
+    moved: bool = False
+    """True when it was moved from the day the rule gives."""
+    note: str | None = None
+    """The note recorded with it."""
+
+
+@dataclass(frozen=True)
+class Series:
+    """A rule anchored at an exact first occurrence: what the resolver gives a repeating event."""
+
+    rule: Repeat
+    """The rule as written."""
+    first: date | datetime
+    """The first occurrence's start: a day, or an aware time in the series' zone."""
+    length: timedelta
+    """How long each occurrence lasts (all-day: the days after the first one)."""
+    until: date | None
+    """The last day an occurrence may fall on (in the series' zone), resolved."""
+    calendar_zone: ZoneInfo
+    """The zone whose days the views show."""
+    records: tuple[OccurrenceRecord, ...] = ()
+    """What became of single occurrences."""
+    skipped: frozenset[date] = field(default_factory=frozenset)
+    """The days of `skip:`."""
+
+    @property
+    def timed(self) -> bool:
+        """True when the occurrences are times, not days."""
+        return isinstance(self.first, datetime)
+
+    @property
+    def zone(self) -> ZoneInfo | None:
+        """The series' own zone (None for all-day series)."""
+        return self.first.tzinfo if isinstance(self.first, datetime) else None  # type: ignore[return-value]
+
+    @cached_property
+    def by_day(self) -> dict[date, OccurrenceRecord]:
+        """The records by the day the rule gives."""
+        return {r.day: r for r in self.records}
+
+    def rrule(self) -> _rrule.rrule:
+        """dateutil's rule, in naive wall-clock time of the series' zone."""
+        rule = self.rule
+        start = self.first.replace(tzinfo=None) if isinstance(self.first, datetime) else datetime.combine(self.first, time())
+        weekdays = [_rrule.weekday(day, nth or None) for day, nth in rule.on] or None
+        until = datetime.combine(self.until, time.max) if self.until is not None else None
+        return _rrule.rrule(UNITS[rule.every], dtstart=start, interval=rule.interval, byweekday=weekdays,
+                            count=rule.count, until=until, cache=False)
+
+    def starts(self, lo: date | None = None, hi: date | None = None) -> Iterator[datetime]:
+        """The naive wall-clock starts the rule gives on the days [lo, hi] of the series'
+        zone (skipped days left out; moves not applied)."""
+        r = self.rrule()
+        if lo is None and hi is None:
+            found: Iterator[datetime] = iter(r)
+        else:
+            after = datetime.combine(lo, time()) if lo is not None else None
+            before = datetime.combine(hi, time.max) if hi is not None else None
+            found = iter(r.between(after or datetime.min, before or datetime.max, inc=True))
+        for moment in found:
+            if moment.date() not in self.skipped:
+                yield moment
+
+    @cached_property
+    def last_start(self) -> datetime | None:
+        """The last start the rule gives (None: it never ends)."""
+        if self.rule.count is None and self.until is None:
+            return None
+        last = None
+        for last in self.starts():
+            pass
+        return last
+
+    def gives(self, day: date) -> bool:
+        """True when the rule gives an occurrence on this day (skipped days count as given)."""
+        r = self.rrule()
+        return bool(r.between(datetime.combine(day, time()), datetime.combine(day, time.max), inc=True))
+
+    def window(self, naive: datetime, side: str = "start") -> Window:
+        """An occurrence's start (or, with `end`, its end) from its naive wall-clock start."""
+        if isinstance(self.first, datetime):
+            moment = naive.replace(tzinfo=self.first.tzinfo)
+            if side == "end":
+                moment = (moment.astimezone(timezone.utc) + self.length).astimezone(self.first.tzinfo)
+            day = moment.astimezone(self.calendar_zone).date()
+            return Window(day, day, moment=moment)
+        day = naive.date() + (self.length if side == "end" else timedelta(0))
+        return Window(day, day)
+
+    def occurrences(self, lo: date | None = None, hi: date | None = None) -> list[Occurrence]:
+        """The occurrences that may fall on the days [lo, hi] (the calendar's), in order,
+        with moves, cancellations and records applied (skipped days are no occurrence)."""
+        margin = timedelta(days=1) + self.length  # a zone's day differs from the calendar's by up to a day
+        out: list[Occurrence] = []
+        for naive in self.starts(lo and _shift(lo, -margin), hi and _shift(hi, margin)):
+            record = self.by_day.get(naive.date())
+            if record is not None and record.when is not None:
+                continue  # moved: placed below
+            out.append(self.occurrence(naive, record))
+        for record in self.records:
+            if record.when is not None:
+                out.append(self.occurrence(self.moved_start(record.when), record, record.day))
+        return sorted((o for o in out if _overlaps(o, lo, hi)), key=lambda o: (o.start.earliest, o.day))
+
+    def moved_start(self, when: Window) -> datetime:
+        """The naive wall-clock start of a moved occurrence."""
+        if when.moment is not None:
+            moment = when.moment
+            if moment.tzinfo is not None and self.zone is not None:
+                moment = moment.astimezone(self.zone)
+            return moment.replace(tzinfo=None)
+        assert when.earliest is not None
+        return datetime.combine(when.earliest, time())
+
+    def occurrence(self, naive: datetime, record: OccurrenceRecord | None, day: date | None = None) -> Occurrence:
+        """The occurrence that starts at a naive wall-clock time (the rule gives it on `day`,
+        or on that time's day), with its record applied."""
+        status = Status.CONFIRMED
+        if record is not None and record.status is not None:
+            status = record.status
+        elif record is not None and record.actual is not None:
+            status = Status.DONE
+        return Occurrence(day or naive.date(), self.window(naive), self.window(naive, "end"), status,
+                          record is not None and record.when is not None, record.note if record else None)
+
+    def min_gap(self) -> timedelta | None:
+        """The shortest time between two starts among the first ones the rule gives."""
+        starts = []
+        for moment in self.rrule():
+            starts.append(moment)
+            if len(starts) >= 60:
+                break
+        gaps = [b - a for a, b in zip(starts, starts[1:])]
+        return min(gaps) if gaps else None
+
+    # -- words -------------------------------------------------------------------------
+    def label(self) -> str:
+        """`every Tuesday 15:00–16:00 CET/CEST from 3 Nov 2026 until 29 Jun 2027`: the times
+        are wall-clock times of the series' zone, named by its abbreviations when it is the
+        calendar's, else by its city (`11:00–11:45 New York time`)."""
+        text = self.words()
+        if isinstance(self.first, datetime):
+            zone = self.first.tzinfo
+            end = (self.first.astimezone(timezone.utc) + self.length).astimezone(zone)
+            clock = f"{self.first:%H:%M}–{end:%H:%M}" + ("" if end.date() == self.first.date() else " the next day")
+            key = getattr(zone, "key", "UTC")
+            if key == self.calendar_zone.key or key == "UTC":
+                year = self.first.year
+                names = dict.fromkeys(datetime(year, m, 15, 12, tzinfo=zone).tzname() for m in (1, 7))
+                text += f" {clock} {'/'.join(n for n in names if n)}"
+            else:
+                text += f" {clock} {key.rsplit('/', 1)[-1].replace('_', ' ')} time"
+        elif self.length:
+            text += f" for {self.length.days + 1} days"
+        return f"{text} {self.bounds_words()}"
+
+    def occurrence_label(self, o: Occurrence) -> str:
+        """`10 Nov 2026 15:00–16:00 CET (09:00–10:00 New York)`, `3 Nov 2026`."""
+        own = self.zone
+        return label((o.start, o.end), o.start != o.end, False, self.calendar_zone,
+                     own.key if own is not None and own.key != "UTC" else None)
+
+    def words(self) -> str:
+        """The rule in words: `every Tuesday`, `every 2 weeks on Monday and Thursday`,
+        `every month on the last Friday`."""
+        rule = self.rule
+        first = self.first
+        on = (rule.on or ((first.weekday(), 0),)) if rule.every == "week" else rule.on
+        if rule.every in ("day", "week") and on and all(nth == 0 for _, nth in on):
+            days = _and([DAY_NAMES[d] for d, _ in sorted(on)])
+            if rule.interval == 1:
+                return f"every {days}"
+            return f"every {rule.interval} {rule.every}s on {days}"
+        unit = "" if rule.interval == 1 else f"{rule.interval} "
+        every = f"every {unit}{rule.every}" + ("" if rule.interval == 1 else "s")
+        if rule.every == "month":
+            if on and rule.interval == 1:
+                return "every " + _and([_nth(n) + DAY_NAMES[d] for d, n in on]) + " of the month"
+            if on:
+                return f"{every} on the " + _and([_nth(n) + DAY_NAMES[d] for d, n in on])
+            return f"{every} on the {_ordinal(first.day)}"
+        if rule.every == "year":
+            if on:
+                return f"{every} on " + _and([_nth(n) + DAY_NAMES[d] for d, n in on])
+            return f"{every} on {first.day} {MONTHS[first.month - 1]}"
+        return every
+
+    def bounds_words(self) -> str:
+        """`from 3 Nov 2026 until 29 Jun 2027`, `from 3 Nov 2026, 12 times`."""
+        first = self.first.date() if isinstance(self.first, datetime) else self.first
+        text = f"from {day_label(first)}"
+        if self.rule.count is not None:
+            return f"{text}, {self.rule.count} times"
+        if self.last_start is not None:
+            return f"{text} until {day_label(self.last_start.date())}"
+        return text
+
+    def ical(self) -> str:
+        """The RRULE value: FREQ, INTERVAL, BYDAY, and COUNT or UNTIL (the last start, in UTC
+        for a timed series as RFC 5545 requires)."""
+        rule = self.rule
+        parts = [f"FREQ={ICAL_FREQ[rule.every]}"]
+        if rule.interval != 1:
+            parts.append(f"INTERVAL={rule.interval}")
+        if rule.on:
+            parts.append("BYDAY=" + ",".join(f"{nth if nth else ''}{ICAL_DAYS[d]}" for d, nth in rule.on))
+        if rule.count is not None:
+            parts.append(f"COUNT={rule.count}")
+        elif self.last_start is not None:
+            last = self.last_start
+            if isinstance(self.first, datetime):
+                utc = last.replace(tzinfo=self.first.tzinfo).astimezone(timezone.utc)
+                parts.append(f"UNTIL={utc.year:04d}{utc:%m%dT%H%M%S}Z")
+            else:
+                parts.append(f"UNTIL={last.year:04d}{last:%m%d}")
+        return ";".join(parts)
+
+
+def _shift(day: date, by: timedelta) -> date:
+    """A day moved, kept inside the years 1 to 9999."""
+    try:
+        return day + by
+    except OverflowError:
+        return date.min if by < timedelta(0) else date.max
+
+
+def _overlaps(o: Occurrence, lo: date | None, hi: date | None) -> bool:
+    return (lo is None or o.end.latest >= lo) and (hi is None or o.start.earliest <= hi)  # type: ignore[operator]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _nth(n: int) -> str:
+    return "" if n == 0 else "last " if n == -1 else f"{_ordinal(n)} "
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
