@@ -9,15 +9,18 @@ and no fewer, and the feed must pass a structural lint. The clients are installe
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from timeline.render.ics import IcsOptions, WindowMode, feed_stamp, latest_day, place, render_ics, summary
-from .conftest import DATA, DEFAULT_EVENTS, schedule_at
+from timeline.model import Status
+from timeline.render.ics import IcsOptions, WindowMode, feed_stamp, latest_day, place, render_ics, schedule_stamp, summary
+from .conftest import DATA, DEFAULT_EVENTS, ROOT, schedule_at
 
-from .interop.clients import CLIENTS, Pairs, day_pairs, fetch_nodeical, instant_pair, missing
+from .interop.clients import (
+    CLIENTS, EXPANDS_FAITHFULLY, CannotExpand, Pairs, day_pairs, fetch_nodeical, instant_pair, missing,
+)
 from .interop.lint import lint
 
 LO, HI = date(2003, 1, 1), date(2007, 1, 1)
@@ -101,3 +104,123 @@ def test_a_served_feed_subscribes_in_a_client(tmp_path):
     finally:
         running.close()
     assert got == expected(FILES["stress"], WindowMode.SPAN, today)
+
+
+# -- repeating events -------------------------------------------------------------------
+# The example working group: a weekly call in Zurich time, a fortnightly one, and a monthly
+# call fixed in New York time, with skipped, moved and cancelled occurrences, over two years
+# that cross both clock changes in both zones (and the weeks when the two zones differ).
+EXAMPLE = ROOT / "examples" / "working-group.yaml"
+SERIES_LO, SERIES_HI = date(2026, 9, 1), date(2028, 9, 1)
+
+
+def occurrence_pairs(o, title: str) -> Pairs:
+    if o.start.moment is not None:
+        return instant_pair(o.start.moment, title, SERIES_LO, SERIES_HI)
+    return day_pairs(o.start.earliest, o.end.latest + timedelta(days=1), title, SERIES_LO, SERIES_HI)
+
+
+def expected_series() -> tuple[Pairs, Pairs, Pairs]:
+    """What the model says a person sees (every occurrence that is not cancelled, moved ones
+    where they moved to); the instances the feed removes (EXDATE: skipped and cancelled) or
+    replaces (RECURRENCE-ID: moved); and, as calcurse shows them, the instances the rule
+    gives at the first one's time of day in UTC."""
+    schedule = schedule_at(EXAMPLE)
+    seen: Pairs = set()
+    removed: Pairs = set()
+    fixed: Pairs = set()
+    for e in schedule.events:
+        spot = place(e, WindowMode.SPAN)
+        title = summary(e, spot)
+        if e.series is None:
+            pairs = (instant_pair(spot.start, title, SERIES_LO, SERIES_HI) if hasattr(spot.start, "hour")
+                     else day_pairs(spot.start, spot.end, title, SERIES_LO, SERIES_HI))
+            seen |= pairs
+            fixed |= pairs
+            continue
+        series = e.series
+        for o in series.occurrences(SERIES_LO, SERIES_HI):
+            if o.status != Status.CANCELLED:
+                seen |= occurrence_pairs(o, title)
+                if o.moved:
+                    fixed |= occurrence_pairs(o, title)
+        given = [series.occurrence(naive, None) for naive in series.rrule().between(
+            datetime.combine(SERIES_LO, datetime.min.time()), datetime.combine(SERIES_HI, datetime.min.time()))]
+        first_utc = series.first.astimezone(timezone.utc)
+        for o in given:
+            cancelled = series.by_day.get(o.day) is not None and series.by_day[o.day].status == Status.CANCELLED
+            if o.day in series.skipped or cancelled or o.day in series.by_day and series.by_day[o.day].when is not None:
+                removed |= occurrence_pairs(o, title)
+            if o.day not in series.skipped and not cancelled:
+                at = datetime.combine(o.day, first_utc.time(), timezone.utc)
+                fixed |= instant_pair(at, title, SERIES_LO, SERIES_HI)
+    return seen, removed, fixed
+
+
+@pytest.fixture(scope="module")
+def series_feed(tmp_path_factory) -> Path:
+    schedule = schedule_at(EXAMPLE)
+    path = tmp_path_factory.mktemp("series") / "working-group.ics"
+    path.write_bytes(render_ics(schedule, IcsOptions(schedule_stamp(schedule, None))))
+    return path
+
+
+def test_series_feed_is_one_vevent_per_series(series_feed):
+    text = series_feed.read_text()
+    assert lint(series_feed.read_bytes()) == []
+    assert text.count("BEGIN:VEVENT") == 9 + 1  # nine events, one moved occurrence
+    assert "RRULE:FREQ=WEEKLY;UNTIL=20271207T140000Z" in text
+    assert "RRULE:FREQ=MONTHLY;BYDAY=2TH;COUNT=18" in text
+    assert "EXDATE;TZID=Europe/Zurich:20261222T150000" in text
+    assert "RECURRENCE-ID;TZID=Europe/Zurich:20261110T150000" in text
+
+
+def test_series_expectation_is_not_trivial():
+    seen, removed, fixed = expected_series()
+    assert len(seen) > 100 and len(removed) == 4  # two skipped, one cancelled, one moved
+    # New York 11:00 is 16:00 UTC in winter and 15:00 in summer; Zurich 15:00 is 14:00 or 13:00
+    assert ("T", "2026-12-10T16:00", "Liaison call with the sister committee") in seen
+    assert ("T", "2027-04-08T15:00", "Liaison call with the sister committee") in seen
+    assert ("T", "2027-07-06T13:00", "Editors' call") in seen and ("T", "2027-01-12T14:00", "Editors' call") in seen
+    assert ("T", "2026-11-12T14:00", "Editors' call") in seen and ("T", "2026-11-10T14:00", "Editors' call") not in seen
+    assert seen != fixed
+
+
+@pytest.mark.parametrize("client", EXPANDS_FAITHFULLY)
+def test_clients_that_expand_recurrences_see_the_same_instances(series_feed, client):
+    """ical.js, node-ical, khal and vobject expand the series as RFC 5545 says: every instance
+    at its wall-clock time in its own zone, EXDATEs left out, moved instances where they moved."""
+    need(client)
+    seen, _, _ = expected_series()
+    got = CLIENTS[client](series_feed, SERIES_LO, SERIES_HI)
+    assert got == seen, f"{client} differs: missing {sorted(seen - got)[:5]}, extra {sorted(got - seen)[:5]}"
+
+
+def test_libical_also_shows_removed_and_replaced_instances(series_feed):
+    """ical2html (libical) expands the rule but ignores EXDATE and keeps the instance a
+    RECURRENCE-ID replaces: a documented limit of that client (README), held exactly here.
+    (Its month grid also repeats a timed event that lasts several days on each further day,
+    at the start's time of day.)"""
+    need("libical (ical2html)")
+    seen, removed, _ = expected_series()
+    for e in schedule_at(EXAMPLE).events:
+        if e.series is None and e.start.moment is not None and e.end.moment is not None:
+            start = e.start.moment.astimezone(timezone.utc)
+            for k in range(1, (e.end.moment.date() - e.start.moment.date()).days + 1):
+                seen |= instant_pair(start + timedelta(days=k), e.title, SERIES_LO, SERIES_HI)
+    assert CLIENTS["libical (ical2html)"](series_feed, SERIES_LO, SERIES_HI) == seen | removed
+
+
+def test_calcurse_repeats_at_a_fixed_time(series_feed):
+    """calcurse has no time zones: it repeats a timed event at the first instance's time in its
+    own zone (UTC here) across clock changes, and keeps the replaced instance besides the moved
+    one; EXDATE it honours. A documented limit of that client (README), held exactly here."""
+    need("calcurse")
+    _, _, fixed = expected_series()
+    assert CLIENTS["calcurse"](series_feed, SERIES_LO, SERIES_HI) == fixed
+
+
+def test_icspy_cannot_expand_recurrences(series_feed):
+    need("ics-py")
+    with pytest.raises(CannotExpand):
+        CLIENTS["ics-py"](series_feed, SERIES_LO, SERIES_HI)

@@ -12,7 +12,7 @@ string at each start, which more than doubles the time it takes to build the com
 
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Annotated, Optional, TypeVar
 
@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .dates import DayArg, Duration, parse_day
-from .errors import DateSyntaxError, TimelineError, quote
+from .errors import DateSyntaxError, RequestError, TimelineError, quote
 
 
 class _Group(TyperGroup):
@@ -144,6 +144,20 @@ def _when_done(text: str):  # type: ignore[no-untyped-def]
     except DateSyntaxError as e:
         why = str(problem) if problem is not None else f"{e}; or a date expression such as 2004-11-23/2004-11-25"
         raise typer.BadParameter(why) from None
+
+
+def _occurrence(ident: str) -> tuple[str, date | None]:
+    """`ID@DAY` names one occurrence of a series (the day the rule gives it); `ID` the event."""
+    name, at, day = ident.partition("@")
+    if not at:
+        return ident, None
+    try:
+        if len(day.strip()) == 10:
+            return name, date.fromisoformat(day.strip())
+    except ValueError:
+        pass
+    raise typer.BadParameter(f"bad occurrence {quote(ident)}: expected ID@DAY such as weekly-call@2026-11-10 "
+                             "(the day the rule gives it)")
 
 
 # -- completion ---------------------------------------------------------------------------
@@ -359,8 +373,13 @@ def done(
 
     Example: timeline done first-meeting --on 2004-11-23/2004-11-25 --note "Geneva"
     """
-    from .edit import done_changes, edit_event
+    from .edit import done_changes, edit_event, edit_occurrence, occurrence_done
 
+    name, day = _occurrence(ident)
+    if day is not None:
+        edited = edit_occurrence(file, name, day, occurrence_done(day, on, note), now_utc())  # type: ignore[arg-type]
+        _write(f"{ident}: done" + "".join(f" ({c.text})" for c in edited.changes if c.key == "actual") + "\n")
+        return
     edited = edit_event(file, ident, done_changes(ident, on, note), now_utc(), compare=on is None)  # type: ignore[arg-type]
     _write(f"{ident}: done ({edited.changes[0].text})\n")
 
@@ -371,9 +390,13 @@ def cancel(ident: IdArg, file: FileOpt = "events.yaml", note: NoteOpt = None) ->
 
     Example: timeline cancel advisory-board --note "not set up"
     """
-    from .edit import cancel_changes, edit_event
+    from .edit import cancel_changes, edit_event, edit_occurrence, occurrence_cancelled
 
-    edit_event(file, ident, cancel_changes(note), now_utc())
+    name, day = _occurrence(ident)
+    if day is not None:
+        edit_occurrence(file, name, day, occurrence_cancelled(note), now_utc())
+    else:
+        edit_event(file, ident, cancel_changes(note), now_utc())
     _write(f"{ident}: cancelled\n")
 
 
@@ -389,8 +412,15 @@ def move(
 
     Example: timeline move further-round "[2005-04-15..2005-05-15]"
     """
-    from .edit import Shift, edit_event, move_changes, moved_by
+    from .edit import Shift, edit_event, edit_occurrence, move_changes, moved_by, occurrence_moved
 
+    name, day = _occurrence(ident)
+    if day is not None:
+        if isinstance(when, Shift):
+            raise RequestError(f"{ident}: an occurrence moves to a day or a time, such as {day}T16:00, not by a shift")
+        edit_occurrence(file, name, day, occurrence_moved(when), now_utc())  # type: ignore[arg-type]
+        _write(f"{ident}: moved to {when.text}\n")  # type: ignore[attr-defined]
+        return
     notes: list[str] = []
     edited = edit_event(file, ident, move_changes(ident, when, notes, keep_refs), now_utc(), compare=True)  # type: ignore[arg-type]
     moved = next(e.label for e in edited.after.events if e.id == ident)
@@ -421,6 +451,7 @@ def slips(
     as_of: Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help="Judge as of this day (default: today in the calendar's zone).")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     against: Annotated[str, typer.Option("--against", metavar="baseline|current", help="The plan the verdict is measured against (the other is shown beside it).")] = "baseline",
+    occurrences: Annotated[bool, typer.Option("--occurrences", help="Also list the past occurrences of repeating events that have no record.")] = False,
 ) -> None:
     """Compare what happened with the plan: on plan, late, early, or no record, against the
     baseline (the plan before any move) and the current plan.
@@ -431,7 +462,7 @@ def slips(
     from .render.slips import Against, SlipsOptions, render_slips
 
     plan = _choice(Against, against, "--against")
-    _write(render_slips(load_schedule(file, now_utc(), as_of), SlipsOptions(json_, plan)))
+    _write(render_slips(load_schedule(file, now_utc(), as_of), SlipsOptions(json_, plan, occurrences)))
 
 
 @app.command()

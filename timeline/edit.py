@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import yaml
 
@@ -438,6 +438,88 @@ def _flow(node: yaml.Node) -> str:
     if isinstance(node, yaml.SequenceNode):
         return "[" + ", ".join(yaml_scalar(item.value) for item in node.value if isinstance(item, yaml.ScalarNode)) + "]"
     return yaml_scalar(node.value)
+
+
+OccurrencePlan = Callable[[date, ResolvedEvent], list[Change]]
+"""What an edit of one occurrence records: its keys under `occurrences:`, decided from the
+calendar's today and the series as it stands."""
+
+
+def edit_occurrence(path: str, ident: str, day: date, plan: OccurrencePlan, now: datetime) -> Edited:
+    """Record what became of one occurrence of a series (`ID@DAY`): its entry under the
+    event's `occurrences:` gets the plan's keys (the entry, or the mapping, is added when
+    missing, and what is written elsewhere in it stays)."""
+    made: list[Change] = []
+
+    def one(root: yaml.Node, today: date, before: Schedule | None) -> list[tuple[yaml.MappingNode, list[Change]]]:
+        event = find_event(path, root, ident)
+        series = next((e for e in before.events if e.id == ident), None) if before is not None else None
+        if series is None:
+            raise RequestError(f"{path}: {quote(ident)} cannot be resolved as the file stands; run timeline check")
+        if series.series is None:
+            raise RequestError(f"{quote(ident)} happens once (it has no repeat:); name it without @{day}")
+        if not any(o.day == day for o in series.series.occurrences(day - timedelta(days=2), day + timedelta(days=2))):
+            near = series.series.occurrences(day - timedelta(days=31), day + timedelta(days=31))
+            hint = ", ".join(f"{ident}@{o.day}" for o in sorted(near, key=lambda o: abs((o.day - day).days))[:2])
+            raise RequestError(f"{quote(ident)} has no occurrence on {day} ({series.series.words()})"
+                               + (f"; the nearest: {hint}" if hint else ""))
+        made.extend(plan(today, series))
+        entry = "{" + ", ".join(f"{c.key}: {c.value}" for c in made if c.value is not None) + "}"
+        values = {k.value: v for k, v in event.value}
+        occurrences = values.get("occurrences")
+        if occurrences is None:
+            return [(event, [Change("occurrences", f"{{{day}: {entry}}}", yaml=True)])]
+        if not isinstance(occurrences, yaml.MappingNode):
+            raise RequestError(f"{path}: the occurrences of {quote(ident)} are not a mapping; run timeline check")
+        found = next((v for k, v in occurrences.value if isinstance(k, yaml.ScalarNode) and k.value == day.isoformat()), None)
+        if found is None:
+            return [(occurrences, [Change(day.isoformat(), entry, yaml=True)])]
+        if not isinstance(found, yaml.MappingNode):
+            raise RequestError(f"{path}: the entry of {day} under the occurrences of {quote(ident)} is not a mapping; "
+                               "run timeline check")
+        return [(found, made)]
+
+    before, after = edit_file(path, one, now, compare=True)
+    return Edited(made, before, after)
+
+
+def occurrence_done(day: date, on: WrittenDate | DayArg | None, note: str | None) -> OccurrencePlan:
+    """`timeline done ID@DAY`: `status: done` (and `actual` when said, and a note); an
+    occurrence that has not come yet is refused."""
+    def plan(today: date, e: ResolvedEvent) -> list[Change]:
+        if day > today and on is None:
+            raise RequestError(f"{e.id}@{day} is after today ({today}); record it once it has happened")
+        changes = [Change("status", "done")]
+        if isinstance(on, WrittenDate):
+            changes.append(Change("actual", on.text))
+        elif on is not None:
+            when = on.on(today)
+            if when > today:
+                raise RequestError(f"--on {on.text} is {when}, after today ({today}); record what happened once it has")
+            changes.append(Change("actual", when.isoformat()))
+        if note is not None:
+            changes.append(Change("note", note))
+        return changes
+
+    return plan
+
+
+def occurrence_cancelled(note: str | None) -> OccurrencePlan:
+    """`timeline cancel ID@DAY`: `status: cancelled` (and a note)."""
+    def plan(today: date, e: ResolvedEvent) -> list[Change]:
+        return [Change("status", "cancelled")] + ([Change("note", note)] if note is not None else [])
+
+    return plan
+
+
+def occurrence_moved(when: WrittenDate) -> OccurrencePlan:
+    """`timeline move ID@DAY WHEN`: `when:` the day or time it moves to."""
+    def plan(today: date, e: ResolvedEvent) -> list[Change]:
+        if not isinstance(when.expr, Window) or not when.expr.is_day or when.expr.approximate or when.expr.uncertain:
+            raise RequestError(f"an occurrence moves to one day or one time, such as 2026-11-12T15:00, not {when.text}")
+        return [Change("when", when.text)]
+
+    return plan
 
 
 def clear_baselines(root: yaml.Node, today: date, before: Schedule | None) -> list[tuple[yaml.MappingNode, list[Change]]]:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as _rrule
 
-from .dates import MONTHS, Window, day_label
+from .dates import MONTHS, SpanExpr, Window, day_label
 from .labels import label
 from .errors import DateSyntaxError, quote
 from .model import OccurrenceRecord, Repeat, Status
@@ -77,6 +77,8 @@ class Occurrence:
     """True when it was moved from the day the rule gives."""
     note: str | None = None
     """The note recorded with it."""
+    actual: tuple[Window, Window] | None = None
+    """When it really happened, when recorded (start and end windows, as written)."""
 
 
 @dataclass(frozen=True)
@@ -195,8 +197,13 @@ class Series:
             status = record.status
         elif record is not None and record.actual is not None:
             status = Status.DONE
+        actual = None
+        if record is not None and record.actual is not None:
+            written = record.actual
+            actual = (written.start, written.end) if isinstance(written, SpanExpr) else (written, written)
         return Occurrence(day or naive.date(), self.window(naive), self.window(naive, "end"), status,
-                          record is not None and record.when is not None, record.note if record else None)
+                          record is not None and record.when is not None, record.note if record else None,
+                          actual)  # type: ignore[arg-type]
 
     def min_gap(self) -> timedelta | None:
         """The shortest time between two starts among the first ones the rule gives."""

@@ -209,7 +209,8 @@ def read_icspy(path: Path, lo: date, hi: date) -> Pairs:
     """ics-py (which cannot expand recurrences: a feed with them raises `CannotExpand`)."""
     import ics
 
-    if re.search(r"^(RRULE|RDATE|RECURRENCE-ID)[:;]", path.read_text(encoding="utf-8"), re.M):
+    events = "".join(re.findall(r"^BEGIN:VEVENT\r?$.*?^END:VEVENT\r?$", path.read_text(encoding="utf-8"), re.M | re.S))
+    if re.search(r"^(RRULE|RDATE|RECURRENCE-ID)[:;]", events, re.M):
         raise CannotExpand("ics-py reads RRULE but cannot expand it: it shows a series' first instance only")
 
     pairs: Pairs = set()

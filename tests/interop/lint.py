@@ -35,6 +35,7 @@ def lint(data: bytes) -> list[str]:
     uids: list[str] = []
     tzids: set[str] = set()
     zones: set[str] = set()
+    recurrence = ""
     for line, name in zip(logical, names):
         if name == "BEGIN":
             stack.append(line[6:])
@@ -47,10 +48,14 @@ def lint(data: bytes) -> list[str]:
                 closed = stack.pop()
                 if closed == "VEVENT":
                     problems += [f"a VEVENT has no {p}" for p in ("UID", "DTSTAMP", "DTSTART") if p not in seen]
+                    if "RECURRENCE-ID" in seen and uids:  # an override shares its series' UID
+                        uids[-1] += " (override " + recurrence + ")"
         elif stack and stack[-1] == "VEVENT":
             seen.add(name)
             if name == "UID":
                 uids.append(line.split(":", 1)[1])
+            if name == "RECURRENCE-ID":
+                recurrence = line.split(":", 1)[1]
         tzids.update(re.findall(r";TZID=([^;:]+)", line.split(":", 1)[0]))
         if name == "TZID" and stack and stack[-1] == "VTIMEZONE":
             zones.add(line.split(":", 1)[1])

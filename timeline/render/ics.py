@@ -292,11 +292,11 @@ def series_lines(e: ResolvedEvent, schedule: Schedule, stamp: datetime) -> list[
         return [_when("DTSTART", start.earliest, schedule), _when("DTEND", day_after(last) or last, schedule)]
 
     lines = ["BEGIN:VEVENT", uid, _dtstamp(stamp), *dates(series.rrule()[0]), f"RRULE:{series.ical()}"]
-    cancelled_days = {r.day for r in series.records if r.status == Status.CANCELLED and r.when is None}
+    cancelled_days = {r.day for r in series.records if r.status == Status.CANCELLED}
     lines += [_exdate(series, day, schedule) for day in sorted(series.skipped | cancelled_days)]
     lines += [f"SUMMARY:{title}", f"DESCRIPTION:{escape_text(describe(e, True))}", *common, "END:VEVENT"]
     for record in series.records:
-        if record.when is None:
+        if record.when is None or record.day in cancelled_days:
             continue
         start = series.moved_start(record.when)
         when = series.occurrence_label(series.occurrence(start, record, record.day))

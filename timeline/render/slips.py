@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from ..dates import Window
+from ..dates import Window, span_label, window_label
 from ..model import Status
+from ..repeats import Occurrence
 from ..resolve import ResolvedEvent, Schedule, slip
-from .jsonout import actual_dict, bounds_dict, dumps
+from .jsonout import actual_dict, bounds_dict, dumps, iso_bound
 from .text import one_line, pad, text_width
 
 
@@ -62,6 +63,8 @@ class Slip:
     """Against the plan as it stands (None: nothing to say yet)."""
     against: Against
     """Which one gives the verdict."""
+    occurrence: Occurrence | None = None
+    """The occurrence of a series judged (None: the event itself)."""
 
     @property
     def chosen(self) -> Judgement:
@@ -94,6 +97,8 @@ class SlipsOptions:
     """Machine-readable output."""
     against: Against = Against.BASELINE
     """The plan the verdict is measured against; the other is reported beside it."""
+    occurrences: bool = False
+    """Also list the past occurrences of series that have no record (`--occurrences`)."""
 
 
 def judge(e: ResolvedEvent, start: Window, end: Window, label: str, as_of: date) -> Judgement | None:
@@ -109,11 +114,34 @@ def judge(e: ResolvedEvent, start: Window, end: Window, label: str, as_of: date)
     return None
 
 
-def find_slips(schedule: Schedule, against: Against = Against.BASELINE) -> list[Slip]:
+def occurrence_slips(e: ResolvedEvent, as_of: date, against: Against, unrecorded: bool) -> list[Slip]:
+    """A series' occurrences up to `as_of` that are recorded done (on plan, or late or early
+    by their actual), and with `unrecorded` those that passed with no record; cancelled
+    ones are not judged. A series keeps one plan: both judgements are the same."""
+    assert e.series is not None
+    out = []
+    for o in e.series.occurrences(e.start.earliest, as_of):
+        label = e.series.occurrence_label(o)
+        if o.status == Status.DONE and (o.actual is None or (o.actual[0].earliest or as_of) <= as_of):
+            days = slip(o.start, o.actual[0]) if o.actual is not None else 0
+            judgement = Judgement(Verdict.ON_PLAN if days == 0 else Verdict.LATE if days > 0 else Verdict.EARLY, days, label)
+        elif unrecorded and o.status != Status.CANCELLED and o.end.latest is not None and o.end.latest < as_of:
+            judgement = Judgement(Verdict.NO_RECORD, None, label)
+        else:
+            continue
+        out.append(Slip(e, judgement, judgement, against, o))
+    return out
+
+
+def find_slips(schedule: Schedule, against: Against = Against.BASELINE, occurrences: bool = False) -> list[Slip]:
     """Every event with an actual (as of the schedule's `today`), and every event whose
-    chosen plan has passed with no record, judged against both plans."""
+    chosen plan has passed with no record, judged against both plans; of a series, its
+    recorded occurrences (and with `occurrences`, those with no record too)."""
     out = []
     for e in schedule.events:
+        if e.series is not None:
+            out += occurrence_slips(e, schedule.today, against, occurrences)
+            continue
         baseline = judge(e, e.baseline_start, e.baseline_end, e.baseline_label, schedule.today)
         current = baseline if not e.replanned else judge(e, e.planned_start, e.planned_end, e.planned_label, schedule.today)
         if (baseline if against == Against.BASELINE else current) is not None:
@@ -142,7 +170,7 @@ def summary_line(slips: Sequence[Slip]) -> str:
 
 def render_slips(schedule: Schedule, options: SlipsOptions = SlipsOptions()) -> str:
     """Each event against its plans, as text or JSON."""
-    found = find_slips(schedule, options.against)
+    found = find_slips(schedule, options.against, options.occurrences)
     return _json(schedule, found) if options.json else _text(found)
 
 
@@ -167,6 +195,9 @@ def _text(slips: Sequence[Slip]) -> str:
     for s in slips:
         days = "" if s.days is None else f"{s.days:+d}d" if s.days else "0d"
         happened = s.event.label if s.verdict not in (Verdict.NO_RECORD, Verdict.PROJECTED_LATE) else "—"
+        if s.occurrence is not None and s.verdict != Verdict.NO_RECORD:
+            actual = s.occurrence.actual
+            happened = (span_label(*actual) if actual[0] != actual[1] else window_label(actual[0])) if actual else "as planned"
         if s.verdict == Verdict.PROJECTED_LATE:
             days = f"≥{s.days:+d}d"
         rows.append((s.verdict.value, days, s.chosen.label, happened, one_line(s.event.title) + _aside(s)))
@@ -184,17 +215,27 @@ def _json(schedule: Schedule, slips: Sequence[Slip]) -> str:
     "slip_days", "verdict", "against", "replanned", "baseline": {...}, "current": {...}}]}`:
     `planned`, `slip_days` and `verdict` are against the plan `against` names; `baseline`
     and `current` give each (`planned`, `slip_days`, `verdict`; `verdict` null while
-    nothing can be said yet)."""
+    nothing can be said yet); `occurrence`: for one occurrence of a series, the day the rule
+    gives it (else null)."""
     zone = schedule.zone
     items = []
     for s in slips:
         e = s.event
         plans = {"baseline": (e.baseline_start, e.baseline_end, s.baseline), "current": (e.planned_start, e.planned_end, s.current)}
         chosen = plans[s.against.value]
+        actual = actual_dict(e, zone)
+        if s.occurrence is not None:
+            o = s.occurrence
+            chosen = plans[s.against.value] = plans["baseline"] = plans["current"] = (o.start, o.end, s.baseline)
+            actual = None if o.status != Status.DONE else (
+                {"start": iso_bound(o.start.earliest, o.start.moment, zone), "end": iso_bound(o.end.latest, o.end.moment, zone)}
+                if o.actual is None else
+                {"start": iso_bound(o.actual[0].earliest, None, zone), "end": iso_bound(o.actual[1].latest, None, zone)})
         item = {
             "id": e.id, "title": e.title, "planned": bounds_dict(chosen[0], chosen[1], zone),
-            "actual": actual_dict(e, zone), "slip_days": s.days, "verdict": s.verdict.value,
+            "actual": actual, "slip_days": s.days, "verdict": s.verdict.value,
             "against": s.against.value, "replanned": e.replanned,
+            "occurrence": s.occurrence.day.isoformat() if s.occurrence else None,
         }
         for name, (start, end, judgement) in plans.items():
             item[name] = {"planned": bounds_dict(start, end, zone),
