@@ -89,3 +89,31 @@ def milestones_yaml(n: int) -> str:
         day = date(2004, 1, 1) + timedelta(days=i * days // n)
         out.append(f"  - {{id: m{i}, title: Event {i}, when: {day}}}")
     return "\n".join(out) + "\n"
+
+
+def series_yaml(n: int, years: int = 10) -> str:
+    """`n` weekly series over `years` years (about 52 * years occurrences each), half in the
+    calendar's zone and half in New York time, each with two skipped weeks, a moved and a
+    cancelled occurrence, and a done one; and a milestone after each."""
+    weekdays = ("mon", "tue", "wed", "thu", "fri")
+    first = date(2026, 1, 5)  # a Monday
+    last = date(2026 + years, 1, 4)
+    out = ["calendar: {name: Series, domain: bench.example.org, timezone: Europe/Zurich, updated: 2026-01-01}", "events:"]
+    for i in range(n):
+        day = first + timedelta(days=i % 5)
+        zone = "\n    timezone: America/New_York" if i % 2 else ""
+        hour = 9 + i % 8
+        skip = ", ".join(str(day + timedelta(weeks=w)) for w in (50, 51))
+        out += [
+            f"  - id: s{i}",
+            f"    title: Call {i}",
+            f"    when: {day}T{hour:02d}:00{zone}",
+            "    duration: 45min",
+            f"    repeat: {{every: week, on: {weekdays[i % 5]}, until: {last}, skip: [{skip}]}}",
+            "    occurrences:",
+            f"      {day + timedelta(weeks=3)}: {{when: {day + timedelta(weeks=3, days=1)}T{hour:02d}:00}}",
+            f"      {day + timedelta(weeks=7)}: {{status: cancelled}}",
+            f"      {day + timedelta(weeks=1)}: {{status: done}}",
+            f"  - {{id: after-s{i}, title: After {i}, when: s{i}.end + 1d}}",
+        ]
+    return "\n".join(out) + "\n"

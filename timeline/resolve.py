@@ -662,7 +662,7 @@ class _Resolver:
         elif event.status is not None and event.status != Status.DONE:
             status = event.status
         else:
-            exact = plan[0].is_day and plan[1].is_day
+            exact = event.repeat is not None or plan[0].is_day and plan[1].is_day  # a series is anchored exactly
             status = Status.CONFIRMED if exact else Status.TENTATIVE
         planned_label = self.label(plan, event.is_span, event.is_due, event.timezone)
         if now is plan:

@@ -13,7 +13,7 @@ from enum import Enum
 
 from ..dates import day_after, last_of_month
 from ..errors import RequestError
-from ..model import Kind, Status
+from ..model import Kind
 from ..resolve import ResolvedEvent
 
 
@@ -109,8 +109,9 @@ def shapes(e: ResolvedEvent, start: date | None = None, stop: date | None = None
     A series is its occurrences on the days [start, stop] (cancelled ones are not drawn).
     """
     if e.series is not None:
-        return [Shape(Mark.OCCURRENCE, o.start.earliest, o.end.latest) for o in e.series.occurrences(start, stop)
-                if o.status != Status.CANCELLED]
+        lo = start or e.start.earliest or date.min
+        hi = stop or e.end.latest or e.start.earliest or date.max
+        return [Shape(Mark.OCCURRENCE, first, last) for first, last in e.series.days(lo, hi)]
     plan_s, plan_e = (e.planned_start, e.planned_end) if e.done else (e.start, e.end)
     lo = plan_s.earliest if plan_s.earliest is not None else plan_s.latest
     hi = plan_e.latest if plan_e.latest is not None else plan_e.earliest

@@ -156,8 +156,10 @@ def paint(e: ResolvedEvent, axis: Axis) -> list[Glyph]:
         last = shape.last or axis.stop
         if shape.mark == Mark.OCCURRENCE:  # many may share a cell: each marks its own cells
             if first == last:
-                if axis.inside(first) and row[axis.col(first)] == Glyph.EMPTY:
-                    row[axis.col(first)] = Glyph.DAY
+                if axis.start <= first <= axis.stop:
+                    c = (first - axis.start).days * axis.size // axis.days
+                    if row[c] == Glyph.EMPTY:
+                        row[c] = Glyph.DAY
             else:
                 fill(first, last, Glyph.SOLID)
         elif shape.mark == Mark.POSSIBLE:
