@@ -13,7 +13,6 @@ became of single occurrences (`occurrences:` in the file) is applied on top.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -140,47 +139,7 @@ class Series:
 
     def between(self, after: datetime, before: datetime) -> list[datetime]:
         """The starts the rule gives from `after` to `before` (naive wall-clock times), skipped days too."""
-        found = self.periodic(after, before)
-        return found if found is not None else self.rrule(after).between(after, before, inc=True)
-
-    def periodic(self, after: datetime, before: datetime) -> list[datetime] | None:
-        """`between` by arithmetic, for a rule of days or weeks that ends by a day or never
-        (None for any other rule, which dateutil computes).
-
-        Such a rule is a fixed set of weekdays (or every day) repeated every `interval` days
-        or weeks at one wall-clock time, so its starts are counted out directly: about ten
-        times faster than dateutil's iterator, which a chart of 200 weekly series over ten
-        years needs to stay within its two seconds (docs/performance.md). The tests hold it
-        equal to dateutil's on random rules."""
-        rule = self.rule
-        if rule.every not in ("day", "week") or rule.count is not None or any(nth for _, nth in rule.on):
-            return None
-        start = self.first.replace(tzinfo=None) if isinstance(self.first, datetime) else datetime.combine(self.first, time())
-        lo = max(after, start)
-        hi = min(before, datetime.combine(self.until, time.max)) if self.until is not None else before
-        out: list[datetime] = []
-        clock = start.time()
-        weekdays = sorted({day for day, _ in rule.on} or ({start.weekday()} if rule.every == "week" else set(range(7))))
-        if rule.every == "day":
-            origin, step, offsets = start.date(), timedelta(days=rule.interval), [0]
-        else:
-            origin, step = start.date() - timedelta(days=start.weekday()), timedelta(weeks=rule.interval)
-            offsets = weekdays
-        if hi < lo:
-            return out
-        period = max(0, (lo.date() - origin) // step)
-        try:
-            while True:
-                base = origin + step * period
-                if datetime.combine(base, clock) > hi:
-                    return out
-                for offset in offsets:
-                    moment = datetime.combine(base + timedelta(days=offset), clock)
-                    if lo <= moment <= hi and (rule.every == "week" or moment.weekday() in weekdays):
-                        out.append(moment)
-                period += 1
-        except OverflowError:  # past the year 9999
-            return out
+        return self.rrule(after).between(after, before, inc=True)
 
     def starts(self, lo: date | None = None, hi: date | None = None) -> Iterator[datetime]:
         """The naive wall-clock starts the rule gives on the days [lo, hi] of the series'
