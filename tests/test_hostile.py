@@ -45,6 +45,8 @@ def generated(folder: Path) -> list[Path]:
         "deep-phases": "events:\n" + "".join(
             f"  - {{id: p{i}, title: P, start: 2005-01, end: 2005-02{f', parent: p{i - 1}' if i else ''}}}\n" for i in range(3000)),
         "deep-nesting": "events:\n" + "".join("  " * i + "- \n" for i in range(1, 3000)),
+        "counted-series": "events:\n" + "".join(
+            f"  - {{id: s{i}, title: S, when: 2005-01-03T10:00, repeat: {{every: day, count: 10000}}}}\n" for i in range(100)),
         "huge-key": "events:\n  - id: a\n    title: A\n    when: 2005\n    " + "k" * 5_000_000 + ": 1\n",
     }
     paths = []

@@ -13,8 +13,10 @@ became of single occurrences (`occurrences:` in the file) is applied on top.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -34,7 +36,11 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ORDINALS = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "last": -1}
 MAX_INTERVAL = 1000
-MAX_COUNT = 100_000
+MAX_COUNT = 10_000
+"""The largest `count` of one series."""
+MAX_COUNTED = 200_000
+"""The most occurrences the counts of one file's series may add up to (each is counted out
+from the first: about a second of work); beyond, `until` is the way to bound a series."""
 _EVERY = re.compile(r"(?:(\d{1,4})\s+)?([a-z]+?)s?")
 _ON = re.compile(r"(?:(1st|2nd|3rd|4th|5th|last)\s+)?([a-z]{3})[a-z]*")
 
@@ -47,7 +53,7 @@ def parse_every(text: str) -> tuple[str, int]:
                               "or a number of them such as 2 weeks")
     interval = int(m.group(1) or 1)
     if not 1 <= interval <= MAX_INTERVAL:
-        raise DateSyntaxError(f"every {quote(text)}: expected from 1 to {MAX_INTERVAL}")
+        raise DateSyntaxError(f"{quote(text)}: expected from 1 to {MAX_INTERVAL} {m.group(2)}s")
     return m.group(2), interval
 
 
@@ -116,36 +122,58 @@ class Series:
         return {r.day: r for r in self.records}
 
     def rrule(self, near: datetime | None = None) -> _rrule.rrule:
-        """dateutil's rule, in naive wall-clock time of the series' zone. With `near`, a rule
-        that gives the same starts from `near` on but begins close to it: dateutil iterates
-        from its first start, so a view ten years into a daily or weekly series would
-        otherwise go through every start before it. (A day or a week repeats exactly every
-        `interval` periods, so whole periods are skipped by arithmetic; a count must be
-        counted from the start, and months and years are few.)"""
+        """dateutil's rule, in naive wall-clock time of the series' zone.
+
+        With `near`, a rule that gives the same starts from `near` on but begins at the
+        whole period (of `interval` days, weeks, months or years) that holds it: dateutil
+        iterates from a rule's first start, so a view ten years into a series would
+        otherwise go through every start before it. The new first start is the beginning of
+        that period (a week's Monday, a month's first day, a year's 1 January), with the
+        weekday, day of the month and month the rule had from its first occurrence written
+        out, so that nothing of the period is lost. A rule with a count is counted from its
+        first start (`Series.check_count` bounds that work)."""
         rule = self.rule
         start = self.first.replace(tzinfo=None) if isinstance(self.first, datetime) else datetime.combine(self.first, time())
-        weekdays = [_rrule.weekday(day, nth or None) for day, nth in rule.on] or None
+        options: dict[str, Any] = {"byweekday": [_rrule.weekday(day, nth or None) for day, nth in rule.on] or None}
         until = datetime.combine(self.until, time.max) if self.until is not None else None
-        if near is not None and near > start and rule.count is None and rule.every in ("day", "week"):
+        if near is not None and near > start and rule.count is None:
             if rule.every == "day":
-                period = timedelta(days=rule.interval)
-            else:  # from the Monday of the first week, so that no weekday of a later week is lost
+                start += timedelta(days=rule.interval) * ((near - start) // timedelta(days=rule.interval))
+            elif rule.every == "week":
+                options["byweekday"] = options["byweekday"] or [_rrule.weekday(start.weekday())]
+                monday = start - timedelta(days=start.weekday())
                 period = timedelta(weeks=rule.interval)
-                weekdays = weekdays or [_rrule.weekday(start.weekday())]
-                start -= timedelta(days=start.weekday())
-            start += period * ((near - start) // period)
-        return _rrule.rrule(UNITS[rule.every], dtstart=start, interval=rule.interval, byweekday=weekdays,
-                            count=rule.count, until=until, cache=False)
+                start = monday + period * ((near - monday) // period)
+            else:  # months or years: from the first day of the month (or of the year) of the period
+                if not rule.on:
+                    options["bymonthday"] = start.day
+                    if rule.every == "year":
+                        options["bymonth"] = start.month
+                months = rule.interval * (12 if rule.every == "year" else 1)
+                passed = (near.year - start.year) * 12 + near.month - start.month
+                index = start.year * 12 + start.month - 1 + months * (passed // months)
+                start = start.replace(year=index // 12, month=1 if rule.every == "year" else index % 12 + 1, day=1)
+        return _rrule.rrule(UNITS[rule.every], dtstart=start, interval=rule.interval, count=rule.count, until=until,
+                            cache=False, **options)
+
+    @cached_property
+    def counted(self) -> list[datetime] | None:
+        """Every start of a rule with a count (which dateutil can only count out from the
+        first one), computed once; None for any other rule."""
+        return list(self.rrule()) if self.rule.count is not None else None
 
     def between(self, after: datetime, before: datetime) -> list[datetime]:
         """The starts the rule gives from `after` to `before` (naive wall-clock times), skipped days too."""
+        counted = self.counted
+        if counted is not None:
+            return counted[bisect_left(counted, after):bisect_right(counted, before)]
         return self.rrule(after).between(after, before, inc=True)
 
     def starts(self, lo: date | None = None, hi: date | None = None) -> Iterator[datetime]:
         """The naive wall-clock starts the rule gives on the days [lo, hi] of the series'
         zone (skipped days left out; moves not applied)."""
         if lo is None and hi is None:
-            found: Iterable[datetime] = self.rrule()
+            found: Iterable[datetime] = self.counted if self.counted is not None else self.rrule()
         else:
             found = self.between(datetime.combine(lo or date.min, time()), datetime.combine(hi or date.max, time.max))
         for moment in found:
@@ -155,11 +183,8 @@ class Series:
     @cached_property
     def last_start(self) -> datetime | None:
         """The last start the rule gives that is not skipped (None: it never ends)."""
-        if self.rule.count is not None:
-            last = None
-            for last in self.starts():
-                pass
-            return last
+        if self.counted is not None:
+            return next((m for m in reversed(self.counted) if m.date() not in self.skipped), None)
         if self.until is None:
             return None
         first = self.first.replace(tzinfo=None) if isinstance(self.first, datetime) else datetime.combine(self.first, time())
@@ -182,7 +207,17 @@ class Series:
         gone = {r.day for r in self.records if r.status == Status.CANCELLED or r.when is not None}
         starts = [n for n in self.starts(_shift(lo, -margin), _shift(hi, margin)) if n.date() not in gone]
         starts += [self.moved_start(r.when) for r in self.records if r.when is not None and r.status != Status.CANCELLED]
-        return [(a, b) for a, b in map(self._days_of, starts) if b >= lo and a <= hi]
+        return [(a, b) for a, b in map(self._days_of, filter(self.representable, starts)) if b >= lo and a <= hi]
+
+    def representable(self, naive: datetime) -> bool:
+        """False for an occurrence that would end after the last day of 9999 (or start before
+        the first of year 1) in UTC or in the calendar's zone: it cannot be shown, and is none."""
+        try:
+            self.window(naive)
+            self.window(naive, "end")
+        except OverflowError:
+            return False
+        return True
 
     def _days_of(self, naive: datetime) -> tuple[date, date]:
         """The first and last day (the calendar's) of the occurrence that starts at `naive`."""
@@ -215,10 +250,11 @@ class Series:
             record = self.by_day.get(naive.date())
             if record is not None and record.when is not None:
                 continue  # moved: placed below
-            out.append(self.occurrence(naive, record))
+            if self.representable(naive):
+                out.append(self.occurrence(naive, record))
         for record in self.records:
-            if record.when is not None:
-                out.append(self.occurrence(self.moved_start(record.when), record, record.day))
+            if record.when is not None and self.representable(start := self.moved_start(record.when)):
+                out.append(self.occurrence(start, record, record.day))
         return sorted((o for o in out if _overlaps(o, lo, hi)), key=lambda o: (o.start.earliest, o.day))
 
     def moved_start(self, when: Window) -> datetime:
@@ -247,17 +283,50 @@ class Series:
                           record is not None and record.when is not None, record.note if record else None,
                           actual)  # type: ignore[arg-type]
 
-    def min_gap(self) -> timedelta | None:
-        """The shortest time between two starts among the first ones the rule gives (two
-        periods of a rule of days or weeks, five years of one of months or years)."""
-        enough = 2 * max(len(self.rule.on), 1) + 2 if self.rule.every in ("day", "week") else 60
+    @cached_property
+    def gaps(self) -> tuple[timedelta, timedelta] | None:
+        """The shortest and the longest time between two starts the rule gives, from its
+        first ones (every weekday pattern of a rule of days or weeks repeats within the
+        sample; five years of one of months or years), or None for a single occurrence."""
+        enough = 16 if self.rule.every in ("day", "week") else 60
         starts = []
         for moment in self.rrule():
             starts.append(moment)
             if len(starts) >= enough:
                 break
         gaps = [b - a for a, b in zip(starts, starts[1:])]
-        return min(gaps) if gaps else None
+        return (min(gaps), max(gaps)) if gaps else None
+
+    def marks(self, lo: date, hi: date, cells: int) -> list[tuple[date, date]]:
+        """What a chart of `cells` cells over the days [lo, hi] marks for this series: the
+        days of each occurrence (`days`), or, where the rule gives more than four occurrences
+        a cell, one day in each cell that holds an occurrence. A cell at least as long as
+        the longest gap between two starts holds one unless skips, cancellations or moves
+        took every one of them: only such a cell is looked at one by one. The work is then
+        bounded by the cells, however long the series."""
+        span = (hi - lo).days + 1
+        gaps = self.gaps
+        if gaps is None or span <= 4 * cells * max(gaps[0].days, 1):
+            return self.days(lo, hi)
+        first = self.first.date() if isinstance(self.first, datetime) else self.first
+        last_start = self.last_start
+        active = (max(lo, first), min(hi, last_start.date() if last_start is not None else hi))
+        gone = sorted(self.skipped | {r.day for r in self.records if r.status == Status.CANCELLED or r.when is not None})
+        longest = gaps[1].days + 1
+        out = []
+        for c in range(cells):
+            a = lo + timedelta(days=-(-c * span // cells))  # the first day Axis.col puts in cell c
+            b = lo + timedelta(days=-(-(c + 1) * span // cells) - 1)
+            a, b = max(a, active[0]), min(b, active[1])
+            if a > b:
+                continue
+            removed = bisect_right(gone, b) - bisect_left(gone, a)
+            if ((b - a).days + 1) // longest > removed and b < date.max - timedelta(days=2):
+                out.append((a, a))
+            else:
+                out += self.days(a, b)[:1]
+        moved = [self.moved_start(r.when) for r in self.records if r.when is not None and r.status != Status.CANCELLED]
+        return out + [(x, y) for x, y in map(self._days_of, filter(self.representable, moved)) if y >= lo and x <= hi]
 
     # -- words -------------------------------------------------------------------------
     def label(self) -> str:

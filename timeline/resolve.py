@@ -20,7 +20,7 @@ from .dates import RefExpr, SpanExpr, Window, day_label, referenced
 from .labels import label
 from .errors import DateSyntaxError, Problem, quote
 from .model import Baseline, Calendar, Event, EventsFile, Kind, Status
-from .repeats import Series
+from .repeats import MAX_COUNTED, Series
 
 
 @dataclass(unsafe_hash=True, slots=True)
@@ -232,6 +232,8 @@ class _Resolver:
         """Events not done whose window closed before the day judged."""
         self.suggestions = 0
         """How many unknown ids got a suggestion so far."""
+        self.counted = 0
+        """How many occurrences the counts of the series resolved so far add up to."""
         self.series: dict[str, Series] = {}
         """The series of each repeating event (set by `anchor`)."""
 
@@ -433,17 +435,29 @@ class _Resolver:
             until = reached.latest
         elif rule.until is not None:
             until = rule.until.earliest
+        if rule.count is not None and keep:
+            self.counted += rule.count
+            if self.counted > MAX_COUNTED:
+                if self.counted - rule.count > MAX_COUNTED:
+                    return None  # said once, at the series that went over
+                self.problem(event, "repeat", f"repeat.count: the counts of this file's series add up to more than "
+                             f"{MAX_COUNTED:,} occurrences; bound the longer series with until: DAY instead")
+                return None
         series = Series(rule, first, length, until, self.zone, event.occurrences, frozenset(rule.skip))
         if not self.check_series(event, series):
             return None
         if keep:
             self.series[event.id] = series
-        starts = series.starts()
-        head = next(starts, None)
+        head = next(series.starts(), None)
         if head is None:
             self.problem(event, "repeat", "repeat: every day the rule gives is skipped; expected at least one occurrence")
             return None
         last = series.last_start
+        for naive in (head, last):
+            if naive is not None and not series.representable(naive):
+                self.problem(event, "repeat", f"repeat: the occurrence of {naive.date()} would end after the last day "
+                             "of 9999; expected a series that ends before it")
+                return None
         tail = series.window(last, "end") if last is not None else Window(series.window(head, "end").earliest, None)
         return series.window(head), tail
 
@@ -463,7 +477,7 @@ class _Resolver:
             self.problem(event, key, f"{key}: the first occurrence, {day_label(first_day)}, is not a day the rule gives "
                          f"({words}); start the series on {day_label(given.date())}, or change repeat.on")
             return False
-        gap = series.min_gap()
+        gap = series.gaps[0] if series.gaps is not None else None
         spans = series.length + (timedelta(days=1) if not series.timed else timedelta(0))
         if gap is not None and spans > gap:
             what = "duration" if "duration" in event.where else "the length of each occurrence"

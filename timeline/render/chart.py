@@ -100,18 +100,19 @@ class Shape:
     """Last day (None: to the right edge)."""
 
 
-def shapes(e: ResolvedEvent, start: date | None = None, stop: date | None = None) -> list[Shape]:
+def shapes(e: ResolvedEvent, start: date | None = None, stop: date | None = None, cells: int = 1000) -> list[Shape]:
     """How an event reads, independent of the medium (text cells or SVG pixels).
 
     The plan (or, for an event not done yet, the plan updated by what happened upstream):
     possible days, certain days, a one-day event, a due day, open sides to the edge. Once
     an event is done its plan is only possible days, and what happened goes over it.
-    A series is its occurrences on the days [start, stop] (cancelled ones are not drawn).
+    A series is its occurrences on the days [start, stop] (cancelled ones are not drawn;
+    where they are denser than the `cells` of the medium, one mark a cell: `Series.marks`).
     """
     if e.series is not None:
         lo = start or e.start.earliest or date.min
         hi = stop or e.end.latest or e.start.earliest or date.max
-        return [Shape(Mark.OCCURRENCE, first, last) for first, last in e.series.days(lo, hi)]
+        return [Shape(Mark.OCCURRENCE, first, last) for first, last in e.series.marks(lo, hi, cells)]
     plan_s, plan_e = (e.planned_start, e.planned_end) if e.done else (e.start, e.end)
     lo = plan_s.earliest if plan_s.earliest is not None else plan_s.latest
     hi = plan_e.latest if plan_e.latest is not None else plan_e.earliest

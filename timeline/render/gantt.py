@@ -151,7 +151,7 @@ def paint(e: ResolvedEvent, axis: Axis) -> list[Glyph]:
         marked[c] = day
         row[c] = glyph
 
-    for shape in shapes(e, axis.start, axis.stop):
+    for shape in shapes(e, axis.start, axis.stop, axis.size):
         first = shape.first or axis.start
         last = shape.last or axis.stop
         if shape.mark == Mark.OCCURRENCE:  # many may share a cell: each marks its own cells

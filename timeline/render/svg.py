@@ -84,7 +84,7 @@ def _bars(e: ResolvedEvent, x: Callable[[date], float], y: int, start: date, sto
     color = "#a0aec0" if e.status == Status.CANCELLED else COLORS[e.kind]
     title = f"<title>{escape(one_line(e.title))}: {escape(e.label)}</title>"
     out = []
-    drawn = shapes(e, start, stop)
+    drawn = shapes(e, start, stop, int(CHART))
     ticks: set[float] = set()
     for shape in drawn:
         first, last = shape.first or start, shape.last or stop
