@@ -318,3 +318,28 @@ def test_a_rule_started_near_the_range_gives_the_same_starts(every, interval, fi
     after = datetime.combine(first + timedelta(days=lo), time(hour // 2))
     before = after + timedelta(days=length, hours=hour)
     assert series.rrule(after).between(after, before, inc=True) == series.rrule().between(after, before, inc=True)
+
+
+def test_explain_says_where_a_series_ends(tmp_path, run):
+    path = write(tmp_path, CALLS)
+    text = run("explain", "call", "-f", str(path)).stdout
+    assert "← repeat: its last occurrence on or before until: report (every Tuesday)" in text
+    assert "← report end latest = 2027-02-26: when: 26 Feb 2027" in text
+    assert "← repeat: the last of its 6 occurrences" in run("explain", "liaison", "-f", str(path)).stdout
+
+
+def test_the_page_draws_a_tick_per_occurrence(tmp_path, run):
+    site = tmp_path / "site"
+    assert run("build", str(site), "-f", str(write(tmp_path, CALLS))).exit_code == 0
+    page = (site / "index.html").read_text()
+    # the weekly call: 19 Tuesdays from 20 Oct 2026 to 23 Feb 2027, less the skipped and the cancelled one
+    # (the moved one drawn where it moved); the monthly call: 6; the retreat: 3
+    assert page.count('class="occurrence"') == 17 + 6 + 3
+
+
+def test_a_chart_too_coarse_for_each_occurrence_marks_each_cell(tmp_path, run):
+    path = write(tmp_path, "events:\n  - {id: s, title: Standup, when: 2026-01-05T09:00, repeat: {every: day, until: 2125-12-31,"
+                           " skip: [2026-01-06]}}\n")
+    chart = run("gantt", "-f", str(path), "--width", "60", "--ascii").stdout
+    row = next(line for line in chart.splitlines() if line.startswith("Standup"))
+    assert set(row[len("Standup"):].strip()) == {"*"} and len(row) == 60

@@ -98,6 +98,18 @@ def _step(
     if e.overdue and side == "end" and schedule.as_of is not None:
         return link(f"overdue: not done by {schedule.as_of} (planned {e.label}), so what follows takes it to "
                     "end then at the earliest", key, schedule.as_of), None
+    if e.series is not None and side == "end":  # a series ends with its last occurrence
+        rule = e.series.rule
+        if rule.count is not None:
+            return link(f"repeat: the last of its {rule.count} occurrences ({e.series.words()})", "repeat"), None
+        if rule.until is None:
+            what = "it never ends" if which == "latest" else "it never ends; its first occurrence ends then"
+            return link(f"repeat: {what}", "repeat"), None
+        until = rule.until
+        following = None
+        if isinstance(until, RefExpr) and until.target in events:
+            following = (until.target, until.part if until.part != "whole" else "end", "latest")
+        return link(f"repeat: its last occurrence on or before until: {_text(until)} ({e.series.words()})", "repeat"), following
     cause = _constraint(events, e, side, which, day)
     if e.projected_by is not None and (side, which) == ("start", "earliest"):
         behind = next((o for o in ev.after if o in events and events[o].end.earliest == day), None)
