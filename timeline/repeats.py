@@ -16,16 +16,16 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule as _rrule
 
 from .dates import MONTHS, SpanExpr, Window, day_label
-from .labels import label
 from .errors import DateSyntaxError, quote
+from .labels import label
 from .model import OccurrenceRecord, Repeat, Status
 
 UNITS = {"day": _rrule.DAILY, "week": _rrule.WEEKLY, "month": _rrule.MONTHLY, "year": _rrule.YEARLY}
@@ -36,6 +36,7 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ORDINALS = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "last": -1}
 MAX_INTERVAL = 1000
+"""The largest interval of `every:` (`1000 days`)."""
 MAX_COUNT = 10_000
 """The largest `count` of one series."""
 MAX_COUNTED = 200_000
@@ -130,8 +131,8 @@ class Series:
         otherwise go through every start before it. The new first start is the beginning of
         that period (a week's Monday, a month's first day, a year's 1 January), with the
         weekday, day of the month and month the rule had from its first occurrence written
-        out, so that nothing of the period is lost. A rule with a count is counted from its
-        first start (`Series.check_count` bounds that work)."""
+        out, so that nothing of the period is lost. A rule with a count is counted out from
+        its first start, once (`counted`; the resolver bounds the counts of a file)."""
         rule = self.rule
         start = self.first.replace(tzinfo=None) if isinstance(self.first, datetime) else datetime.combine(self.first, time())
         options: dict[str, Any] = {"byweekday": [_rrule.weekday(day, nth or None) for day, nth in rule.on] or None}
