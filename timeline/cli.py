@@ -20,12 +20,19 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .dates import DayArg, Duration, parse_day
+from .dates import DayArg, Duration, parse_bound, parse_day
 from .errors import DateSyntaxError, RequestError, TimelineError, quote
 
 
 class _Group(TyperGroup):
-    """Translates library errors into exit code 1 with the message on stderr."""
+    """Translates library errors into exit code 1 with the message on stderr; a bare
+    `timeline` prints the help on stdout and exits 0 (README: exit codes)."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        if not args and not ctx.resilient_parsing:
+            typer.echo(ctx.get_help())
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
@@ -86,6 +93,22 @@ def _day(text: str) -> DayArg:
     """A day option: YYYY-MM-DD, or words relative to the calendar's today."""
     try:
         return parse_day(text)
+    except DateSyntaxError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+def _from_day(text: str) -> DayArg:
+    """`--from`: a day, or a date expression's first day (`2026-12`, `2026-Q2`)."""
+    try:
+        return parse_bound(text, "start")
+    except DateSyntaxError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+def _to_day(text: str) -> DayArg:
+    """`--to`: a day, or a date expression's last day."""
+    try:
+        return parse_bound(text, "end")
     except DateSyntaxError as e:
         raise typer.BadParameter(str(e)) from None
 
@@ -201,10 +224,27 @@ KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", metavar="K", aut
 DAY = "YYYY-MM-DD|today|'in 2 weeks'|..."
 MAX_WIDTH = 10_000
 """The widest chart `gantt --width` draws."""
-FromOpt = Annotated[Optional[DayArg], typer.Option("--from", parser=_day, metavar=DAY, help="Only events that may fall on or after this day.")]
-ToOpt = Annotated[Optional[DayArg], typer.Option("--to", parser=_day, metavar=DAY, help="Only events that may fall on or before this day.")]
+FromOpt = Annotated[Optional[DayArg], typer.Option("--from", parser=_from_day, metavar=DAY, help="Only events that may fall on or after this day (or the first day of a date expression: 2026-12, 2026-Q2).")]
+ToOpt = Annotated[Optional[DayArg], typer.Option("--to", parser=_to_day, metavar=DAY, help="Only events that may fall on or before this day (or the last day of a date expression).")]
 IdArg = Annotated[str, typer.Argument(metavar="ID", autocompletion=_complete_ids, help="The event's id.")]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="A remark recorded with the event.")]
+
+
+def _chosen(schedule, tags: Optional[list[str]], kinds: list[str], start: Optional[date] = None,  # type: ignore[no-untyped-def]
+            stop: Optional[date] = None):
+    """`Schedule.select` with the --tag values checked against the file's tags: an unknown
+    one is a usage error naming the known ones (a typo must never hide an event)."""
+    known = sorted({t for e in schedule.events for t in e.tags})
+    for tag in tags or ():
+        if tag not in known:
+            import difflib
+
+            close = difflib.get_close_matches(tag, known, n=1)
+            hint = f"did you mean {quote(close[0])}? " if close else ""
+            listed = ", ".join(known[:30]) + (" ..." if len(known) > 30 else "") if known else "none"
+            raise typer.BadParameter(f"unknown tag {quote(tag)} in {schedule.path}; {hint}known tags: {listed}",
+                                     param_hint="'--tag'")
+    return schedule.select(tags or (), kinds, start, stop)
 
 
 def _kinds(kinds: Optional[list[str]]) -> list[str]:
@@ -271,7 +311,7 @@ def list_(
     today = schedule.today
     start, stop = from_ and from_.on(today), to and to.on(today)
     options = ListOptions(_choice(ListFormat, fmt, "--format"), start, stop)
-    _write(render_list(schedule.select(tag or (), kinds, start, stop), options))
+    _write(render_list(_chosen(schedule, tag, kinds, start, stop), options))
 
 
 @app.command()
@@ -293,7 +333,7 @@ def ics(
     kinds = _kinds(kind)
     schedule = load_schedule(file, now_utc(), every_actual=True)
     stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
-    data = render_ics(schedule.select(tag or (), kinds), IcsOptions(stamp, mode))
+    data = render_ics(_chosen(schedule, tag, kinds), IcsOptions(stamp, mode))
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -307,7 +347,7 @@ def ics(
 def upcoming(
     file: FileOpt = "events.yaml",
     as_of: Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help="Judge as of this day (default: today in the calendar's zone).")] = None,
-    within: Annotated[Duration, typer.Option("--within", parser=_within, metavar="DURATION", help="Horizon, such as 30d, 2w or 1m.")] = "30d",  # type: ignore[assignment]
+    within: Annotated[Optional[Duration], typer.Option("--within", parser=_within, metavar="DURATION", help="A hard horizon, such as 30d, 2w or 1m: nothing starting or due later is listed. Without it: 30 days, and each event's warn lead time (else calendar.warn) also announces it earlier.")] = None,
     tag: TagOpt = None,
     kind: KindOpt = None,
     json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
@@ -321,9 +361,10 @@ def upcoming(
     from .render.upcoming import State, UpcomingOptions, find_upcoming, render_upcoming
 
     kinds = _kinds(kind)
-    schedule = load_schedule(file, now_utc(), as_of).select(tag or (), kinds)
-    _write(render_upcoming(schedule, UpcomingOptions(within, json_)))
-    if fail_on_overdue and any(i.state == State.OVERDUE for i in find_upcoming(schedule, within)):
+    schedule = _chosen(load_schedule(file, now_utc(), as_of), tag, kinds)
+    options = UpcomingOptions(within, json_)
+    _write(render_upcoming(schedule, options))
+    if fail_on_overdue and any(i.state == State.OVERDUE for i in find_upcoming(schedule, options)):
         raise typer.Exit(3)
 
 
@@ -332,8 +373,8 @@ def gantt(
     file: FileOpt = "events.yaml",
     width: Annotated[Optional[int], typer.Option("--width", metavar="N", max=MAX_WIDTH, help="Columns (default: the terminal's width, else 80).")] = None,
     scale: Annotated[str, typer.Option("--scale", metavar="auto|week|month|quarter|year", help="Units of the time axis.")] = "auto",
-    from_: Annotated[Optional[DayArg], typer.Option("--from", parser=_day, metavar=DAY, help="First day shown.")] = None,
-    to: Annotated[Optional[DayArg], typer.Option("--to", parser=_day, metavar=DAY, help="Last day shown.")] = None,
+    from_: Annotated[Optional[DayArg], typer.Option("--from", parser=_from_day, metavar=DAY, help="First day shown (or the first day of a date expression: 2026-12, 2026-Q2).")] = None,
+    to: Annotated[Optional[DayArg], typer.Option("--to", parser=_to_day, metavar=DAY, help="Last day shown (or the last day of a date expression).")] = None,
     today: Annotated[Optional[DayArg], typer.Option("--today", parser=_day, metavar=DAY, help="Draw the today line here and judge 'done' as of this day.")] = None,
     ascii_: Annotated[bool, typer.Option("--ascii", help="Only ASCII characters.")] = False,
     color: Annotated[str, typer.Option("--color", metavar="auto|always|never", help="ANSI colors (auto: on a terminal, unless NO_COLOR is set).")] = "auto",
@@ -347,8 +388,11 @@ def gantt(
     import shutil
 
     from .pipeline import load_schedule
-    from .render.gantt import GanttOptions, Scale, render_gantt
+    from .render.gantt import MIN_WIDTH, GanttOptions, Scale, render_gantt
 
+    if width is not None and width < MIN_WIDTH:
+        raise typer.BadParameter(f"{width} is too narrow: the chart needs at least {MIN_WIDTH} columns",
+                                 param_hint="'--width'")
     axis_scale = _choice(Scale, scale, "--scale")
     mode = _choice(_Color, color, "--color")
     kinds = _kinds(kind)
@@ -357,7 +401,7 @@ def gantt(
     schedule = load_schedule(file, now_utc(), today)
     start, stop = from_ and from_.on(schedule.today), to and to.on(schedule.today)
     options = GanttOptions(width=columns, scale=axis_scale, start=start, stop=stop, ascii=ascii_, color=use_color)
-    _write(render_gantt(schedule.select(tag or (), kinds, start, stop), options))
+    _write(render_gantt(_chosen(schedule, tag, kinds, start, stop), options))
 
 
 @app.command()

@@ -18,6 +18,7 @@ from .errors import DateSyntaxError, quote
 
 FORMS = (
     "expected a date such as 2004-11-23, 2004-11 or 2004; a span 2004-07/2004-10; "
+    "a quarter or a half 2005-Q2 or 2005-H1; "
     "one of a set [2004-11, 2004-12] or [2004-11..2004-12]; on or before [..2005-07]; "
     "on or after [2005-08..]; a qualifier 2005-04~ or 2005-04?; a time 2005-11-16T10:00; "
     "or a reference ID, ID.start or ID.end with an optional shift such as + 1d"
@@ -171,6 +172,8 @@ class Window:
     """The window before `~` widened it, for the label."""
     moment: datetime | None = None
     """The exact instant of a timed value (naive means: in the calendar's zone)."""
+    named: str | None = None
+    """The name of a window written as a quarter or a half (`Q2 2026`), for its label."""
 
     @property
     def is_day(self) -> bool:
@@ -184,7 +187,8 @@ class Window:
 
     def bounded(self, earliest: date | None, latest: date | None) -> Window:
         """The same window with other bounds (a fast `dataclasses.replace`)."""
-        return Window(earliest, latest, self.approximate, self.uncertain, self.nominal, self.moment)
+        return Window(earliest, latest, self.approximate, self.uncertain, self.nominal, self.moment,
+                      self.named if (earliest, latest) == (self.earliest, self.latest) else None)
 
     def shifted(self, amount: int, unit: str) -> Window:
         """The window moved by a duration, keeping whole-month windows whole."""
@@ -275,6 +279,10 @@ _DATETIME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$"
 )
 _SEASONS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 14)}
+_PARTS = {**{32 + q: (3 * q - 2, 3 * q, f"Q{q}") for q in range(1, 5)}, 40: (1, 6, "H1"), 41: (7, 12, "H2")}
+"""EDTF level 2 quarters (33 to 36) and halves (40, 41): first and last month, and name."""
+_SPELLED = re.compile(r"^(\d{4})-([QqHh])([1-4])([~?%])?$")
+"""A quarter or a half as people write it: `2026-Q2`, `2026-H1`."""
 
 
 @lru_cache(maxsize=8192)
@@ -289,7 +297,7 @@ def parse_expr(text: str) -> DateExpr:
     ref = _REF.match(text)
     if ref and _LONG_YEAR.match(text):
         raise DateSyntaxError(f"bad date {quote(text)}: years after 9999 are not supported")
-    if ref and not (_DATE.match(text) or _DATETIME.match(text)):
+    if ref and not (_DATE.match(text) or _DATETIME.match(text) or _SPELLED.match(text)):
         target, part, sign, amount, unit = ref.groups()
         shift = int(amount) * (-1 if sign == "-" else 1) if amount else 0
         return RefExpr(target, part or "whole", shift, unit or "d")
@@ -379,6 +387,13 @@ def _parse_simple(text: str) -> Window:
     m = _DATETIME.match(text)
     if m:
         return _parse_datetime(text, m)
+    spelled = _SPELLED.match(text)
+    if spelled:
+        year, letter, number, qualifier = spelled.groups()
+        if letter.upper() == "H" and number not in "12":
+            raise DateSyntaxError(f"bad date {quote(text)}: a year has two halves, H1 and H2")
+        code = 32 + int(number) if letter.upper() == "Q" else 39 + int(number)
+        text = f"{year}-{code}{qualifier or ''}"
     m = _DATE.match(text)
     if not m:
         raise DateSyntaxError(f"bad date {quote(text)}: {FORMS}")
@@ -389,17 +404,19 @@ def _parse_simple(text: str) -> Window:
         raise DateSyntaxError(f"bad date {quote(text)}: {e}") from e
     approximate = qualifier in ("~", "%")
     uncertain = qualifier in ("?", "%")
+    part = _PARTS.get(int(mtext)) if mtext is not None and mtext.isdigit() and dtext is None else None
+    named = f"{part[2]} {lo.year}" if part else None
     if not approximate:
-        return Window(lo, hi, approximate, uncertain)
+        return Window(lo, hi, approximate, uncertain, named=named)
     # one unit of the written precision each side (a day, a month, a season or a year),
     # within the years 1 to 9999
     if dtext:
         lo2, hi2 = shift_within(lo, -1, "d"), shift_within(hi, 1, "d")
     else:
-        months = 12 if mtext is None else (3 if mtext.isdigit() and int(mtext) >= 21 else 1)
+        months = 12 if mtext is None else (part[1] - part[0] + 1 if part else 3 if mtext.isdigit() and int(mtext) >= 21 else 1)
         lo2 = shift_within(lo, -months, "m")
         hi2 = last_of_month(shift_within(hi, months, "m"))
-    return Window(lo2, hi2, approximate, uncertain, nominal=(lo, hi))
+    return Window(lo2, hi2, approximate, uncertain, nominal=(lo, hi), named=named)
 
 
 def _date_bounds(ytext: str, mtext: str | None, dtext: str | None) -> tuple[date, date]:
@@ -411,6 +428,11 @@ def _date_bounds(ytext: str, mtext: str | None, dtext: str | None) -> tuple[date
         return date(ylo, 1, 1), date(yhi, 12, 31)
     if "X" in ytext:
         raise ValueError("a month needs a fully specified year")
+    if mtext.isdigit() and int(mtext) in _PARTS:
+        if dtext is not None:
+            raise ValueError("a quarter or a half has no day")
+        first, last, _ = _PARTS[int(mtext)]
+        return date(ylo, first, 1), last_of_month(date(ylo, last, 1))
     if mtext.isdigit() and 21 <= int(mtext) <= 24:
         if dtext is not None:
             raise ValueError("a season has no day")
@@ -426,7 +448,8 @@ def _date_bounds(ytext: str, mtext: str | None, dtext: str | None) -> tuple[date
     elif mtext[0] == "0" and mtext[1] == "X":
         mlo, mhi = 1, 9
     if not (1 <= mlo <= 12 and 1 <= mhi <= 12):
-        raise ValueError(f"month {mtext} is not 01 to 12 (or 21 to 24 for a season)")
+        raise ValueError(f"month {mtext} is not 01 to 12 (or 21 to 24 for a season, 33 to 36 for a quarter, "
+                         "40 or 41 for a half)")
     lo_month, hi_month = date(ylo, mlo, 1), date(ylo, mhi, 1)
     if dtext is None:
         return lo_month, last_of_month(hi_month)
@@ -514,6 +537,8 @@ def window_label(w: Window, time_text: str | None = None) -> str:
         text = f"by {day_label(w.latest)}"  # type: ignore[arg-type]
     elif w.latest is None:
         text = f"from {day_label(w.earliest)}"
+    elif w.named is not None:
+        text = w.named
     elif w.approximate and w.nominal is not None:
         text = range_label(*w.nominal)
     else:
@@ -529,6 +554,8 @@ def window_label(w: Window, time_text: str | None = None) -> str:
 
 def span_label(start: Window, end: Window, times: tuple[str, str] | None = None) -> str:
     """Label a span from its start and end windows: `Jul–Oct 2004`, `16–18 Nov 2005`."""
+    if start.named and end.named and start.named[-4:] == end.named[-4:] and not (start.approximate or end.approximate):
+        return f"{start.named[:2]}–{end.named}{'?' if start.uncertain or end.uncertain else ''}"  # Q1–Q3 2026
     if times is not None and start.is_day and end.is_day:
         if start.earliest == end.earliest:
             return f"{day_label(start.earliest)} {times[0]}–{times[1]}"  # type: ignore[arg-type]
@@ -583,6 +610,29 @@ class DayArg:
             raise DateSyntaxError(f"{self.text!r} falls outside the years 1 to 9999") from e
 
 
+def parse_bound(text: str, side: str) -> DayArg:
+    """`--from` (side `start`) or `--to` (`end`): a day as `parse_day` reads it, or any date
+    expression without a reference, naming its first day (`--from`) or its last (`--to`):
+    `--from 2026-12`, `--to 2026-Q2`."""
+    try:
+        return parse_day(text)
+    except DateSyntaxError as e:
+        problem = e
+    try:
+        expr = parse_expr(text)
+    except DateSyntaxError:
+        raise problem from None
+    if isinstance(expr, SpanExpr):
+        expr = expr.start if side == "start" else expr.end
+    if not isinstance(expr, Window):
+        raise DateSyntaxError(f"bad date {quote(text)}: expected a day, a date expression such as 2026-12 or "
+                              "2026-Q2, or words such as 'in 2 weeks' (not a reference)")
+    day = expr.earliest if side == "start" else expr.latest
+    if day is None:
+        raise DateSyntaxError(f"bad date {quote(text)}: its {'first' if side == 'start' else 'last'} day is open")
+    return DayArg(text.strip(), day)
+
+
 def parse_day(text: str) -> DayArg:
     """A day option (`--as-of`, `--today`, `--from`, `--to`): `YYYY-MM-DD` or relative words."""
     text = text.strip()
@@ -598,8 +648,8 @@ def parse_day(text: str) -> DayArg:
         arrow.Arrow(2000, 1, 1).dehumanize(text)
     except (ValueError, OverflowError):
         raise DateSyntaxError(
-            f"bad date {quote(text)}: expected a day such as 2004-10-15, or today, yesterday, "
-            "tomorrow, 'in 2 weeks' or '3 days ago'"
+            f"bad date {quote(text)}: expected a day such as 2004-10-15, a date expression such as 2004-10 "
+            "or 2004-Q4 (for --from and --to), or today, yesterday, tomorrow, 'in 2 weeks' or '3 days ago'"
         ) from None
     return DayArg(text, None)
 

@@ -109,10 +109,18 @@ def test_today_outside_the_range_is_noted(tmp_path, default_events):
     assert "today: 3 months before the first event" in chart(default_events, width=120, today=date(2003, 9, 1)).splitlines()[0]
 
 
-def test_too_narrow_exits_1(run, default_events):
+def test_too_narrow_is_a_usage_error(run, default_events):
     result = run("gantt", "-f", str(default_events), "--width", str(MIN_WIDTH - 1))
-    assert result.exit_code == 1
-    assert result.stderr == f"width {MIN_WIDTH - 1} is too narrow: the chart needs at least {MIN_WIDTH} columns\n"
+    assert result.exit_code == 2
+    assert f"Invalid value for '--width': {MIN_WIDTH - 1} is too narrow: the chart needs at least {MIN_WIDTH} columns" in result.stderr
+
+
+def test_a_narrow_terminal_is_refused_by_the_renderer(default_events):
+    from timeline.errors import RequestError
+    from timeline.render.gantt import GanttOptions, render_gantt
+
+    with pytest.raises(RequestError, match="width 29 is too narrow"):
+        render_gantt(schedule_at(default_events), GanttOptions(width=29))
 
 
 def test_wide_characters_count_two_columns(tmp_path):
@@ -148,7 +156,7 @@ def test_scales_and_range(run, default_events):
     assert "Oct 2004" in lines[1] and "Nov 2004" in lines[1] and " 4 " in lines[2]
     assert not any(l.startswith("Tunis phase PrepCom-3") for l in lines)
     year = run("gantt", "-f", str(default_events), "--width", "120", "--scale", "year").stdout.splitlines()
-    assert "2004" in year[1] and "2005" in year[1] and year[2].strip() == ""
+    assert year[1].split() == ["2000s"] and year[2].split() == ["2004", "2005"]  # no blank axis row
     assert run("gantt", "-f", str(default_events), "--scale", "decade").exit_code == 2
 
 
@@ -240,3 +248,19 @@ def test_any_schedule_at_any_width(tmp_path_factory, text, width, ascii_, today)
 def test_below_minimum_is_an_error(default_events):
     with pytest.raises(RequestError, match="too narrow"):
         render_gantt(schedule_at(default_events), GanttOptions(width=MIN_WIDTH - 1))
+
+
+def test_month_axis_is_never_one_letter(run, default_events):
+    """Three letters where they fit, two (Ja Fe Mr ...) with three cells a month, else the first
+    month of each quarter: `J F M A M J J A S O N D` was ambiguous."""
+    def months(width: int) -> list[str]:
+        return run("gantt", "-f", str(default_events), "--width", str(width), "--scale", "month").stdout.splitlines()[2].split()
+
+    assert months(200)[:3] == ["Dec", "Jan", "Feb"] and len(months(200)) == 24
+    assert months(140)[:4] == ["De", "Ja", "Fe", "Mr"] and len(months(140)) == 24
+    assert set(months(90)) == {"Jan", "Apr", "Jul", "Oct"}
+
+
+def test_the_legend_explains_both_arrows(run, default_events):
+    legend = run("gantt", "-f", str(default_events), "--width", "120").stdout.splitlines()[-1]
+    assert "←→ open before/after" in legend

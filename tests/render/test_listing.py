@@ -13,7 +13,7 @@ from timeline.pipeline import schedule_from_source
 from timeline.render.gantt import GanttOptions, render_gantt
 from timeline.render.listing import ListFormat, ListOptions, event_json, render_list
 
-from ..conftest import DATA, DEFAULT_EVENTS, NOW, ROOT, schedule_at
+from ..conftest import DATA, DEFAULT_EVENTS, NOW, ROOT, schedule_at, write
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import events_yaml  # noqa: E402
@@ -58,3 +58,14 @@ def test_list_and_gantt_indent_a_child_only_under_a_shown_parent(kinds, indented
     assert column[child.id] - column[top.id] == (2 if indented else 0)
     gantt_line = next(line for line in chart.splitlines() if line.lstrip().startswith(child.title[:20]))
     assert gantt_line.startswith("  ") == indented
+
+
+def test_json_carries_what_the_text_shows(tmp_path, run):
+    """Every field the text form shows (and description, url and note) is in the JSON."""
+    path = write(tmp_path, "calendar: {timezone: Europe/Zurich}\nevents:\n"
+                 "  - {id: a, title: A, when: 2005-03-01T10:00, timezone: America/New_York, location: Geneva,"
+                 " description: the first, url: 'https://example.org/a', status: cancelled, note: not needed}\n")
+    event = json.loads(run("list", "-f", str(path), "--format", "json").stdout)["events"][0]
+    assert (event["description"], event["url"], event["note"], event["timezone"], event["location"]) == (
+        "the first", "https://example.org/a", "not needed", "America/New_York", "Geneva")
+    assert event["label"] == "1 Mar 2005 16:00 CET (10:00 New York)" and event["status"] == "cancelled"

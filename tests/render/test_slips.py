@@ -77,14 +77,14 @@ def test_json_contract(run, default_events):
     data = json.loads(run("slips", "-f", str(default_events), "--json", "--as-of", "2026-11-28").stdout)
     assert set(data) == {"items"}
     for item in data["items"]:
-        assert set(item) == {"id", "title", "planned", "actual", "slip_days", "verdict", "against", "replanned", "occurrence",
+        assert set(item) == {"id", "title", "planned", "actual", "slip_days", "verdict", "against", "replanned", "occurrence", "planned_label", "actual_label",
                              "baseline", "current"}
         assert item["against"] == "baseline" and item["replanned"] is False and item["baseline"] == item["current"]
         assert set(item["planned"]) == {"earliest", "latest"}
         assert item["verdict"] in {v.value for v in Verdict}
         assert (item["actual"] is None) == (item["verdict"] == "no-record") == (item["slip_days"] is None)
     items = {i["id"]: i for i in data["items"]}
-    composition = {k: v for k, v in items["composition"].items() if k not in ("against", "replanned", "baseline", "current", "occurrence")}
+    composition = {k: v for k, v in items["composition"].items() if k not in ("against", "replanned", "baseline", "current", "occurrence", "planned_label", "actual_label")}
     assert composition == {"id": "composition", "title": "Composition of the WGIG complete",
                            "planned": {"earliest": None, "latest": "2004-10-31"},
                            "actual": {"start": "2004-11-11", "end": "2004-11-11"}, "slip_days": 11, "verdict": "late"}

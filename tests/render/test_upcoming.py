@@ -9,17 +9,18 @@ import pytest
 
 from timeline.dates import Duration
 from ..conftest import schedule_at, write
-from timeline.render.upcoming import find_upcoming
+from timeline.render.upcoming import UpcomingOptions, find_upcoming
 
 
 D = date
 AS_OF = D(2005, 3, 1)
 
 
-def states(tmp_path, body, as_of=AS_OF, within=30, calendar=""):
+def states(tmp_path, body, as_of=AS_OF, within=None, calendar=""):
+    """States as `upcoming` finds them; `within` None: not given (30 days, and each event's warn)."""
     path = write(tmp_path, f"{calendar}events:\n{body}")
     schedule = schedule_at(path, as_of)
-    items = find_upcoming(schedule, Duration(within, "d"))
+    items = find_upcoming(schedule, UpcomingOptions(None if within is None else Duration(within, "d")))
     return {i.event.id: (i.state.value, i.date.isoformat(), i.days) for i in items}
 
 
@@ -67,7 +68,7 @@ def test_boundaries(tmp_path):
   - {id: warning-tomorrow, title: F, due: 2005-05-01, warn: 60d}
   - {id: start-warned-today, title: G, when: 2005-04-10, warn: 40d}
   - {id: deadline-past-horizon, title: H, due: 2005-04-01}
-""", within=30)
+""")
     assert found == {
         "due-today": ("due", "2005-03-01", 0),
         "due-tomorrow": ("due", "2005-03-02", 1),
@@ -79,8 +80,22 @@ def test_boundaries(tmp_path):
 
 def test_calendar_warn_is_the_default_lead(tmp_path):
     body = "  - {id: x, title: X, due: 2005-05-15}\n"
-    assert states(tmp_path, body, within=7) == {}
-    assert states(tmp_path, body, within=7, calendar="calendar: {warn: 11w}\n") == {"x": ("due", "2005-05-15", 75)}
+    assert states(tmp_path, body) == {}
+    assert states(tmp_path, body, calendar="calendar: {warn: 11w}\n") == {"x": ("due", "2005-05-15", 75)}
+
+
+def test_within_is_a_hard_bound(tmp_path):
+    """`--within` given: nothing due or starting after it is listed, whatever its warn says
+    (before, `--within 1d` listed items 12 days away, and `--within 0d` a deadline four
+    weeks away)."""
+    body = ("  - {id: warned, title: W, due: 2005-03-13, warn: 3w}\n"
+            "  - {id: far, title: F, due: 2005-03-29, warn: 6w}\n"
+            "  - {id: today, title: T, due: 2005-03-01}\n"
+            "  - {id: late, title: L, due: 2005-02-27}\n")
+    assert set(states(tmp_path, body)) == {"warned", "far", "today", "late"}
+    assert set(states(tmp_path, body, within=1)) == {"today", "late"}
+    assert states(tmp_path, body, within=0) == {"today": ("due", "2005-03-01", 0), "late": ("overdue", "2005-02-27", -2)}
+    assert set(states(tmp_path, body, within=12)) == {"warned", "today", "late"}
 
 
 def test_meetings_and_phases_in_the_past_are_history(tmp_path):
@@ -108,10 +123,13 @@ def test_default_data_as_of_15_october_2004(run, default_events):
     assert (data["as_of"], data["within_days"]) == ("2004-10-15", 30)
     assert items["composition"] == {"id": "composition", "title": "Composition of the WGIG complete", "kind": "deadline",
                                     "state": "due", "date": "2004-10-31", "days": 16, "label": "by 31 Oct 2004",
-                                        "occurrence": None}
+                                    "when": "by 31 Oct 2004", "start": {"earliest": None, "latest": "2004-10-31"},
+                                    "end": {"earliest": None, "latest": "2004-10-31"}, "location": None,
+                                    "late_days": None, "why_late": None, "occurrence": None}
     assert (items["first-meeting"]["state"], items["first-meeting"]["date"], items["first-meeting"]["days"]) == ("starting", "2004-11-01", 17)
     for item in data["items"]:
-        assert set(item) == {"id", "title", "kind", "state", "date", "days", "label", "occurrence"}
+        assert set(item) == {"id", "title", "kind", "state", "date", "days", "label", "when", "start", "end",
+                             "location", "late_days", "why_late", "occurrence"}
 
 
 def test_report_overdue_without_actual_and_fail_on_overdue(run, tmp_path):

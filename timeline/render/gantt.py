@@ -22,6 +22,8 @@ from .chart import Axis, Mark, Shape, chart_range, known_days, months, shapes
 from .text import one_line, text_width, truncate
 from .words import distance
 
+MONTHS_2 = ("Ja", "Fe", "Mr", "Ap", "My", "Jn", "Jl", "Au", "Se", "Oc", "No", "De")
+"""Two-letter months, for axes with three cells a month."""
 MIN_WIDTH = 30
 """Below this many columns the chart cannot show a label and a readable time axis."""
 
@@ -112,15 +114,29 @@ def axis_lines(axis: Axis, scale: Scale) -> tuple[str, str]:
                 _place(bottom, axis.col(day), str(day.day))
         return "".join(top), "".join(bottom)
     # whole years first, so that a partial first year (a December) never hides the next one
-    years = range(axis.start.year, axis.stop.year + 1)
-    for year in sorted(years, key=lambda y: date(y, 1, 1) < axis.start):
+    years = sorted(range(axis.start.year, axis.stop.year + 1), key=lambda y: date(y, 1, 1) < axis.start)
+    if scale == Scale.YEAR:  # years below, their decades above
+        for year in years:
+            first = max(date(year, 1, 1), axis.start)
+            _place(bottom, axis.col(first), str(year), f"'{year % 100:02d}")
+            if year % 10 == 0 or first == axis.start:
+                _place(top, axis.col(first), f"{year - year % 10}s")
+        return "".join(top), "".join(bottom)
+    for year in years:
         first = max(date(year, 1, 1), axis.start)
         _place(top, axis.col(first), str(year), f"'{year % 100:02d}")
-    wide = axis.size * 30 // axis.days >= 4
+    per_month = axis.size * 30 // axis.days
     for month in months(axis.start, axis.stop):
         first = max(month, axis.start)
         if scale == Scale.MONTH:
-            _place(bottom, axis.col(first), MONTHS[month.month - 1] if wide else MONTHS[month.month - 1][0])
+            # three letters where they fit, else two (Ja Fe Mr ...: one letter would be ambiguous),
+            # else only the first month of each quarter
+            if per_month >= 4:
+                _place(bottom, axis.col(first), MONTHS[month.month - 1])
+            elif per_month >= 3:
+                _place(bottom, axis.col(first), MONTHS_2[month.month - 1])
+            elif month.month in (1, 4, 7, 10):
+                _place(bottom, axis.col(first), MONTHS[month.month - 1])
         elif scale == Scale.QUARTER and month.month in (1, 4, 7, 10):
             _place(bottom, axis.col(first), f"Q{(month.month - 1) // 3 + 1}")
     return "".join(top), "".join(bottom)
@@ -290,11 +306,12 @@ def _colored(ch: str, g: Glyph, e: ResolvedEvent, color: bool) -> str:
 
 def _legend(opts: GanttOptions, glyph, text) -> str:  # type: ignore[no-untyped-def]
     """One line: as many legend entries as fit the width."""
-    entries = [(Glyph.SOLID, "certain"), (Glyph.LIGHT, "possible"), (Glyph.DAY, "one day"), (Glyph.DUE, "due"),
-               (Glyph.RIGHT, "open"), (Glyph.CANCELLED, "cancelled"), (Glyph.TODAY, "today")]
+    entries = [((Glyph.SOLID,), "certain"), ((Glyph.LIGHT,), "possible"), ((Glyph.DAY,), "one day"),
+               ((Glyph.DUE,), "due"), ((Glyph.LEFT, Glyph.RIGHT), "open before/after"), ((Glyph.CANCELLED,), "cancelled"),
+               ((Glyph.TODAY,), "today")]
     out = ""
-    for g, name in entries:
-        part = f"{glyph(g)} {text(name)}"
+    for glyphs, name in entries:
+        part = f"{''.join(glyph(g) for g in glyphs)} {text(name)}"
         candidate = f"{out}  {part}" if out else part
         if text_width(candidate) > opts.width:
             break

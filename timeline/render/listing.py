@@ -128,6 +128,10 @@ def event_json(schedule: Schedule, e: ResolvedEvent, options: ListOptions = List
         "slip_days": e.slip_days,
         "line": e.event.line,
         "location": e.location,
+        "description": e.event.description,
+        "url": e.event.url,
+        "note": e.event.note,
+        "timezone": e.event.timezone,
         "depends_on": sorted({ident for _, ident in e.event.refs()}),
         "planned": {
             "label": e.planned_label,

@@ -187,6 +187,16 @@ def _aside(s: Slip) -> str:
     return f"  ({name}: {label}, {other.verdict.value.replace('-', ' ')}{days})"
 
 
+def happened(s: Slip) -> str:
+    """What happened, as the text shows it (`—` when nothing is recorded)."""
+    if s.occurrence is not None and s.verdict != Verdict.NO_RECORD:
+        actual = s.occurrence.actual
+        if actual is None:
+            return "as planned"
+        return span_label(*actual) if actual[0] != actual[1] else window_label(actual[0])
+    return s.event.label if s.verdict not in (Verdict.NO_RECORD, Verdict.PROJECTED_LATE) else "—"
+
+
 def _text(slips: Sequence[Slip]) -> str:
     """A table: verdict, days, plan, what happened, title; then the summary."""
     if not slips:
@@ -194,13 +204,9 @@ def _text(slips: Sequence[Slip]) -> str:
     rows = []
     for s in slips:
         days = "" if s.days is None else f"{s.days:+d}d" if s.days else "0d"
-        happened = s.event.label if s.verdict not in (Verdict.NO_RECORD, Verdict.PROJECTED_LATE) else "—"
-        if s.occurrence is not None and s.verdict != Verdict.NO_RECORD:
-            actual = s.occurrence.actual
-            happened = (span_label(*actual) if actual[0] != actual[1] else window_label(actual[0])) if actual else "as planned"
         if s.verdict == Verdict.PROJECTED_LATE:
             days = f"≥{s.days:+d}d"
-        rows.append((s.verdict.value, days, s.chosen.label, happened, one_line(s.event.title) + _aside(s)))
+        rows.append((s.verdict.value, days, s.chosen.label, happened(s), one_line(s.event.title) + _aside(s)))
     widths = [max(text_width(r[i]) for r in rows + [("verdict", "slip", "planned", "actual", "")]) for i in range(4)]
     head = ("verdict", "slip", "planned", "actual")
     lines = ["  ".join(pad(h, w) for h, w in zip(head, widths)) + "  event"]
@@ -215,8 +221,8 @@ def _json(schedule: Schedule, slips: Sequence[Slip]) -> str:
     "slip_days", "verdict", "against", "replanned", "baseline": {...}, "current": {...}}]}`:
     `planned`, `slip_days` and `verdict` are against the plan `against` names; `baseline`
     and `current` give each (`planned`, `slip_days`, `verdict`; `verdict` null while
-    nothing can be said yet); `occurrence`: for one occurrence of a series, the day the rule
-    gives it (else null)."""
+    nothing can be said yet); `planned_label` and `actual_label` are the labels the text
+    shows; `occurrence`: for one occurrence of a series, the day the rule gives it (else null)."""
     zone = schedule.zone
     items = []
     for s in slips:
@@ -235,6 +241,7 @@ def _json(schedule: Schedule, slips: Sequence[Slip]) -> str:
             "id": e.id, "title": e.title, "planned": bounds_dict(chosen[0], chosen[1], zone),
             "actual": actual, "slip_days": s.days, "verdict": s.verdict.value,
             "against": s.against.value, "replanned": e.replanned,
+            "planned_label": s.chosen.label, "actual_label": happened(s),
             "occurrence": s.occurrence.day.isoformat() if s.occurrence else None,
         }
         for name, (start, end, judgement) in plans.items():

@@ -17,7 +17,7 @@ from ..dates import Duration, day_label, shift_within
 from ..model import Kind, Status
 from ..repeats import Occurrence
 from ..resolve import ResolvedEvent, Schedule
-from .jsonout import dumps
+from .jsonout import dumps, window_dict
 from .text import one_line, pad, text_width
 from .words import days, humanize, remark
 
@@ -76,9 +76,11 @@ def occurrence_items(e: ResolvedEvent, as_of: date, horizon: date) -> list[Item]
     return items
 
 
-def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration) -> Item | None:
+def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration | None) -> Item | None:
     """The state of one event as of a day (the day its schedule was resolved as of, which
-    decided whether it is overdue), or None when it needs no attention."""
+    decided whether it is overdue), or None when it needs no attention. With a `warn` lead
+    time, an event due or starting after the horizon is listed once the lead time before it
+    has begun; without one (`--within` given) the horizon is a hard bound."""
     if e.done or e.status in (Status.DONE, Status.CANCELLED):
         return None
     first, last = e.start.earliest, e.end.latest
@@ -92,13 +94,13 @@ def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration) -> It
         return None  # meetings and phases wholly in the past are history
     if has_due:
         assert last is not None
-        if last <= horizon or lead_start(last, warn) <= as_of:
+        if last <= horizon or warn is not None and lead_start(last, warn) <= as_of:
             return Item(e, State.DUE, last, (last - as_of).days)
         return None
     if first is not None and first <= as_of and (last is None or as_of <= last):
         end = last if last is not None else as_of
         return Item(e, State.ONGOING, end, (end - as_of).days)
-    if first is not None and first > as_of and (first <= horizon or lead_start(first, warn) <= as_of):
+    if first is not None and first > as_of and (first <= horizon or warn is not None and lead_start(first, warn) <= as_of):
         return Item(e, State.STARTING, first, (first - as_of).days)
     return None
 
@@ -107,27 +109,34 @@ def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration) -> It
 class UpcomingOptions:
     """What `upcoming` looks at, and how it says it."""
 
-    within: Duration = Duration(30, "d")
-    """The horizon after the schedule's `today`."""
+    within: Duration | None = None
+    """The horizon after the schedule's `today`, a hard bound (`--within`); None: 30 days,
+    and each event's `warn` lead time also announces it earlier."""
     json: bool = False
     """Machine-readable output."""
 
 
-def horizon(schedule: Schedule, within: Duration) -> date:
-    """The last day looked at: `within` after the schedule's `today`."""
+DEFAULT_WITHIN = Duration(30, "d")
+"""The horizon when `--within` is not given."""
+
+
+def horizon(schedule: Schedule, within: Duration | None) -> date:
+    """The last day looked at: `within` (else 30 days) after the schedule's `today`."""
+    within = within or DEFAULT_WITHIN
     return shift_within(schedule.today, within.amount, within.unit)
 
 
-def find_upcoming(schedule: Schedule, within: Duration) -> list[Item]:
+def find_upcoming(schedule: Schedule, options: UpcomingOptions) -> list[Item]:
     """Every event needing attention as of the schedule's `today`, most urgent first
     (overdue, then by date)."""
-    as_of, last = schedule.today, horizon(schedule, within)
+    as_of, last = schedule.today, horizon(schedule, options.within)
     default_warn = schedule.calendar.warn
     items = []
     for e in schedule.events:
+        warn = None if options.within is not None else e.event.warn or default_warn
         if e.series is not None:
             items += occurrence_items(e, as_of, last)
-        elif (item := classify(e, as_of, last, e.event.warn or default_warn)) is not None:
+        elif (item := classify(e, as_of, last, warn)) is not None:
             items.append(item)
     return sorted(items, key=lambda i: (i.state != State.OVERDUE, i.date, _RANK[i.state], i.event.id,
                                         i.occurrence.day if i.occurrence else date.min))
@@ -135,9 +144,9 @@ def find_upcoming(schedule: Schedule, within: Duration) -> list[Item]:
 
 def render_upcoming(schedule: Schedule, options: UpcomingOptions = UpcomingOptions()) -> str:
     """What needs attention, as text or JSON."""
-    items = find_upcoming(schedule, options.within)
+    items = find_upcoming(schedule, options)
     if options.json:
-        return _json(items, schedule.today, horizon(schedule, options.within))
+        return _json(schedule, items, horizon(schedule, options.within))
     return _text(schedule, items, horizon(schedule, options.within))
 
 
@@ -185,16 +194,24 @@ def _text(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _json(items: Sequence[Item], as_of: date, horizon: date) -> str:
+def _json(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
     """`{"as_of", "within_days", "items": [{"id", "title", "kind", "state", "date", "days", "label",
-    "occurrence"}]}` (`occurrence`: the day the rule gives a series' occurrence, else null)."""
-    return dumps({
-        "as_of": as_of.isoformat(),
-        "within_days": (horizon - as_of).days,
-        "items": [
-            {"id": i.event.id, "title": i.event.title, "kind": i.event.kind.value, "state": i.state.value,
-             "date": i.date.isoformat(), "days": i.days, "label": _label(i),
-             "occurrence": i.occurrence.day.isoformat() if i.occurrence else None}
-            for i in items
-        ],
-    })
+    "when", "start", "end", "location", "late_days", "why_late", "occurrence"}]}`: `label` is
+    what the text shows (`by DAY` for a deadline), `when` the event's (or the occurrence's)
+    label, `start` and `end` its windows (`{"earliest", "latest"}`, date-times with offsets
+    for timed events), `late_days` and `why_late` say how late an at-risk item is and why
+    (else null), `occurrence` is the day the rule gives a series' occurrence (else null)."""
+    as_of, zone = schedule.today, schedule.zone
+
+    def item(i: Item) -> dict[str, object]:
+        e, o = i.event, i.occurrence
+        start, end = (o.start, o.end) if o is not None else (e.start, e.end)
+        when = e.series.occurrence_label(o) if o is not None and e.series is not None else e.label
+        return {"id": e.id, "title": e.title, "kind": e.kind.value, "state": i.state.value,
+                "date": i.date.isoformat(), "days": i.days, "label": _label(i), "when": when,
+                "start": window_dict(start, zone), "end": window_dict(end, zone), "location": e.location,
+                "late_days": e.projected_by if i.state == State.AT_RISK else None,
+                "why_late": e.projection if i.state == State.AT_RISK else None,
+                "occurrence": o.day.isoformat() if o is not None else None}
+
+    return dumps({"as_of": as_of.isoformat(), "within_days": (horizon - as_of).days, "items": [item(i) for i in items]})
