@@ -88,6 +88,12 @@ def test_list_filters(run, default_events):
         (["list", "--from", "soon"], "bad date 'soon'"),
         (["list", "--kind", "party"], "unknown kind 'party'"),
         (["lsit"], "No such command"),
+        (["upcoming", "--tag", "nonexistent", "--fail-on-overdue"], "unknown tag 'nonexistent' in"),
+        (["list", "--tag", "wgi"], "did you mean 'wgig'? known tags: consultation, meeting, prepcom, report,"),
+        (["ics", "--tag", "WGIG"], "unknown tag 'WGIG'"),
+        (["gantt", "--tag", "nope"], "known tags:"),
+        (["list", "--from", "report"], "not a reference"),
+        (["list", "--to", "[2005-08..]"], "its last day is open"),
     ],
 )
 def test_usage_errors_exit_2(run, default_events, args, message):
@@ -170,3 +176,22 @@ def test_commands_import_only_what_they_need(args):
     assert "timeline.cli" in modules
     for heavy in ("icalendar", "wsgiref", "http.server", "socketserver", "timeline.web", "timeline.render.ics"):
         assert heavy not in modules, f"{' '.join(args)} imports {heavy}"
+
+
+def test_a_bare_timeline_prints_the_help_and_exits_0(run):
+    result = run()
+    assert result.exit_code == 0 and result.stdout.startswith("Usage: ") and "[OPTIONS] COMMAND [ARGS]..." in result.stdout
+    assert "upcoming" in result.stdout and result.stderr == ""
+
+
+@pytest.mark.parametrize("written, days", [
+    (["--from", "2004-12", "--to", "2005-Q1"], ["--from", "2004-12-01", "--to", "2005-03-31"]),
+    (["--from", "2005-H2"], ["--from", "2005-07-01"]),
+    (["--to", "2004"], ["--to", "2004-12-31"]),
+    (["--from", "2005-07-01/2005-09-30", "--to", "2005-07-01/2005-09-30"], ["--from", "2005-07-01", "--to", "2005-09-30"]),
+    (["--from", "2005-04~"], ["--from", "2005-03-01"]),
+])
+def test_from_and_to_take_date_expressions(run, default_events, written, days):
+    """`--from` takes a date expression's first day, `--to` its last."""
+    listed = run("list", "-f", str(default_events), *written).stdout
+    assert listed == run("list", "-f", str(default_events), *days).stdout and listed.count("\n") > 4

@@ -174,3 +174,28 @@ def test_days_in_month_agrees_with_the_calendar_module():
     for year in (1900, 2000, 2004, 2005, 2100):
         for month in range(1, 13):
             assert days_in_month(year, month) == calendar.monthrange(year, month)[1]
+
+
+@pytest.mark.parametrize("text, lo, hi, label", [
+    ("2026-33", date(2026, 1, 1), date(2026, 3, 31), "Q1 2026"),
+    ("2026-36", date(2026, 10, 1), date(2026, 12, 31), "Q4 2026"),
+    ("2026-40", date(2026, 1, 1), date(2026, 6, 30), "H1 2026"),
+    ("2026-41", date(2026, 7, 1), date(2026, 12, 31), "H2 2026"),
+    ("2026-Q2", date(2026, 4, 1), date(2026, 6, 30), "Q2 2026"),
+    ("2026-q3", date(2026, 7, 1), date(2026, 9, 30), "Q3 2026"),
+    ("2026-H1", date(2026, 1, 1), date(2026, 6, 30), "H1 2026"),
+    ("2026-Q2?", date(2026, 4, 1), date(2026, 6, 30), "Q2 2026?"),
+    ("2026-Q2~", date(2026, 1, 1), date(2026, 9, 30), "≈ Q2 2026"),
+])
+def test_quarters_and_halves(text, lo, hi, label):
+    w = parse_expr(text)
+    assert (w.earliest, w.latest, window_label(w)) == (lo, hi, label)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("2026-Q5", "bad date '2026-Q5'"), ("2026-H3", "a year has two halves"), ("2026-37", "33 to 36 for a quarter"),
+    ("2026-33-01", "a quarter or a half has no day"),
+])
+def test_bad_quarters(bad, message):
+    with pytest.raises(DateSyntaxError, match=message):
+        parse_expr(bad)

@@ -185,3 +185,30 @@ def test_ids_and_tags_with_a_line_break_are_refused(tmp_path):
     text = str(e.value)
     assert "2:9: bad id 'a\\n'" in text and "bad tag 'b\\n'" in text
     assert len(text.splitlines()) == 2  # one line per problem (#14, item 20)
+
+
+@pytest.mark.parametrize("event, messages", [
+    ("{id: a, title: A, when: 2026-05-05T15:00 America/New_York}",
+     ["when: bad date '2026-05-05T15:00 America/New_York': a time zone is not written in the date; write the time "
+      "alone (2026-05-05T15:00) and the zone as the event's timezone: America/New_York"]),
+    ("{id: a, title: A, when: 2026, tags: [Public, wide review, ok]}",
+     ["3:42: bad tag 'Public'", "3:50: bad tag 'wide review'"]),
+    ("{id: a, title: A, when: 2026, lenght: 1h}", ["unknown key 'lenght' in an event; did you mean 'duration'?"]),
+    ("{id: a, title: A, date: 2026}", ["event has no date", "unknown key 'date' in an event; did you mean 'when'?"]),
+    ("{id: a, title: A, when: 2026, durtion: 1h}", ["did you mean 'duration'?"]),
+])
+def test_messages_that_used_to_mislead(tmp_path, run, event, messages):
+    """Each problem reported, with a hint where the cause is common (#17)."""
+    path = write(tmp_path, "events:\n  - {id: z, title: Z, when: 2026}\n  - " + event + "\n")
+    result = run("check", "-f", str(path))
+    assert result.exit_code == 1
+    for message in messages:
+        assert message in result.stderr, result.stderr
+    assert result.stderr.count("\n") == len(messages)
+
+
+def test_an_unquoted_colon_gets_a_hint(tmp_path, run):
+    path = write(tmp_path, "events:\n  - id: a\n    title: Report: final\n    when: 2026\n")
+    result = run("check", "-f", str(path))
+    assert result.exit_code == 1 and result.stderr.startswith(f"{path}:3:18: YAML syntax error: mapping values")
+    assert "must be quoted, such as title: \"Report: final draft\"" in result.stderr

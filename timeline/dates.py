@@ -278,6 +278,8 @@ _DATE = re.compile(r"^(\d{4}|\d{3}X|\d{2}XX)(?:-(\d{2}|\dX|XX)(?:-(\d{2}|\dX|XX)
 _DATETIME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$"
 )
+_ZONED = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)\s+([A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)+)$")
+"""A time followed by an IANA zone name, as people write it: `2026-05-05T15:00 America/New_York`."""
 _SEASONS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 14)}
 _PARTS = {**{32 + q: (3 * q - 2, 3 * q, f"Q{q}") for q in range(1, 5)}, 40: (1, 6, "H1"), 41: (7, 12, "H2")}
 """EDTF level 2 quarters (33 to 36) and halves (40, 41): first and last month, and name."""
@@ -303,6 +305,10 @@ def parse_expr(text: str) -> DateExpr:
         return RefExpr(target, part or "whole", shift, unit or "d")
     if text.startswith("["):
         return _parse_set(text)
+    zoned = _ZONED.match(text)
+    if zoned:
+        raise DateSyntaxError(f"bad date {quote(text)}: a time zone is not written in the date; write the time "
+                              f"alone ({zoned.group(1)}) and the zone as the event's timezone: {zoned.group(2)}")
     if "/" in text:
         left, _, right = text.partition("/")
         left, right = left.strip(), right.strip()

@@ -53,6 +53,15 @@ BASELINE_KEYS = dict.fromkeys(("when", "start", "end", "due"))
 REPEAT_KEYS = dict.fromkeys(("every", "on", "until", "count", "skip"))
 OCCURRENCE_KEYS = dict.fromkeys(("when", "status", "actual", "note"))
 """The keys allowed at each level, in the order messages list them (dicts: fast look-ups)."""
+SYNONYMS = {
+    "length": "duration", "lenght": "duration", "len": "duration", "date": "when", "on": "when", "at": "when",
+    "begin": "start", "from": "start", "until": "end", "to": "end", "deadline": "due", "by": "due",
+    "depends": "after", "depends_on": "after", "requires": "after", "tag": "tags", "labels": "tags",
+    "desc": "description", "notes": "note", "tz": "timezone", "zone": "timezone", "time_zone": "timezone",
+    "place": "location", "where": "location", "link": "url", "name": "title", "summary": "title",
+    "recurrence": "repeat", "rrule": "repeat", "repeats": "repeat", "every": "repeat",
+}
+"""Keys people write for the ones we have, for "did you mean" where spelling is no guide."""
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 """Ids and tags alike: tags name feed files, so they follow the same rule."""
 NULL = "tag:yaml.org,2002:null"
@@ -169,6 +178,9 @@ def compose(source: Source) -> Node:
         if e.context_mark is not None and e.problem_mark is not None and e.context_mark.line != e.problem_mark.line:
             what += f" (the construct began at line {e.context_mark.line + 1}, column {e.context_mark.column + 1})"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "mapping values are not allowed" in what:
+            what += ("; a value with ': ' in it must be quoted, such as title: \"Report: final draft\" "
+                     "(the colon here made it look like a new key)")
         raise EventsFileError([Problem(source.path, line, col, f"YAML syntax error: {what}")]) from None
     except yaml.reader.ReaderError as e:  # a character YAML does not allow
         before = source.text[: e.position]
@@ -297,7 +309,9 @@ class _Validator:
         else:
             import difflib
 
-            close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.75)
+            if not close and SYNONYMS.get(key.lower().replace("-", "_")) in allowed:
+                close = [SYNONYMS[key.lower().replace("-", "_")]]
             hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of {', '.join(allowed)}"
             self.problem(at, f"unknown key {quote(key)} in {what}{hint}")
 
@@ -351,15 +365,16 @@ class _Validator:
         """Scalars that must each match ID_PATTERN (ids and tags alike); `complaint` words a
         bad one (`{what}` and `{value}` are filled in)."""
         out = []
-        for item in items:
+        bad = False
+        for item in items:  # every bad one is reported
             if isinstance(item, ScalarNode) and item.tag in _TEXTUAL and ID_PATTERN.match(item.value):
                 out.append(item.value)
                 continue
             value = self.text(item, what)
             if value is not None:
                 self.problem(item, complaint.format(what=what, value=quote(value)))
-            return None
-        return tuple(out)
+            bad = True
+        return None if bad else tuple(out)
 
     def id_list(self, node: Node, what: str) -> tuple[str, ...] | None:
         """An id or a list of ids."""
