@@ -190,3 +190,18 @@ def test_default_events_file_is_valid(default_events):
     for e in s.events:
         assert e.event.source, f"{e.id} has no source"
         assert e.event.tags, f"{e.id} has no tags"
+
+
+def test_an_event_planned_outside_its_parent_is_warned_about(tmp_path, run, default_events):
+    """Views keep a child under its parent phase; one planned outside the phase's window would
+    read out of date order there, so `check` says so (a warning: the file is valid)."""
+    path = write(tmp_path, "events:\n  - {id: p, title: Phase, when: 2026-01/2026-04}\n"
+                           "  - {id: c, title: Child, when: 2026-12, parent: p}\n"
+                           "  - {id: d, title: Due inside, due: 2026-03, parent: p}\n"
+                           "  - {id: e, title: Inside, when: 2026-02, parent: p}\n")
+    result = run("check", "-f", str(path))
+    assert result.exit_code == 0 and result.stdout == "4 events OK\n"
+    assert result.stderr == (f"{path}:3:50: warning: 'c' is planned for Dec 2026, outside its parent phase 'p' "
+                             "(Jan–Apr 2026); views list it under the phase all the same, out of date order "
+                             "(widen the phase, or give the event another parent)\n")
+    assert run("check", "-f", str(default_events)).stderr == ""  # a deadline's open start is no outside

@@ -288,6 +288,11 @@ def check(file: FileOpt = "events.yaml") -> None:
         if e.projected_by is not None:
             typer.echo(f"{schedule.path}:{e.event.line}:{e.event.col}: warning: {quote(e.id)} is projected at least "
                        f"{days(e.projected_by)} late: {e.projection}", err=True)
+    for e, parent in schedule.outside_parents():
+        line, col = e.event.position("parent")
+        typer.echo(f"{schedule.path}:{line}:{col}: warning: {quote(e.id)} is planned for {e.planned_label}, outside "
+                   f"its parent phase {quote(parent.id)} ({parent.planned_label}); views list it under the phase all "
+                   "the same, out of date order (widen the phase, or give the event another parent)", err=True)
 
 
 @app.command("list")

@@ -177,6 +177,23 @@ class Schedule:
             out[e.id] = out[e.parent] + 1 if e.parent in out else 0
         return out
 
+    def outside_parents(self) -> list[tuple[ResolvedEvent, ResolvedEvent]]:
+        """(event, parent) for every event planned (in part) outside its parent phase's
+        planned window: views still list it under the phase, so it reads out of date
+        order there (`check` warns about each)."""
+        by_id = {e.id: e for e in self.events}
+        out = []
+        for e in self.events:
+            p = by_id.get(e.parent) if e.parent is not None else None
+            if p is None:
+                continue
+            lo, hi = e.planned_start.earliest, e.planned_end.latest
+            p_lo, p_hi = p.planned_start.earliest, p.planned_end.latest
+            # an open side (a deadline's "by", an open end) says nothing about where it falls
+            if (p_lo is not None and lo is not None and lo < p_lo) or (p_hi is not None and hi is not None and hi > p_hi):
+                out.append((e, p))
+        return out
+
     def select(
         self,
         tags: Iterable[str] = (),
