@@ -29,7 +29,7 @@ from .loader import Source, access_error, compose, read_source, validate_calenda
 from .pipeline import schedule_from_source, today_in
 from .resolve import ResolvedEvent, Schedule
 
-_PLAIN_SAFE = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./:+~?%-]*")
+_PLAIN_SAFE = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./:+~?%_-]*")
 
 
 class EditRefused(EventsFileError):
@@ -148,6 +148,22 @@ def edit_file(path: str, plan: FilePlan, now: datetime, *, compare: bool = False
     """Apply an edit to the file at `path` under its lock: read, compose and splice once, put
     the result through the pipeline, write it atomically. Returns the schedule before (with
     `compare`) and after."""
+    def splice(source: Source, root: yaml.Node, today: date, before: Schedule | None) -> str:
+        splices = [s for event, changes in plan(root, today, before) for s in event_splices(source.text, event, changes)]
+        return apply_splices(source.text, splices)
+
+    return rewrite(path, splice, now, compare=compare)
+
+
+Rewrite = Callable[[Source, yaml.Node, date, "Schedule | None"], str]
+"""The new text of an events file, from its source, its node tree, the calendar's today and
+(when asked for) its schedule before the edit."""
+
+
+def rewrite(path: str, make: Rewrite, now: datetime, *, compare: bool = False) -> tuple[Schedule | None, Schedule]:
+    """Rewrite the file at `path` under its lock: read and compose it once, make the new text,
+    put it through the pipeline (a refusal changes nothing), write it atomically. Returns
+    the schedule before (with `compare`) and after."""
     if path == "-":
         raise RequestError("cannot edit standard input; give the events file with -f PATH")
     target = os.path.realpath(path)  # a symbolic link stays; the file it names is edited
@@ -164,8 +180,7 @@ def edit_file(path: str, plan: FilePlan, now: datetime, *, compare: bool = False
                 before = schedule_from_source(source, now, every_actual=True, root=root)
             except EventsFileError:
                 pass  # the file is invalid as it stands: the result is checked below all the same
-        splices = [s for event, changes in plan(root, today, before) for s in event_splices(source.text, event, changes)]
-        new_text = apply_splices(source.text, splices)
+        new_text = make(source, root, today, before)
         try:
             after = schedule_from_source(Source(path, new_text, None), now, every_actual=True)
         except EventsFileError as e:
@@ -205,15 +220,15 @@ def find_event(path: str, root: yaml.Node, ident: str) -> yaml.MappingNode:
     raise RequestError(f"{path}: no event with id {quote(ident)}{hint}")
 
 
-def _newline(text: str) -> str:
+def newline(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def _line_start(text: str, index: int) -> int:
+def line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
 
 
-def _line_end(text: str, index: int) -> int:
+def line_end(text: str, index: int) -> int:
     """Index just after the newline ending the line that holds `index - 1` (the value's last char)."""
     if index > 0 and text[index - 1] == "\n":
         return index
@@ -221,7 +236,7 @@ def _line_end(text: str, index: int) -> int:
     return len(text) if nl < 0 else nl + 1
 
 
-def _content_end(text: str, node: yaml.Node) -> int:
+def content_end(text: str, node: yaml.Node) -> int:
     """Index just after the last character a value really holds.
 
     A block collection's end mark lies at the next token, past any comments after it, so
@@ -266,7 +281,7 @@ def apply_splices(text: str, splices: list[tuple[int, int, str]]) -> str:
 
 def _splice(text: str, event: yaml.MappingNode, key: yaml.Node, value: yaml.Node, new: str | None) -> tuple[int, int, str]:
     """Replace an existing key's value with `new`, or remove the key (None)."""
-    end = _content_end(text, value)
+    end = content_end(text, value)
     if new is None:
         if event.flow_style:
             start = text.rfind(",", event.start_mark.index, key.start_mark.index)
@@ -275,7 +290,7 @@ def _splice(text: str, event: yaml.MappingNode, key: yaml.Node, value: yaml.Node
                 after = text.find(",", end, event.end_mark.index)
                 end = after + 1 if after >= 0 else end
             return start, end, ""
-        return _line_start(text, key.start_mark.index), _line_end(text, end), ""
+        return line_start(text, key.start_mark.index), line_end(text, end), ""
     if isinstance(value, (yaml.SequenceNode, yaml.MappingNode)) and not value.flow_style:
         start = text.index(":", key.end_mark.index) + 1  # a block list below the key: replace from the colon
         return start, end, " " + new
@@ -289,9 +304,9 @@ def _insertion(text: str, event: yaml.MappingNode, changes: list[Change]) -> tup
         body_end = event.start_mark.index + 1 + len(text[event.start_mark.index + 1:close].rstrip())
         entries = ", ".join(f"{c.key}: {c.value}" for c in changes)
         return body_end, close, f", {entries}"
-    nl = _newline(text)
+    nl = newline(text)
     indent = " " * event.value[0][0].start_mark.column
-    at = _line_end(text, _content_end(text, event))
+    at = line_end(text, content_end(text, event))
     prefix = "" if at == 0 or text[at - 1] == "\n" else nl
     return at, at, prefix + "".join(f"{indent}{c.key}: {c.value}{nl}" for c in changes)
 

@@ -43,6 +43,34 @@ def atomic_write(path: str, data: bytes) -> None:
         raise
 
 
+def create_new(path: str, data: bytes) -> None:
+    """Write a new file at `path`, whole or not at all, and never over a file that exists
+    (even one made meanwhile): a temporary file, hard-linked into place, which fails when
+    the name is taken."""
+    if os.path.lexists(path):
+        raise FileAccessError(f"{path}: already exists; not overwritten")
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=_TEMPORARY_SUFFIX, dir=folder)
+    except OSError as e:
+        raise FileAccessError(f"{path}: cannot write here: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.link(tmp, path)
+    except FileExistsError:
+        raise FileAccessError(f"{path}: already exists; not overwritten") from None
+    except OSError as e:
+        raise FileAccessError(f"{path}: cannot write: {e.strerror}") from None
+    finally:
+        _remove(tmp)
+
+
 def remove_leftovers(path: str) -> None:
     """Remove the temporary files that writes of `path` killed midway left beside it.
 

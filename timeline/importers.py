@@ -1,0 +1,415 @@
+"""`timeline import`: events from an iCalendar file or a CSV file, as new events.
+
+iCalendar (what any calendar exports): each VEVENT becomes an event, with its UID as the id
+where it is a valid one (else an id made from the summary, reported), all-day and timed
+values kept exactly, a time in another zone kept in that zone (`timezone:`), and a
+recurrence written as `repeat:` where it fits the rules `repeat:` has (else refused, saying
+what does not fit). A feed written by `timeline ics` is read with its own conventions:
+`Due: ` titles are deadlines, `(…, date to be set)` titles are windows, the CATEGORIES give
+kind and tags, and DESCRIPTION's first block (generated) is left out.
+
+CSV (what a spreadsheet exports): a header row naming columns of `CSV_COLUMNS`, one event a
+row, dates in the date language.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from .append import NewEvent, YamlText, suggest_id
+from .dates import DateSyntaxError, parse_expr
+from .errors import EventsFileError, Problem, RequestError, quote
+from .loader import ID_PATTERN, parse_expr_or_none, web_url
+from .model import Kind
+from .repeats import ICAL_DAYS, WEEKDAYS
+
+CSV_COLUMNS = (
+    "id", "title", "kind", "when", "start", "end", "due", "duration", "timezone", "after", "before", "parent",
+    "tags", "location", "description", "url", "source", "warn", "status", "note",
+)
+"""The columns a CSV file may have (`title` and a date are required)."""
+_LISTS = ("after", "before", "tags")
+_DATES = ("when", "start", "end", "due")
+OWN_PRODID = "-//timeline//"
+_WINDOW_TITLE = re.compile(r"^(.*) \((.+), date to be set\)$")
+_FREQS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+_ORDINAL_WORDS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th", -1: "last"}
+
+
+@dataclass
+class Imported:
+    """What an import found."""
+
+    events: list[NewEvent] = field(default_factory=list)
+    """The events to add, in the order found."""
+    notes: list[str] = field(default_factory=list)
+    """What was derived or skipped, for the report."""
+    calendar: dict[str, str] = field(default_factory=dict)
+    """Calendar settings the source states (for a new file): name, timezone, domain."""
+
+
+def read_import(name: str, data: bytes, calendar_zone: str, existing: dict[str, tuple[str, str]]) -> Imported:
+    """Events from an iCalendar or CSV file's bytes (told apart by content); `existing` maps
+    the ids of the events file to their (title, first day) so that duplicates are reported,
+    not added."""
+    text = data.decode("utf-8-sig", errors="strict") if _is_utf8(data) else None
+    if text is None:
+        raise RequestError(f"{name}: not UTF-8 text; expected an iCalendar (.ics) or CSV file")
+    if text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
+        return _from_ics(name, text, calendar_zone, existing)
+    return _from_csv(name, text, existing)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class _Ids:
+    """Ids taken so far (the file's, and the import's own), and duplicate detection."""
+
+    def __init__(self, existing: dict[str, tuple[str, str]], out: Imported) -> None:
+        self.existing = existing
+        self.taken = set(existing)
+        self.seen: dict[tuple[str, str], str] = {(t.casefold(), d): i for i, (t, d) in existing.items()}
+        self.out = out
+
+    def place(self, wanted: str | None, title: str, first_day: str, what: str) -> str | None:
+        """The id for an event (None: a duplicate, reported and skipped)."""
+        same = self.seen.get((title.casefold(), first_day))
+        if same is not None:
+            self.out.notes.append(f"skipped {what}: it looks like {quote(same)} (same title and first day {first_day})")
+            return None
+        if wanted is not None and wanted in self.existing:
+            self.out.notes.append(f"skipped {what}: the events file has an event with the id {quote(wanted)}")
+            return None
+        if wanted is not None and ID_PATTERN.match(wanted) and not _date_like(wanted) and wanted not in self.taken:
+            ident = wanted
+        else:
+            ident = suggest_id(title, self.taken)
+            if wanted is not None:
+                self.out.notes.append(f"{what}: {quote(wanted)} is not a usable id; imported as {quote(ident)}")
+        self.taken.add(ident)
+        self.seen[(title.casefold(), first_day)] = ident
+        return ident
+
+
+def _date_like(text: str) -> bool:
+    return text[0].isdigit() and parse_expr_or_none(text) is not None
+
+
+# -- iCalendar ---------------------------------------------------------------------------------
+
+def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tuple[str, str]]) -> Imported:
+    from icalendar import Calendar
+
+    try:
+        feed = Calendar.from_ical(text)
+    except ValueError as e:
+        raise RequestError(f"{name}: not a readable iCalendar file: {quote(str(e), 200)}") from None
+    out = Imported()
+    own = str(feed.get("PRODID", "")).startswith(OWN_PRODID)
+    for key, setting in (("X-WR-CALNAME", "name"), ("X-WR-TIMEZONE", "timezone")):
+        if feed.get(key):
+            out.calendar[setting] = _unescape(str(feed.get(key)))
+    zone = out.calendar.get("timezone", calendar_zone)
+    events = [c for c in feed.walk("VEVENT")]
+    overrides: dict[str, list[Any]] = {}
+    for ev in events:
+        if ev.get("RECURRENCE-ID") is not None:
+            overrides.setdefault(str(ev.get("UID", "")), []).append(ev)
+    ids = _Ids(existing, out)
+    for number, ev in enumerate(events, 1):
+        if ev.get("RECURRENCE-ID") is not None:
+            continue
+        uid = str(ev.get("UID", "")) or None
+        what = f"VEVENT {number}" + (f" (UID {quote(uid, 60)})" if uid else "")
+        if uid and "@" in uid and not out.calendar.get("domain"):
+            out.calendar["domain"] = uid.rsplit("@", 1)[1]
+        try:
+            fields = _vevent(ev, own, zone, what, overrides.get(uid or "", []))
+        except (OverflowError, ValueError, TypeError, KeyError, AttributeError) as e:
+            # a value icalendar reads but no date can hold (a duration past 9999, a broken RRULE ...)
+            raise RequestError(f"{name}: {what}: cannot be imported: {quote(str(e), 200)}") from None
+        title = fields.pop("title")
+        first_day = fields.pop("_first")
+        wanted = uid.split("@", 1)[0] if uid else None
+        ident = ids.place(wanted, title, first_day, what)
+        if ident is not None:
+            out.events.append(NewEvent.of([("id", ident), ("title", title), *fields.items()]))
+    return out
+
+
+def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any]) -> dict[str, Any]:
+    """One VEVENT's fields (and `title`, and `_first`: its first day)."""
+    summary = str(ev.get("SUMMARY", "")).strip() or "(no title)"
+    categories = _categories(ev)
+    kind = categories[0] if categories and categories[0] in {k.value for k in Kind} else None
+    tags = [c for c in categories[1 if kind else 0:] if ID_PATTERN.match(c)]
+    status = str(ev.get("STATUS", "")).upper()
+    due = window = False
+    label = ""
+    if own:
+        if summary.startswith("Due: "):
+            summary, due = summary[5:], True
+        if summary.endswith(" (cancelled)"):
+            summary = summary[: -len(" (cancelled)")]
+        match = _WINDOW_TITLE.match(summary)
+        if match:
+            summary, label, window = match.group(1), match.group(2), True
+    if "DTSTART" not in ev:
+        raise RequestError(f"{what}: has no DTSTART; every event needs a date")
+    start = ev.decoded("DTSTART")
+    end = ev.decoded("DTEND") if "DTEND" in ev else None
+    if end is None and "DURATION" in ev:
+        end = start + ev.decoded("DURATION")
+    fields: dict[str, Any] = {"title": summary}
+    if isinstance(start, datetime):
+        fields.update(_timed(start, end, zone, kind))
+        first = start.date()
+    else:
+        last = (end - timedelta(days=1)) if isinstance(end, date) and end > start else start
+        first = start
+        if due:
+            fields["due"] = last.isoformat()
+        elif window and start == last and label.startswith(("by ", "until ")):  # open at the start: one day at its edge
+            fields["when"] = f"[..{last}]"
+        elif window and start == last and label.startswith("from "):
+            fields["when"] = f"[{start}..]"
+        elif window and kind == Kind.PHASE.value:
+            fields["when"] = f"{start}/{last}"
+        elif window or start == last:
+            fields["when"] = start.isoformat() if start == last else f"[{start}..{last}]"
+        else:
+            fields["when"] = f"{start}/{last}"
+    if "RRULE" in ev:
+        fields["repeat"] = _repeat(ev, start, what, zone)
+        if overrides:
+            fields["occurrences"] = _overrides(overrides, start, zone)
+        kind = None if kind == Kind.MEETING.value else kind
+    keep_kind = kind and not (due and kind == Kind.DEADLINE.value)
+    fields = {"title": fields.pop("title"), **({"kind": kind} if keep_kind else {}), **fields}
+    if tags:
+        fields["tags"] = tags
+    if ev.get("LOCATION"):
+        fields["location"] = str(ev.get("LOCATION"))
+    if ev.get("URL"):
+        try:
+            fields["url"] = web_url(str(ev.get("URL")))
+        except ValueError:
+            pass  # only http and https addresses become links
+    description, source = _description(str(ev.get("DESCRIPTION", "")), own)
+    if description:
+        fields["description"] = description
+    if source:
+        fields["source"] = source
+    if status == "CANCELLED":
+        fields["status"] = "cancelled"
+    elif status == "TENTATIVE" and not own:
+        fields["status"] = "tentative"
+    fields["_first"] = first.isoformat()
+    return fields
+
+
+def _unescape(text: str) -> str:
+    """A TEXT value's escapes undone (icalendar leaves those of X- properties as written)."""
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
+
+
+def _categories(ev: Any) -> list[str]:
+    found = ev.get("CATEGORIES")
+    if found is None:
+        return []
+    items = found if isinstance(found, list) else [found]
+    return [str(c) for item in items for c in getattr(item, "cats", [item])]
+
+
+def _timed(start: datetime, end: Any, zone: str, kind: str | None) -> dict[str, Any]:
+    """`when` (a time, in the calendar's zone, its own zone, or UTC) and `duration` or `end`."""
+    fields: dict[str, Any] = {}
+    key = getattr(start.tzinfo, "key", None)
+    if start.tzinfo is None or key == zone:
+        fields["when"] = _clock(start)
+    elif key and key != "UTC":
+        fields["when"] = _clock(start)
+        fields["timezone"] = key
+    else:
+        fields["when"] = _clock(start.astimezone(timezone.utc)) + "Z"
+    if isinstance(end, datetime) and end > start:
+        length = end.astimezone(timezone.utc) - start.astimezone(timezone.utc) if start.tzinfo else end - start
+        if length <= timedelta(days=31):
+            hours, minutes = divmod(int(length.total_seconds()) // 60, 60)
+            fields["duration"] = (f"{hours}h" if hours else "") + (f"{minutes}min" if minutes else "")
+        else:
+            fields["start"] = fields.pop("when")
+            same = end.astimezone(start.tzinfo) if start.tzinfo else end
+            fields["end"] = _clock(same) + ("Z" if fields["start"].endswith("Z") else "")
+    elif kind == Kind.MEETING.value:
+        fields["duration"] = "1min"  # an instant meeting: the shortest length there is
+    return fields
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment.date().isoformat()}T{moment:%H:%M}" + (f":{moment:%S}" if moment.second else "")
+
+
+def _repeat(ev: Any, start: date, what: str, zone: str) -> YamlText:
+    """The `repeat:` of an RRULE (as flow YAML text), or a refusal saying what does not fit."""
+    rule = ev.get("RRULE")
+    parts = {k.upper(): v for k, v in rule.items()}
+    unknown = sorted(set(parts) - {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT", "WKST"})
+    freq = str(parts.get("FREQ", [""])[0]).upper()
+    if unknown or freq not in _FREQS:
+        why = f"its {', '.join(unknown)}" if unknown else f"FREQ={freq or '(none)'}"
+        raise RequestError(f"{what}: RRULE {quote(rule.to_ical().decode(), 120)} cannot be written as repeat: "
+                           f"({why} has no equivalent there; repeat: has FREQ, INTERVAL, BYDAY, UNTIL and COUNT); "
+                           "add it as separate events, or write its repeat: by hand")
+    out = [f"every: {_every(freq, int(parts.get('INTERVAL', [1])[0]))}"]
+    days = []
+    for day in parts.get("BYDAY", []):
+        m = re.fullmatch(r"([+-]?\d)?(MO|TU|WE|TH|FR|SA|SU)", str(day).upper())
+        nth = int(m.group(1)) if m and m.group(1) else 0
+        if not m or nth not in _ORDINAL_WORDS and nth != 0 or nth and freq != "MONTHLY":
+            raise RequestError(f"{what}: RRULE BYDAY={day} cannot be written as repeat: (the n-th weekday is for "
+                               "monthly rules, 1st to 5th or last)")
+        days.append((f"{_ORDINAL_WORDS[nth]} " if nth else "") + WEEKDAYS[ICAL_DAYS.index(m.group(2))])
+    if days:
+        out.append("on: " + (days[0] if len(days) == 1 else "[" + ", ".join(days) + "]"))
+    if "UNTIL" in parts:
+        until = parts["UNTIL"][0]
+        if isinstance(until, datetime):
+            local = until if until.tzinfo is None else until.astimezone(getattr(start, "tzinfo", None) or timezone.utc)
+            until = local.date()
+        out.append(f"until: {until.isoformat()}")
+    if "COUNT" in parts:
+        out.append(f"count: {int(parts['COUNT'][0])}")
+    skips = sorted({_local_day(d.dt, start) for x in _list(ev.get("EXDATE")) for d in x.dts})
+    if skips:
+        out.append("skip: [" + ", ".join(d.isoformat() for d in skips) + "]")
+    return YamlText("{" + ", ".join(out) + "}")
+
+
+def _every(freq: str, interval: int) -> str:
+    unit = _FREQS[freq]
+    return unit if interval == 1 else f"{interval} {unit}s"
+
+
+def _list(value: Any) -> list[Any]:
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def _local_day(value: date, start: date) -> date:
+    """The day of a recurrence's date or time in the series' own zone."""
+    if isinstance(value, datetime) and isinstance(start, datetime) and value.tzinfo and start.tzinfo:
+        return value.astimezone(start.tzinfo).date()
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _overrides(overrides: list[Any], start: date, zone: str) -> YamlText:
+    """`occurrences:` from RECURRENCE-ID overrides: moved, or cancelled."""
+    entries = []
+    for ov in sorted(overrides, key=lambda o: str(o.get("RECURRENCE-ID").to_ical())):
+        day = _local_day(ov.decoded("RECURRENCE-ID"), start)
+        if str(ov.get("STATUS", "")).upper() == "CANCELLED":
+            entries.append(f"{day}: {{status: cancelled}}")
+            continue
+        new = ov.decoded("DTSTART")
+        if isinstance(new, datetime) and isinstance(start, datetime) and new.tzinfo and start.tzinfo:
+            new = new.astimezone(start.tzinfo)
+        entries.append(f"{day}: {{when: {_clock(new) if isinstance(new, datetime) else new.isoformat()}}}")
+    return YamlText("{" + ", ".join(entries) + "}")
+
+
+def _description(text: str, own: bool) -> tuple[str | None, str | None]:
+    """The description and source of a DESCRIPTION (a feed of our own: its first block is
+    generated; a block `Source: ...` is the source)."""
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        return None, None
+    if not own:
+        return text, None
+    blocks = text.split("\n\n")[1:]
+    source = next((b[len("Source: "):] for b in blocks if b.startswith("Source: ")), None)
+    rest = "\n\n".join(b for b in blocks if not b.startswith("Source: ")).strip()
+    return rest or None, source
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+
+def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]]) -> Imported:
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise EventsFileError([Problem(name, 1, 1, "the CSV file has no header row; expected columns such as "
+                                                   "id,title,when,kind,tags")])
+    header = [cell.strip().lower() for cell in rows[0]]
+    problems = []
+    for col, column in enumerate(header, 1):
+        if column not in CSV_COLUMNS:
+            problems.append(Problem(name, 1, col, f"unknown column {quote(column)}; expected some of "
+                                                  f"{', '.join(CSV_COLUMNS)}"))
+    if "title" not in header:
+        problems.append(Problem(name, 1, 1, "the CSV file has no 'title' column; every event has a title"))
+    if problems:
+        raise EventsFileError(problems)
+    out = Imported()
+    ids = _Ids(existing, out)
+    for number, row in enumerate(rows[1:], 2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(header)}
+        for key in _DATES:
+            if cells.get(key):
+                try:
+                    parse_expr(cells[key])
+                except DateSyntaxError as e:
+                    problems.append(Problem(name, number, header.index(key) + 1, f"{key}: {e}"))
+        title = cells.get("title", "")
+        if not title:
+            problems.append(Problem(name, number, header.index("title") + 1, "empty title; every event has a title"))
+            continue
+        written = next((cells[k] for k in _DATES if cells.get(k)), "")
+        window = parse_expr_or_none(written) if written else None
+        first = getattr(window, "earliest", None) or getattr(getattr(window, "start", None), "earliest", None)
+        ident = ids.place(cells.get("id") or None, title, first.isoformat() if first else written, f"row {number}")
+        if ident is None:
+            continue
+        pairs: list[tuple[str, Any]] = [("id", ident), ("title", title)]
+        for key in CSV_COLUMNS[2:]:
+            value = cells.get(key, "")
+            if value:
+                pairs.append((key, re.split(r"[,\s]+", value.strip(", ")) if key in _LISTS else value))
+        out.events.append(NewEvent.of(pairs))
+    if problems:
+        raise EventsFileError(problems)
+    return out
+
+
+def yaml_items(events: Iterable[NewEvent]) -> str:
+    """The events as the block items `import --dry-run` prints."""
+    lines = []
+    for e in events:
+        for i, (key, value) in enumerate(e.fields):
+            lines.append(f"{'  - ' if i == 0 else '    '}{key}: {value}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def new_file_text(imported: Imported, events: Iterable[NewEvent]) -> str:
+    """An events file holding the imported events, with the calendar settings the source states."""
+    from .edit import yaml_scalar
+
+    lines = []
+    settings = [(k, imported.calendar[k]) for k in ("name", "timezone", "domain") if imported.calendar.get(k)]
+    if settings:
+        lines.append("calendar:")
+        lines += [f"  {k}: {yaml_scalar(v)}" for k, v in settings]
+    lines.append("events:")
+    return "\n".join(lines) + "\n" + yaml_items(events)
