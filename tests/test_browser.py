@@ -9,7 +9,7 @@ import tempfile
 
 import pytest
 
-from .conftest import write
+from .conftest import DEFAULT_EVENTS, write
 from .pngread import count_color
 from .test_web import Running
 
@@ -51,7 +51,7 @@ def test_page_loads_without_console_errors_and_shows_the_chart(chromium, default
         assert count_color(data, (0x2B, 0x6C, 0xB0)) > 2_000
         assert count_color(data, (0x2F, 0x85, 0x5A)) > 300
         dom = browse(chromium, url, "--dump-dom").stdout
-        assert "<svg" in dom and dom.count('class="label"') == 24
+        assert "<svg" in dom and dom.count('<li style="padding-left') == 24  # a name a row, beside the picture
     finally:
         running.close()
 
@@ -69,3 +69,116 @@ def test_console_errors_are_detected(chromium, tmp_path):
     page = tmp_path / "bad.html"
     page.write_text("<!DOCTYPE html><script>console.error('broken page')</script>")
     assert console_errors(browse(chromium, page.as_uri(), "--dump-dom").stderr)
+
+
+# -- the page at a phone's width and a desktop's (#18) -------------------------------------------
+
+HARNESS = """<!DOCTYPE html><meta charset="utf-8"><body style="margin:0">
+<iframe id="f" src="index.html" style="width:{width}px;height:3000px;border:0"></iframe><pre id="out">pending</pre>
+<script>
+f.onload = () => {{
+  const d = f.contentDocument, w = d.documentElement.clientWidth, bars = d.querySelector('.bars');
+  const over = [...d.body.querySelectorAll('*')]
+    .filter(el => !bars.contains(el) && el.getBoundingClientRect().right > w + 0.5)
+    .map(el => el.tagName + '.' + el.className);
+  const r = d.querySelector('.legend').getBoundingClientRect();
+  const items = [...d.querySelectorAll('.legend li')].map(li => li.getBoundingClientRect())
+    .filter(b => b.left < 0 || b.right > w || b.width === 0).length;
+  const feeds = d.querySelector('details.subscribe').open;
+  out.textContent = JSON.stringify({{width: w, scroll: d.documentElement.scrollWidth, over, legend: [r.left, r.right, r.height],
+    hidden_items: items, feeds_open: feeds, bars: [bars.scrollWidth, bars.clientWidth],
+    dark: getComputedStyle(d.body).backgroundColor}});
+}};
+</script>
+"""
+
+
+class SiteServer:
+    """The built site (and a test's measuring page) served over HTTP on loopback."""
+
+    def __init__(self, folder) -> None:
+        import functools
+        import http.server
+        import threading
+
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+        handler.log_message = lambda *args: None  # type: ignore[method-assign]
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from timeline.cli import app
+
+    folder = tmp_path_factory.mktemp("site")
+    result = CliRunner().invoke(app, ["build", str(folder / "out"), "-f", str(DEFAULT_EVENTS), "--today", "2005-03-01",
+                                      "--base-url", "https://calendar.example.org/wgig/"])
+    assert result.exit_code == 0, result.stderr
+    server = SiteServer(folder / "out")
+    yield folder / "out", server
+    server.close()
+
+
+def measure(chromium: str, site, width: int, *extra: str) -> dict:
+    import json
+    import re
+
+    folder, server = site
+    (folder / f"measure-{width}.html").write_text(HARNESS.format(width=width))
+    result = browse(chromium, server.url + f"measure-{width}.html", "--virtual-time-budget=10000", "--dump-dom", *extra)
+    assert console_errors(result.stderr) == []
+    found = re.search(r'<pre id="out">(.*?)</pre>', result.stdout, re.S)
+    assert found and found.group(1) != "pending", result.stdout[-500:]
+    return json.loads(found.group(1).replace("&quot;", '"'))
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_page_fits_its_width_and_shows_its_legend(chromium, site, width):
+    m = measure(chromium, site, width)
+    assert m["scroll"] == m["width"] and m["over"] == []  # nothing but the chart's box scrolls sideways
+    left, right, height = m["legend"]
+    assert left >= 0 and right <= m["width"] and height > 0 and m["hidden_items"] == 0  # the legend whole in view
+    assert m["feeds_open"] == (width >= 700)  # the subscribe list is collapsed on a phone
+    if width == 390:
+        assert m["bars"][0] > m["bars"][1]  # the chart scrolls inside its box, the names stay
+    assert m["dark"] == "rgb(255, 255, 255)"
+
+
+def test_the_page_follows_a_dark_setting(chromium, site):
+    assert measure(chromium, site, 1280, "--force-dark-mode", "--blink-settings=preferredColorScheme=0")["dark"] == "rgb(26, 32, 44)"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_screenshots_show_the_legend_and_the_chart(chromium, site, tmp_path, width):
+    folder, server = site
+    shot = tmp_path / f"page-{width}.png"
+    result = browse(chromium, server.url + "index.html", f"--window-size={width},1600", f"--screenshot={shot}")
+    assert console_errors(result.stderr) == []
+    data = shot.read_bytes()
+    # every kind's colour is on screen (in the legend at least), and the milestones' purple and
+    # the phases' blue in more than the legend: the chart is drawn
+    for color, least in (((0x2B, 0x6C, 0xB0), 300), ((0x2F, 0x85, 0x5A), 100), ((0x80, 0x5A, 0xD5), 150),
+                         ((0xC5, 0x30, 0x30), 100)):
+        assert count_color(data, color) > least, (color, count_color(data, color))
+
+
+def test_descriptions_are_reachable_without_script(site):
+    """The names beside the chart link to the table's rows, whose details open by themselves
+    (HTML's own details element: the page's few lines of script only open the subscribe list
+    on wide screens and the details for print)."""
+    import urllib.request
+
+    folder, server = site
+    with urllib.request.urlopen(server.url + "index.html") as response:
+        dom = response.read().decode("utf-8")
+    assert '<a href="#e-report" title="by 31 Jul 2005">WGIG report issued</a>' in dom  # as of 1 Mar 2005
+    row = dom.split('<tr id="e-report"', 1)[1].split("</tr>", 1)[0]
+    assert "<details><summary" in row and "Owner: WGIG" in row and "Source: Report will be issued no later than July 2005" in row

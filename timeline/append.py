@@ -8,8 +8,6 @@ with the rest of the file and written atomically under the file's lock, like eve
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +17,7 @@ import yaml
 from .edit import content_end, line_end, newline, rewrite, yaml_scalar
 from .errors import RequestError
 from .loader import ID_PATTERN, Source, parse_expr_or_none
+from .render.text import slug
 from .resolve import Schedule
 
 MAX_ID = 48
@@ -60,8 +59,7 @@ class NewEvent:
 
 def suggest_id(title: str, taken: set[str]) -> str:
     """An id from a title (`First WGIG meeting` → `first-wgig-meeting`), unique among `taken`."""
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    base = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:MAX_ID].strip("-") or "event"
+    base = slug(title, MAX_ID) or "event"
     if not base[0].isalnum() or parse_expr_or_none(base) is not None and base[0].isdigit():
         base = f"event-{base}".strip("-")
     ident, n = base, 2

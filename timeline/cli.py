@@ -219,11 +219,14 @@ FileOpt = Annotated[
 ]
 TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", metavar="T", autocompletion=_complete_tags,
                                                      help="Only events with this tag (repeatable).")]
+OwnerOpt = Annotated[Optional[list[str]], typer.Option("--owner", metavar="NAME", help="Only events this person or body is responsible for (repeatable; case does not matter).")]
 KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", metavar="K", autocompletion=_complete_kinds,
                                                       help="Only events of this kind (repeatable).")]
 DAY = "YYYY-MM-DD|today|'in 2 weeks'|..."
 MAX_WIDTH = 10_000
 """The widest chart `gantt --width` draws."""
+WindowsOpt = Annotated[Optional[str], typer.Option("--windows", metavar="quiet|span|start|end", help="How an uncertain window appears in feeds: quiet (a window of a week or less as a span, a longer one as a marker on the day it opens and one on the day it closes), span (the whole window), start or end (its first or last possible day). Default: calendar.windows, else quiet.")]
+SinceOpt = Annotated[Optional[DayArg], typer.Option("--since", parser=_from_day, metavar=DAY, help="Leave out events that ended before this day ('1 year ago', 2025-01). Default: calendar.keep before today, else keep all.")]
 FromOpt = Annotated[Optional[DayArg], typer.Option("--from", parser=_from_day, metavar=DAY, help="Only events that may fall on or after this day (or the first day of a date expression: 2026-12, 2026-Q2).")]
 ToOpt = Annotated[Optional[DayArg], typer.Option("--to", parser=_to_day, metavar=DAY, help="Only events that may fall on or before this day (or the last day of a date expression).")]
 IdArg = Annotated[str, typer.Argument(metavar="ID", autocompletion=_complete_ids, help="The event's id.")]
@@ -231,20 +234,37 @@ NoteOpt = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="
 
 
 def _chosen(schedule, tags: Optional[list[str]], kinds: list[str], start: Optional[date] = None,  # type: ignore[no-untyped-def]
-            stop: Optional[date] = None):
-    """`Schedule.select` with the --tag values checked against the file's tags: an unknown
-    one is a usage error naming the known ones (a typo must never hide an event)."""
-    known = sorted({t for e in schedule.events for t in e.tags})
-    for tag in tags or ():
-        if tag not in known:
+            stop: Optional[date] = None, owners: Optional[list[str]] = None):
+    """`Schedule.select` with the --tag and --owner values checked against the file's: an
+    unknown one is a usage error naming the known ones (a typo must never hide an event
+    from a cron job)."""
+    _known("tag", tags, sorted({t for e in schedule.events for t in e.tags}), schedule.path)
+    _known("owner", owners, sorted({o for e in schedule.events for o in e.owners}, key=str.casefold), schedule.path)
+    return schedule.select(tags or (), kinds, start, stop, owners or ())
+
+
+def _known(what: str, given: Optional[list[str]], known: list[str], path: str) -> None:
+    """A usage error for a --tag or --owner value the file does not have, naming the known ones."""
+    folded = {k.casefold() for k in known} if what == "owner" else set(known)
+    for value in given or ():
+        if (value.casefold() if what == "owner" else value) not in folded:
             import difflib
 
-            close = difflib.get_close_matches(tag, known, n=1)
+            close = difflib.get_close_matches(value, known, n=1)
             hint = f"did you mean {quote(close[0])}? " if close else ""
             listed = ", ".join(known[:30]) + (" ..." if len(known) > 30 else "") if known else "none"
-            raise typer.BadParameter(f"unknown tag {quote(tag)} in {schedule.path}; {hint}known tags: {listed}",
-                                     param_hint="'--tag'")
-    return schedule.select(tags or (), kinds, start, stop)
+            raise typer.BadParameter(f"unknown {what} {quote(value)} in {path}; {hint}known {what}s: {listed}",
+                                     param_hint=f"'--{what}'")
+
+
+def _windows(value: Optional[str]) -> Optional[str]:
+    """Check --windows (None: the file's `calendar.windows`)."""
+    from .loader import WINDOW_MODES
+
+    if value is not None and value not in WINDOW_MODES:
+        raise typer.BadParameter(f"unknown mode {quote(value)}; expected one of {', '.join(WINDOW_MODES)}",
+                                 param_hint="'--windows'")
+    return value
 
 
 def _kinds(kinds: Optional[list[str]]) -> list[str]:
@@ -301,6 +321,7 @@ def list_(
     fmt: Annotated[str, typer.Option("--format", metavar="text|markdown|json|csv", help="Output format.")] = "text",
     tag: TagOpt = None,
     kind: KindOpt = None,
+    owner: OwnerOpt = None,
     from_: FromOpt = None,
     to: ToOpt = None,
 ) -> None:
@@ -316,7 +337,7 @@ def list_(
     today = schedule.today
     start, stop = from_ and from_.on(today), to and to.on(today)
     options = ListOptions(_choice(ListFormat, fmt, "--format"), start, stop)
-    _write(render_list(_chosen(schedule, tag, kinds, start, stop), options))
+    _write(render_list(_chosen(schedule, tag, kinds, start, stop, owner), options))
 
 
 @app.command()
@@ -325,20 +346,23 @@ def ics(
     output: Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help="Write the feed to FILE atomically instead of stdout.")] = None,
     tag: TagOpt = None,
     kind: KindOpt = None,
-    windows: Annotated[str, typer.Option("--windows", metavar="span|start|end", help="Uncertain windows: the whole window (span), or its first or last possible day.")] = "span",
+    owner: OwnerOpt = None,
+    windows: WindowsOpt = None,
+    since: SinceOpt = None,
 ) -> None:
     """Write the schedule as an RFC 5545 iCalendar feed.
 
     Example: timeline ics --tag wgig -o wgig.ics
     """
     from .pipeline import load_schedule
-    from .render.ics import IcsOptions, WindowMode, render_ics, schedule_stamp
+    from .render.ics import feed_options, render_ics, schedule_stamp
 
-    mode = _choice(WindowMode, windows, "--windows")
+    mode = _windows(windows)
     kinds = _kinds(kind)
     schedule = load_schedule(file, now_utc(), every_actual=True)
     stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
-    data = render_ics(_chosen(schedule, tag, kinds), IcsOptions(stamp, mode))
+    options = feed_options(schedule, stamp, mode, since and since.on(schedule.today))
+    data = render_ics(_chosen(schedule, tag, kinds, owners=owner), options)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -355,6 +379,7 @@ def upcoming(
     within: Annotated[Optional[Duration], typer.Option("--within", parser=_within, metavar="DURATION", help="A hard horizon, such as 30d, 2w or 1m: nothing starting or due later is listed. Without it: 30 days, and each event's warn lead time (else calendar.warn) also announces it earlier.")] = None,
     tag: TagOpt = None,
     kind: KindOpt = None,
+    owner: OwnerOpt = None,
     json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 3 when anything is overdue.")] = False,
 ) -> None:
@@ -366,7 +391,7 @@ def upcoming(
     from .render.upcoming import State, UpcomingOptions, find_upcoming, render_upcoming
 
     kinds = _kinds(kind)
-    schedule = _chosen(load_schedule(file, now_utc(), as_of), tag, kinds)
+    schedule = _chosen(load_schedule(file, now_utc(), as_of), tag, kinds, owners=owner)
     options = UpcomingOptions(within, json_)
     _write(render_upcoming(schedule, options))
     if fail_on_overdue and any(i.state == State.OVERDUE for i in find_upcoming(schedule, options)):
@@ -385,6 +410,7 @@ def gantt(
     color: Annotated[str, typer.Option("--color", metavar="auto|always|never", help="ANSI colors (auto: on a terminal, unless NO_COLOR is set).")] = "auto",
     tag: TagOpt = None,
     kind: KindOpt = None,
+    owner: OwnerOpt = None,
 ) -> None:
     """Draw a text Gantt chart: certain days solid, possible days light, today as a line.
 
@@ -406,7 +432,7 @@ def gantt(
     schedule = load_schedule(file, now_utc(), today)
     start, stop = from_ and from_.on(schedule.today), to and to.on(schedule.today)
     options = GanttOptions(width=columns, scale=axis_scale, start=start, stop=stop, ascii=ascii_, color=use_color)
-    _write(render_gantt(_chosen(schedule, tag, kinds, start, stop), options))
+    _write(render_gantt(_chosen(schedule, tag, kinds, start, stop, owner), options))
 
 
 @app.command()
@@ -621,6 +647,7 @@ def slips(
     json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     against: Annotated[str, typer.Option("--against", metavar="baseline|current", help="The plan the verdict is measured against (the other is shown beside it).")] = "baseline",
     occurrences: Annotated[bool, typer.Option("--occurrences", help="Also list the past occurrences of repeating events that have no record.")] = False,
+    owner: OwnerOpt = None,
 ) -> None:
     """Compare what happened with the plan: on plan, late, early, or no record, against the
     baseline (the plan before any move) and the current plan.
@@ -631,7 +658,8 @@ def slips(
     from .render.slips import Against, SlipsOptions, render_slips
 
     plan = _choice(Against, against, "--against")
-    _write(render_slips(load_schedule(file, now_utc(), as_of), SlipsOptions(json_, plan, occurrences)))
+    schedule = _chosen(load_schedule(file, now_utc(), as_of), None, [], owners=owner)
+    _write(render_slips(schedule, SlipsOptions(json_, plan, occurrences)))
 
 
 @app.command()
@@ -686,21 +714,30 @@ def build(
     file: FileOpt = "events.yaml",
     base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", parser=_base_url, help="Where the folder will be published, for subscribe links (default: calendar.url).")] = None,
     today: Annotated[Optional[DayArg], typer.Option("--today", parser=_day, metavar=DAY, help="The day the chart's today line marks (default: today in the calendar's zone).")] = None,
+    windows: WindowsOpt = None,
+    since: SinceOpt = None,
 ) -> None:
-    """Build a static site: calendar.ics, tags/*.ics, kinds/*.ics and index.html.
+    """Build a static site: calendar.ics, tags/*.ics, kinds/*.ics, owners/*.ics and index.html.
+    A feed over 1 MB (Google Calendar refuses those) is warned about.
 
     Example: timeline build site --base-url https://example.org/wgig/
     """
     from .pipeline import load_schedule
     from .publish import write_site
     from .render.ics import schedule_stamp
-    from .render.site import SiteOptions, render_site
+    from .render.site import FEED_LIMIT, SiteOptions, render_site
 
+    mode = _windows(windows)
     schedule = load_schedule(file, now_utc(), today)
     stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
-    files = render_site(schedule, SiteOptions(stamp, base_url))
+    files = render_site(schedule, SiteOptions(stamp, base_url, mode, since and since.on(schedule.today)))
     write_site(outdir, files)
     _write(f"{outdir}: {len(files)} files\n")
+    for path, data in files.items():
+        if path.endswith(".ics") and len(data) > FEED_LIMIT:
+            typer.echo(f"{outdir}/{path}: warning: the feed is {len(data) / 1_000_000:.1f} MB; Google Calendar refuses "
+                       "feeds over about 1 MB: leave out old events with calendar.keep (such as keep: 1y) or --since",
+                       err=True)
 
 
 @app.command()
@@ -709,6 +746,8 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).")] = 8000,
     base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", parser=_base_url, help="Public URL of the site, for subscribe links.")] = None,
+    windows: WindowsOpt = None,
+    since: SinceOpt = None,
 ) -> None:
     """Serve the site from memory, reloading on every valid change of the events file.
 
@@ -719,7 +758,7 @@ def serve(
     from .web import Site, log_to_stderr, serve as run_server
 
     gc.enable()  # a long-running server needs its garbage collected (see main)
-    site = Site(file, base_url, log=lambda line: None)
+    site = Site(file, base_url, log=lambda line: None, windows=_windows(windows), since=since)
     if site.error is not None:  # refuse to start on an invalid file (exit 1 with its problems)
         raise TimelineError(site.error)
     site.log = log_to_stderr

@@ -43,10 +43,14 @@ MAX_EXPANSION = 10
 """Aliases may make the document at most this many times its own node count (plus a margin)."""
 
 TOP_KEYS = dict.fromkeys(("calendar", "events"))
-CALENDAR_KEYS = dict.fromkeys(("name", "domain", "timezone", "updated", "warn", "refresh", "url"))
+CALENDAR_KEYS = dict.fromkeys(("name", "domain", "timezone", "updated", "warn", "refresh", "url", "windows", "keep"))
+WINDOW_MODES = ("quiet", "span", "start", "end")
+"""The values of `calendar.windows` and `--windows` (`render.ics.WindowMode`)."""
+MAX_OWNER = 100
+"""The longest owner name."""
 EVENT_KEYS = dict.fromkeys((
     "id", "title", "kind", "when", "start", "end", "due", "after", "before", "parent",
-    "tags", "location", "description", "url", "source", "warn", "status", "actual", "note", "baseline",
+    "tags", "owner", "location", "description", "url", "source", "warn", "status", "actual", "note", "baseline",
     "duration", "timezone", "repeat", "occurrences",
 ))
 BASELINE_KEYS = dict.fromkeys(("when", "start", "end", "due"))
@@ -419,9 +423,11 @@ class _Validator:
             values["timezone_set"] = True
         if "updated" in keys:
             values["updated"] = self.converted(keys["updated"], "calendar.updated", _parse_updated)
-        for key in ("warn", "refresh"):
+        for key in ("warn", "refresh", "keep"):
             if key in keys:
                 values[key] = self.converted(keys[key], f"calendar.{key}", parse_duration)
+        if "windows" in keys:
+            values["windows"] = self.converted(keys["windows"], "calendar.windows", _parse_windows)
         if "refresh" in keys and isinstance(values.get("refresh"), Duration):
             if values["refresh"].unit in ("m", "y") or values["refresh"].to_timedelta().total_seconds() <= 0:
                 self.problem(keys["refresh"], "calendar.refresh must be hours, days or weeks above zero, such as 12h or 1d")
@@ -490,6 +496,8 @@ class _Validator:
                 get[key] = self.id_list(keys[key], key)
         if "tags" in keys:
             get["tags"] = self.tags(keys["tags"])
+        if "owner" in keys:
+            get["owners"] = self.owners(keys["owner"])
         if "warn" in keys:
             get["warn"] = self.converted(keys["warn"], "warn", parse_duration)
         if "timezone" in keys:
@@ -706,6 +714,27 @@ class _Validator:
                 return end.moment < start.moment
         return start.earliest is not None and end.latest is not None and end.latest < start.earliest
 
+    def owners(self, node: Node) -> tuple[str, ...] | None:
+        """`owner:`: a name, or a list of names (people or bodies)."""
+        items = node.value if isinstance(node, SequenceNode) else [node]
+        if not items:
+            self.problem(node, "owner: expected a name, or a list of names such as [WGIG, secretariat]")
+            return None
+        out = []
+        for item in items:
+            name = self.text(item, "owner")
+            if name is None:
+                return None
+            if any(not c.isprintable() for c in name) or len(name) > MAX_OWNER or name != name.strip():
+                self.problem(item, f"owner: {quote(name)} is not a name: expected printable text of at most "
+                                   f"{MAX_OWNER} characters, without control characters or spaces at either end")
+                return None
+            if name.casefold() in (o.casefold() for o in out):
+                self.problem(item, f"owner: {quote(name)} is named twice")
+                return None
+            out.append(name)
+        return tuple(out)
+
     def tags(self, node: Node) -> tuple[str, ...] | None:
         """A list of tags."""
         if not isinstance(node, SequenceNode):
@@ -831,6 +860,13 @@ def _parse_count(text: str) -> int:
     if not text.strip().isdigit() or not 1 <= int(text) <= MAX_COUNT:
         raise ValueError(f"expected a whole number from 1 to {MAX_COUNT}, not {quote(text)}")
     return int(text)
+
+
+def _parse_windows(text: str) -> str:
+    """How uncertain windows appear in feeds."""
+    if text not in WINDOW_MODES:
+        raise ValueError(f"unknown mode {quote(text)}; expected one of {', '.join(WINDOW_MODES)}")
+    return text
 
 
 def _parse_status(text: str) -> Status:

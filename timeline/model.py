@@ -58,6 +58,10 @@ class Calendar:
     """Where the feed is published."""
     timezone_set: bool = False
     """True when `timezone` was written in the file (X-WR-TIMEZONE is emitted then)."""
+    windows: str = "quiet"
+    """How an uncertain window becomes a feed event (`render.ics.WindowMode`)."""
+    keep: Duration | None = None
+    """Feeds drop events that ended more than this before today (None: keep all)."""
 
 
 @dataclass(unsafe_hash=True, slots=True)
@@ -149,6 +153,8 @@ class Event:
     """The id of the phase it belongs to."""
     tags: tuple[str, ...] = ()
     """Tracks it belongs to."""
+    owners: tuple[str, ...] = ()
+    """Who is responsible for it: people or bodies, by name."""
     location: str | None = None
     """Where it happens."""
     description: str | None = None

@@ -93,6 +93,11 @@ class ResolvedEvent:
         return self.event.tags
 
     @property
+    def owners(self) -> tuple[str, ...]:
+        """Who is responsible for it."""
+        return self.event.owners
+
+    @property
     def parent(self) -> str | None:
         """The id of its parent phase."""
         return self.event.parent
@@ -200,15 +205,18 @@ class Schedule:
         kinds: Iterable[str] = (),
         start: date | None = None,
         stop: date | None = None,
+        owners: Iterable[str] = (),
     ) -> Schedule:
-        """The events having any of `tags`, any of `kinds`, and possibly overlapping [start, stop]."""
-        tags, kinds = set(tags), set(kinds)
-        if not (tags or kinds or start or stop):
+        """The events having any of `tags`, any of `kinds`, any of `owners` (names compared
+        without regard to case), and possibly overlapping [start, stop]."""
+        tags, kinds, owners = set(tags), set(kinds), {o.casefold() for o in owners}
+        if not (tags or kinds or start or stop or owners):
             return self
         chosen = tuple(
             e for e in self.events
             if (not tags or not tags.isdisjoint(e.tags))
             and (not kinds or e.kind.value in kinds)
+            and (not owners or not owners.isdisjoint(o.casefold() for o in e.owners))
             and (start is None or e.latest is None or e.latest >= start)
             and (stop is None or e.earliest is None or e.earliest <= stop)
         )

@@ -24,6 +24,7 @@ from datetime import date, datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
+from .dates import DayArg
 from .errors import TimelineError
 from .render.site import CONTENT_TYPES
 from .resolve import Schedule
@@ -57,9 +58,14 @@ class Site:
     """A WSGI application serving the site built from one events file."""
 
     def __init__(self, path: str, base_url: str | None = None, clock: Callable[[], datetime] = _now,
-                 log: Callable[[str], None] = log_to_stderr) -> None:
+                 log: Callable[[str], None] = log_to_stderr, windows: str | None = None,
+                 since: DayArg | None = None) -> None:
         self.path = path
         self.base_url = base_url
+        self.windows = windows
+        """`--windows` (None: the file's `calendar.windows`)."""
+        self.since = since
+        """`--since` (None: the file's `calendar.keep`), counted from each build's today."""
         self.clock = clock
         self.log = log
         self.files: dict[str, Entry] = {}
@@ -135,7 +141,8 @@ class Site:
         from .render.site import SiteOptions, render_site
 
         stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
-        return render_site(schedule, SiteOptions(stamp, self.base_url))
+        since = self.since.on(schedule.today) if self.since is not None else None
+        return render_site(schedule, SiteOptions(stamp, self.base_url, self.windows, since))
 
     # -- serving ------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

@@ -29,11 +29,20 @@ PRODID = f"-//timeline//timeline {__version__}//EN"
 
 
 class WindowMode(str, Enum):
-    """How an uncertain window becomes a calendar event (`--windows`)."""
+    """How an uncertain window becomes a calendar event (`calendar.windows`, `--windows`)."""
 
+    QUIET = "quiet"
+    """A window of at most `SHORT_WINDOW` days as a span; a longer one as a marker on the day
+    it opens and one on the day it closes (the default: no window fills every day)."""
     SPAN = "span"
     START = "start"
     END = "end"
+
+
+SHORT_WINDOW = 7
+"""The longest window (in days) that the quiet mode shows as one span."""
+CLOSES = ".window-closes"
+"""Added to an id for the UID of the marker on the day a window closes (no id has a dot)."""
 
 
 def feed_stamp(calendar: CalendarSettings, mtime: float | None, source_date_epoch: str | None, fallback: date) -> datetime:
@@ -83,10 +92,33 @@ class Placement:
     None for an instant."""
     firm: bool
     """False when the event only marks a window of possible days."""
+    marker: str = ""
+    """`opens` or `closes` for the quiet mode's marker on a window's first or last day."""
+
+
+def placements(e: ResolvedEvent, mode: WindowMode) -> list[Placement]:
+    """Where an event lands: one placement, or (quiet mode, a window longer than a week) a
+    marker on the day the window opens and one on the day it closes."""
+    placement = place(e, mode)
+    if mode != WindowMode.QUIET or placement.firm or isinstance(placement.end, timedelta):
+        return [placement]
+    first, after = placement.start, placement.end
+    assert isinstance(first, date) and isinstance(after, date)
+    if (after - first).days <= SHORT_WINDOW:
+        return [placement]
+    last = after - timedelta(days=1)
+    return [Placement(first, first + timedelta(days=1), False, "opens"), Placement(last, after, False, "closes")]
+
+
+def uid(e: ResolvedEvent, placement: Placement, domain: str) -> str:
+    """`<id>@<domain>`, the same in every mode (and for the quiet mode's marker on the day a
+    window opens); `<id>.window-closes@<domain>` for its marker on the day it closes."""
+    return f"{escape_text(e.id)}{CLOSES if placement.marker == 'closes' else ''}@{domain}"
 
 
 def place(e: ResolvedEvent, mode: WindowMode) -> Placement:
-    """Decide DTSTART/DTEND for an event: exact days, times, the due day, or the window by `mode`."""
+    """Decide DTSTART/DTEND for an event: exact days, times, the due day, or the window by
+    `mode` (the quiet mode places it as `span` does; `placements` splits a long one)."""
     start, end = e.start, e.end
     if start.moment is not None and end.moment is not None:
         if end.moment > start.moment:
@@ -123,6 +155,8 @@ def describe(e: ResolvedEvent, firm: bool) -> str:
     """
     ev = e.event
     lines = [f"When: {e.label}" + ("" if firm else " (date to be set)")]
+    if ev.owners:
+        lines.append(f"Owner{'s' if len(ev.owners) > 1 else ''}: {', '.join(ev.owners)}")
     lines.append(f"Status: {e.status.value}")
     # Other events are named by id, which never changes, so that editing one title
     # changes only that event's lines in the feed.
@@ -159,6 +193,8 @@ def summary(e: ResolvedEvent, placement: Placement) -> str:
         return f"{title} (cancelled)"
     if e.kind == Kind.DEADLINE and not e.done:
         return f"Due: {title}"
+    if placement.marker:
+        return f"{title} · window {placement.marker} ({e.label}, date to be set)"
     if not placement.firm:
         return f"{title} ({e.label}, date to be set)"
     return title
@@ -213,18 +249,22 @@ def _stamp(value: datetime) -> str:
 
 
 def event_lines(e: ResolvedEvent, schedule: Schedule, mode: WindowMode, stamp: datetime) -> list[str]:
-    """One VEVENT as unfolded content lines.
+    """An event's VEVENTs as unfolded content lines (one, or two markers in the quiet mode).
 
     Written directly rather than through `icalendar`'s serialiser, which costs about a
     millisecond an event here (mostly in folding) and would make a 10,000-event feed miss
     its two-second target; `icalendar` still builds the VTIMEZONE and reads feeds back in
     the tests, and seven independent clients check the result.
     """
-    cal = schedule.calendar
-    ev = e.event
     if e.series is not None:
         return series_lines(e, schedule, stamp)
-    placement = place(e, mode)
+    return [line for placement in placements(e, mode) for line in _vevent(e, placement, schedule, stamp)]
+
+
+def _vevent(e: ResolvedEvent, placement: Placement, schedule: Schedule, stamp: datetime) -> list[str]:
+    """One VEVENT for one placement of an event."""
+    cal = schedule.calendar
+    ev = e.event
     if e.status == Status.CANCELLED:
         status = "CANCELLED"
     elif not placement.firm or e.status == Status.TENTATIVE:
@@ -234,7 +274,7 @@ def event_lines(e: ResolvedEvent, schedule: Schedule, mode: WindowMode, stamp: d
     busy = placement.firm and ev.kind == Kind.MEETING and status != "CANCELLED"
     lines = [
         "BEGIN:VEVENT",
-        f"UID:{escape_text(ev.id)}@{cal.domain}",
+        f"UID:{uid(e, placement, cal.domain)}",
         _dtstamp(stamp),
         _when("DTSTART", placement.start, schedule),
     ]
@@ -248,10 +288,10 @@ def event_lines(e: ResolvedEvent, schedule: Schedule, mode: WindowMode, stamp: d
         lines.append(f"LOCATION:{escape_text(clean(ev.location).replace(chr(10), ' '))}")
     if ev.url:
         lines.append(f"URL:{clean(ev.url).strip().replace(chr(10), '')}")
-    lines.append("CATEGORIES:" + ",".join((ev.kind.value, *ev.tags)))  # ids and tags need no escaping
+    lines.append(categories(e))
     lines.append(f"STATUS:{status}")
     lines.append(f"TRANSP:{'OPAQUE' if busy else 'TRANSPARENT'}")
-    if ev.kind == Kind.DEADLINE and not e.done and e.status != Status.CANCELLED:
+    if ev.kind == Kind.DEADLINE and not e.done and e.status != Status.CANCELLED and placement.marker != "opens":
         warn = ev.warn or cal.warn
         lines += [
             "BEGIN:VALARM",
@@ -274,7 +314,7 @@ def series_lines(e: ResolvedEvent, schedule: Schedule, stamp: datetime) -> list[
     cancelled = e.status == Status.CANCELLED
     status = "CANCELLED" if cancelled else "CONFIRMED"
     common = [
-        f"CATEGORIES:{','.join((ev.kind.value, *ev.tags))}",
+        categories(e),
         f"STATUS:{status}",
         f"TRANSP:{'TRANSPARENT' if cancelled else 'OPAQUE'}",
     ]
@@ -313,6 +353,11 @@ def _exdate(series: Series, day: date, schedule: Schedule, name: str = "EXDATE")
         naive = datetime.combine(day, series.first.replace(tzinfo=None).time())
         return _when(name, naive.replace(tzinfo=series.first.tzinfo), schedule)
     return _when(name, day, schedule)
+def categories(e: ResolvedEvent) -> str:
+    """CATEGORIES: the kind, the tags and the owners (ids and tags need no escaping; names do)."""
+    return "CATEGORIES:" + ",".join((e.kind.value, *e.tags, *(escape_text(clean(o)) for o in e.owners)))
+
+
 @lru_cache(maxsize=4)
 def _dtstamp(stamp: datetime) -> str:
     """The DTSTAMP line (one per feed, so formatted once)."""
@@ -347,10 +392,22 @@ class IcsOptions:
 
     stamp: datetime
     """DTSTAMP of every event (`schedule_stamp`)."""
-    windows: WindowMode = WindowMode.SPAN
+    windows: WindowMode = WindowMode.QUIET
     """How an uncertain window becomes an event."""
     name_suffix: str = ""
-    """Added to the calendar's name (per-tag and per-kind feeds)."""
+    """Added to the calendar's name (per-tag, per-kind and per-owner feeds)."""
+    since: date | None = None
+    """Leave out the events that ended before this day (`calendar.keep`, `--since`)."""
+
+
+def feed_options(schedule: Schedule, stamp: datetime, windows: str | None = None, since: date | None = None,
+                 name_suffix: str = "") -> IcsOptions:
+    """A feed's options: `windows` (`--windows`) else `calendar.windows`; `since`
+    (`--since`) else `calendar.keep` before the schedule's today (else every event)."""
+    cal = schedule.calendar
+    if since is None and cal.keep is not None:
+        since = cal.keep.before(schedule.today)
+    return IcsOptions(stamp, WindowMode(windows or cal.windows), name_suffix, since)
 
 
 def render_ics(schedule: Schedule, options: IcsOptions) -> bytes:
@@ -380,6 +437,8 @@ def render_ics(schedule: Schedule, options: IcsOptions) -> bytes:
         for zone, years in zones.items():
             out.append(build_vtimezone(zone, *years).to_ical().decode("utf-8"))
     for e in events:
+        if options.since is not None and e.end.latest is not None and e.end.latest < options.since:
+            continue  # ended before the feed's horizon (an event that never ends stays)
         out.extend(map(fold, event_lines(e, schedule, mode, stamp)))
     out.append("END:VCALENDAR\r\n")
     return "".join(out).encode("utf-8")

@@ -93,6 +93,8 @@ def _text(schedule: Schedule, options: ListOptions) -> str:
     lines = [header, ""]
     for e, depth, label, status, title in rows:
         where = f"  @ {one_line(e.location)}" if e.location else ""
+        if e.owners and depth == schedule.depths[e.id]:  # on the event's line, not its occurrences'
+            where += f"  [{', '.join(one_line(o) for o in e.owners)}]"
         lines.append(f"{pad(label, label_w)}  {e.kind.value:<9}  {status:<9}  {'  ' * depth}{title}{where}".rstrip())
     return "\n".join(lines) + "\n"
 
@@ -104,9 +106,11 @@ def _md(text: str) -> str:
 
 def _markdown(schedule: Schedule, options: ListOptions) -> str:
     """A Markdown table."""
-    lines = [f"# {_md(schedule.calendar.name)}", "", "| When | Event | Kind | Status | Location |", "|---|---|---|---|---|"]
+    lines = [f"# {_md(schedule.calendar.name)}", "", "| When | Event | Kind | Status | Location | Owner |",
+             "|---|---|---|---|---|---|"]
     for e, depth, label, status, title in _rows(schedule, options):
-        lines.append(f"| {_md(label)} | {'↳ ' * depth}{_md(title)} | {e.kind.value} | {status} | {_md(e.location or '')} |")
+        owners = _md(", ".join(e.owners))
+        lines.append(f"| {_md(label)} | {'↳ ' * depth}{_md(title)} | {e.kind.value} | {status} | {_md(e.location or '')} | {owners} |")
     return "\n".join(lines) + "\n"
 
 
@@ -119,6 +123,7 @@ def event_json(schedule: Schedule, e: ResolvedEvent, options: ListOptions = List
         "kind": e.kind.value,
         "status": e.status.value,
         "tags": list(e.tags),
+        "owners": list(e.owners),
         "label": e.label,
         "start": window_dict(e.start, zone),
         "end": window_dict(e.end, zone),
@@ -166,7 +171,7 @@ def _json(schedule: Schedule, options: ListOptions) -> str:
 
 CSV_COLUMNS = (
     "id", "title", "kind", "status", "label", "start_earliest", "start_latest", "end_earliest",
-    "end_latest", "parent", "tags", "location", "actual_start", "actual_end", "slip_days", "source", "line",
+    "end_latest", "parent", "tags", "location", "actual_start", "actual_end", "slip_days", "source", "line", "owners",
 )
 
 
@@ -183,6 +188,6 @@ def _csv(schedule: Schedule, options: ListOptions) -> str:
             j["start"]["earliest"], j["start"]["latest"], j["end"]["earliest"], j["end"]["latest"],  # type: ignore[index]
             e.parent, " ".join(e.tags), e.location and printable(e.location),
             actual.get("start"), actual.get("end"), e.slip_days, e.event.source and printable(e.event.source),  # type: ignore[union-attr]
-            e.event.line,
+            e.event.line, "; ".join(printable(o) for o in e.owners),
         ])
     return out.getvalue()

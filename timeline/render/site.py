@@ -8,30 +8,73 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
 from .. import __version__
 from ..model import Kind
 from ..resolve import ResolvedEvent, Schedule
-from .ics import IcsOptions, WindowMode, render_ics
-from .svg import render_svg
-from .text import one_line
+from .ics import feed_options, render_ics
+from .svg import COLORS, SvgOptions, render_svg
+from .text import one_line, slug
 
 CONTENT_TYPES = {".ics": "text/calendar; charset=utf-8", ".html": "text/html; charset=utf-8"}
 
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1100px;padding:1rem;color:#1a202c;line-height:1.4}
-h1{font-size:1.5rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin-top:2rem}
-.feeds{list-style:none;padding:0}.feeds li{margin:.35rem 0}.feeds a{margin-right:.6rem}
-.chart{overflow-x:auto;border:1px solid #e2e8f0;border-radius:6px;padding:.5rem}.chart svg{min-width:700px;width:100%;height:auto}
-table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e2e8f0;vertical-align:top}
-.when{white-space:nowrap}.depth1{padding-left:1.4rem}.depth2{padding-left:2.8rem}.status-cancelled{text-decoration:line-through;color:#718096}
-.legend span{margin-right:1rem;white-space:nowrap}.legend i{display:inline-block;width:1.2em;height:.8em;margin-right:.3em;vertical-align:middle}
-footer{margin-top:2rem;color:#718096;font-size:.8rem}
-@media (max-width:640px){table thead{display:none}table,tbody,tr,td{display:block}tr{border-bottom:1px solid #cbd5e0;padding:.4rem 0}td{border:0;padding:.1rem 0}}
-@media print{.feeds,.legend{display:none}.chart{border:0;overflow:visible}.chart svg{min-width:0}body{max-width:none}}
+:root{--fg:#1a202c;--muted:#718096;--line:#e2e8f0;--bg:#fff;--link:#2b6cb0;color-scheme:light dark}
+@media (prefers-color-scheme:dark){:root{--fg:#e2e8f0;--muted:#a0aec0;--line:#4a5568;--bg:#1a202c;--link:#90cdf4}}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1100px;padding:1rem;color:var(--fg);background:var(--bg);line-height:1.4;overflow-wrap:break-word}
+a{color:var(--link)}h1{font-size:1.5rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin-top:2rem}
+summary{cursor:pointer}.feeds{list-style:none;padding:0}.feeds li{margin:.35rem 0}.feeds a{margin-right:.6rem;word-break:break-all}
+.legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;padding:0;margin:.5rem 0;list-style:none;font-size:.9rem}.legend li{display:flex;align-items:center;gap:.3rem}
+.chart{display:flex;border:1px solid var(--line);border-radius:6px;padding:.5rem 0;max-width:100%}
+.names{flex:0 1 auto;min-width:6rem;max-width:45%;margin:0;padding:44px .5rem 0;list-style:none;font-size:12px;border-right:1px solid var(--line)}
+.names li{height:22px;line-height:22px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;overflow-wrap:normal}
+.bars{overflow-x:auto;flex:1 1 auto;min-width:0}.bars svg{display:block}.bars svg text{fill:var(--fg)}.bars svg .grid{stroke:var(--line)}.bars svg line.cancelled{stroke:var(--fg)}
+table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+.when{white-space:nowrap}.depth1{padding-left:1.4rem}.depth2{padding-left:2.8rem}.status-cancelled .title{text-decoration:line-through;color:var(--muted)}
+td details p{margin:.3rem 0;color:var(--muted);font-size:.88rem}:target{outline:2px solid #dd6b20}
+footer{margin-top:2rem;color:var(--muted);font-size:.8rem}
+@media (max-width:640px){table thead{display:none}table,tbody,tr,td{display:block}tr{border-bottom:1px solid var(--line);padding:.4rem 0}td{border:0;padding:.1rem 0}.when{white-space:normal}}
+@media print{.subscribe{display:none}.chart{border:0}.bars{overflow:visible}body{max-width:none;color:#000;background:#fff}}
 """.strip()
+
+_SCRIPT = """
+for(const d of document.querySelectorAll('details.subscribe'))if(matchMedia('(min-width:700px)').matches)d.open=true;
+addEventListener('beforeprint',()=>{for(const d of document.querySelectorAll('td details'))d.open=true});
+""".strip()
+"""The page's only script: the subscribe list open on wide screens, descriptions open in
+print. Without it the page works the same, with the list closed."""
+
+
+def _swatch(shape: str) -> str:
+    """A small SVG picture for the legend, drawn as the chart draws it."""
+    return f'<svg width="22" height="14" viewBox="0 0 22 14" aria-hidden="true">{shape}</svg>'
+
+
+def legend(today: date) -> str:
+    """The legend: every colour and mark the chart draws."""
+    kinds = [(COLORS[k], f"{k.value}") for k in Kind]
+    items = [_swatch(f'<rect x="1" y="2" width="20" height="10" fill="{color}"/>') + f"{name}" for color, name in kinds]
+    blue = COLORS[Kind.PHASE]
+    items += [
+        _swatch(f'<rect x="1" y="2" width="20" height="10" fill="{blue}"/>') + "certain days",
+        _swatch(f'<rect x="1" y="2" width="20" height="10" fill="{blue}" fill-opacity="0.25"/>') + "possible days",
+        _swatch('<rect x="1" y="2" width="20" height="10" fill="url(#legend-fade)"/><defs><linearGradient '
+                'id="legend-fade"><stop offset="0" stop-color="#a0aec0" stop-opacity="0.6"/><stop offset="1" '
+                'stop-color="#a0aec0" stop-opacity="0"/></linearGradient></defs>') + "open: no known end (or start)",
+        _swatch(f'<polygon points="11,0 18,7 11,14 4,7" fill="{COLORS[Kind.MILESTONE]}"/>') + "one day",
+        _swatch(f'<path d="M6 1 v12 M6 1 h8 l-3 4 l3 4 h-8" stroke="{COLORS[Kind.DEADLINE]}" '
+                f'fill="{COLORS[Kind.DEADLINE]}" stroke-width="2"/>') + "due day",
+        _swatch(f'<rect x="3" y="2" width="2" height="10" fill="{COLORS[Kind.MEETING]}"/><rect x="10" y="2" '
+                f'width="2" height="10" fill="{COLORS[Kind.MEETING]}"/><rect x="17" y="2" width="2" height="10" '
+                f'fill="{COLORS[Kind.MEETING]}"/>') + "occurrences of a repeating event",
+        _swatch('<rect x="1" y="2" width="20" height="10" fill="#a0aec0"/><line x1="1" y1="7" x2="21" y2="7" '
+                'stroke="currentColor" stroke-width="2"/>') + "cancelled",
+        _swatch('<line x1="11" y1="0" x2="11" y2="14" stroke="#dd6b20" stroke-width="2" stroke-dasharray="4 3"/>')
+        + f"today ({today.isoformat()})",
+    ]
+    return '<ul class="legend">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
 @dataclass(frozen=True)
@@ -42,6 +85,31 @@ class SiteOptions:
     """DTSTAMP of the feeds (`ics.schedule_stamp`)."""
     base_url: str | None = None
     """Where the site is published, for subscribe links (default: `calendar.url`)."""
+    windows: str | None = None
+    """How uncertain windows appear in the feeds (default: `calendar.windows`)."""
+    since: date | None = None
+    """Feeds leave out events that ended before this day (default: `calendar.keep`)."""
+
+
+FEED_LIMIT = 1_000_000
+"""Bytes above which `build` warns about a feed (Google Calendar refuses larger ones)."""
+
+
+def owner_paths(schedule: Schedule) -> dict[str, str]:
+    """`owners/<slug>.ics` for each owner (names folded to letters, digits and `-`; two names
+    that fold alike are told apart by a number)."""
+    paths: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted({o for e in schedule.events for o in e.owners}, key=lambda n: (n.casefold(), n)):
+        if name.casefold() in (n.casefold() for n in paths):
+            continue
+        base = slug(name) or "owner"
+        stem, n = base, 2
+        while stem in taken:
+            stem, n = f"{base}-{n}", n + 1
+        taken.add(stem)
+        paths[name] = f"owners/{stem}.ics"
+    return paths
 
 
 def feed_paths(schedule: Schedule) -> dict[str, tuple[str, Schedule]]:
@@ -53,6 +121,8 @@ def feed_paths(schedule: Schedule) -> dict[str, tuple[str, Schedule]]:
         chosen = schedule.select(kinds=[kind.value])
         if chosen.events:
             feeds[f"kinds/{kind.value}.ics"] = (f" · {kind.value}s", chosen)
+    for name, path in owner_paths(schedule).items():
+        feeds[path] = (f" · {name}", schedule.select(owners=[name]))
     return feeds
 
 
@@ -61,7 +131,7 @@ def render_site(schedule: Schedule, options: SiteOptions) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     feeds = feed_paths(schedule)
     for path, (suffix, chosen) in feeds.items():
-        files[path] = render_ics(chosen, IcsOptions(options.stamp, WindowMode.SPAN, suffix))
+        files[path] = render_ics(chosen, feed_options(schedule, options.stamp, options.windows, options.since, suffix))
     base = options.base_url or schedule.calendar.url
     files["index.html"] = render_index(schedule, list(feeds), base).encode("utf-8")
     return files
@@ -84,14 +154,35 @@ def _replanned(e: ResolvedEvent) -> str:
             f're-planned: {escape(e.planned_label)}</small>')
 
 
+def _details(e: ResolvedEvent) -> str:
+    """What the table shows under an event's title, when asked: description, note, source,
+    owners (the title alone when there is none of these)."""
+    ev = e.event
+    parts = []
+    if ev.owners:
+        parts.append(f"Owner{'s' if len(ev.owners) > 1 else ''}: " + escape(", ".join(one_line(o) for o in ev.owners)))
+    for label, text in (("", ev.description), ("Note: ", ev.note), ("Source: ", ev.source)):
+        if text:
+            parts.append(escape(label + text).replace("\n", "<br>"))
+    if ev.url:
+        parts.append(f'<a href="{escape(ev.url)}" rel="noopener noreferrer">{escape(ev.url)}</a>')
+    title = escape(one_line(e.title))
+    if not parts:
+        return f'<span class="title">{title}</span>'
+    return f'<details><summary class="title">{title}</summary>' + "".join(f"<p>{p}</p>" for p in parts) + "</details>"
+
+
 def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None) -> str:
-    """index.html: name, subscribe links, the Gantt picture, the schedule as a table."""
+    """index.html: name, subscribe links, the legend and the Gantt picture (names beside it,
+    each a link to its row), the schedule as a table whose rows open on descriptions."""
     name = escape(one_line(schedule.calendar.name))
     base = _base(base_url)
     links = []
     for path in feeds:
         folder, _, stem = path.removesuffix(".ics").rpartition("/")
-        label = {"": "Everything", "tags": f"tag {stem}", "kinds": f"{stem}s"}[folder]
+        label = {"": "Everything", "tags": f"tag {stem}", "kinds": f"{stem}s", "owners": f"owner {stem}"}[folder]
+        if folder == "owners":
+            label = "owner " + next((o for o, p in owner_paths(schedule).items() if p == path), stem)
         parts = [f'<a href="{escape(path)}" download>download</a>']
         if base:
             https = base + path
@@ -99,14 +190,18 @@ def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None)
             parts.insert(0, f'<a href="{escape(webcal)}">subscribe</a> <a href="{escape(https)}">{escape(https)}</a>')
         links.append(f"<li><strong>{escape(label)}</strong>: {' '.join(parts)}</li>")
     rows = []
+    names = []
     for e in schedule.events:
+        depth = min(schedule.depths[e.id], 2)
         where = escape(one_line(e.location or ""))
+        owners = escape(", ".join(one_line(o) for o in e.owners))
         rows.append(
-            f'<tr class="status-{e.status.value}"><td class="when">{escape(e.label)}</td>'
-            f'<td class="depth{min(schedule.depths[e.id], 2)}">{escape(one_line(e.title))}{_replanned(e)}</td>'
-            f"<td>{e.kind.value}</td><td>{e.status.value}</td><td>{where}</td></tr>"
+            f'<tr id="e-{e.id}" class="status-{e.status.value}"><td class="when">{escape(e.label)}</td>'
+            f'<td class="depth{depth}">{_details(e)}{_replanned(e)}</td>'
+            f"<td>{e.kind.value}</td><td>{e.status.value}</td><td>{owners}</td><td>{where}</td></tr>"
         )
-    today_text = f" ({schedule.today.isoformat()})"
+        names.append(f'<li style="padding-left:{depth}em"><a href="#e-{e.id}" title="{escape(e.label)}">'
+                     f"{escape(one_line(e.title))}</a></li>")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -120,24 +215,34 @@ def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None)
 </head>
 <body>
 <h1>{name}</h1>
-<h2>Subscribe</h2>
-<p>Add a feed to Google Calendar, Outlook, Apple Calendar or Thunderbird by its address; uncertain dates appear as tentative all-day spans.</p>
+<details class="subscribe">
+<summary>Subscribe: {len(feeds)} feeds</summary>
+<p>Add a feed to Google Calendar, Outlook, Apple Calendar or Thunderbird by its address. A date that is not set yet shows as a tentative span when it is a week or less, and otherwise as a marker on the day its window opens and one on the day it closes.</p>
 <ul class="feeds">
 {chr(10).join(links)}
 </ul>
+</details>
 <h2>Chart</h2>
-<p class="legend"><span><i style="background:#2b6cb0"></i>certain</span><span><i style="background:#2b6cb0;opacity:.25"></i>possible</span><span>◆ one day</span><span>⚑ due</span><span style="color:#dd6b20">┆ today{escape(today_text)}</span></p>
+{legend(schedule.today)}
 <div class="chart">
-{render_svg(schedule)}
+<ol class="names">
+{chr(10).join(names)}
+</ol>
+<div class="bars">
+{render_svg(schedule, SvgOptions(labels=False))}
+</div>
 </div>
 <h2>Schedule</h2>
 <table>
-<thead><tr><th>When</th><th>Event</th><th>Kind</th><th>Status</th><th>Location</th></tr></thead>
+<thead><tr><th>When</th><th>Event</th><th>Kind</th><th>Status</th><th>Owner</th><th>Location</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>
 </table>
 <footer>{len(schedule.events)} events · {escape(schedule.calendar.timezone)} · made by timeline {__version__}</footer>
+<script>
+{_SCRIPT}
+</script>
 </body>
 </html>
 """

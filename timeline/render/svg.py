@@ -9,6 +9,7 @@ the text chart.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from html import escape
 
@@ -29,21 +30,31 @@ HEAD = 44
 COLORS = {Kind.PHASE: "#2b6cb0", Kind.MEETING: "#2f855a", Kind.MILESTONE: "#805ad5", Kind.DEADLINE: "#c53030"}
 
 
-def render_svg(schedule: Schedule) -> str:
+@dataclass(frozen=True)
+class SvgOptions:
+    """How to draw the picture."""
+
+    labels: bool = True
+    """Draw each row's title at its left (the page lists the names beside the picture instead,
+    so that they stay in view while the chart scrolls)."""
+
+
+def render_svg(schedule: Schedule, options: SvgOptions = SvgOptions()) -> str:
     """An SVG document (no XML declaration) drawing every event on its own row, and a
-    today line on the schedule's `today`."""
+    today line on the schedule's `today`; its size in pixels is fixed (rows of `ROW`)."""
     events, today = schedule.events, schedule.today
     start, stop = chart_range(events, None, None, today)
     axis = Axis(start, stop, CHART)
+    left = LABEL if options.labels else 0
 
     def x(day: date) -> float:
-        return LABEL + axis.x(day)
+        return left + axis.x(day)
 
-    width = LABEL + CHART + 10
+    width = left + CHART + 10
     height = HEAD + ROW * len(events) + 10
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Gantt chart" font-family="system-ui, sans-serif" font-size="12">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="Gantt chart" font-family="system-ui, sans-serif" font-size="12">',
         "<defs>"
         '<linearGradient id="fade-right"><stop offset="0" stop-color="#a0aec0" stop-opacity="0.6"/>'
         '<stop offset="1" stop-color="#a0aec0" stop-opacity="0"/></linearGradient>'
@@ -54,8 +65,9 @@ def render_svg(schedule: Schedule) -> str:
     out += _axis(start, stop, x, height)
     for i, e in enumerate(events):
         y = HEAD + i * ROW
-        label = escape("\u2003" * schedule.depths[e.id] + one_line(e.title))
-        out.append(f'<text x="4" y="{y + 15}" class="label">{label}<title>{escape(e.label)}</title></text>')
+        if options.labels:
+            label = escape("\u2003" * schedule.depths[e.id] + one_line(e.title))
+            out.append(f'<text x="4" y="{y + 15}" class="label">{label}<title>{escape(e.label)}</title></text>')
         out += _bars(e, x, y, start, stop)
     if axis.inside(today):
         out.append(f'<line x1="{x(today)}" y1="{HEAD - 6}" x2="{x(today)}" y2="{height - 6}" stroke="#dd6b20" '
@@ -72,7 +84,7 @@ def _axis(start: date, stop: date, x: Callable[[date], float], height: int) -> l
     for month in months(start, stop):
         if (month.month - 1) % step == 0 and month >= start:
             px = x(month)
-            out.append(f'<line x1="{px}" y1="{HEAD - 12}" x2="{px}" y2="{height - 6}" stroke="#e2e8f0"/>')
+            out.append(f'<line x1="{px}" y1="{HEAD - 12}" x2="{px}" y2="{height - 6}" stroke="#e2e8f0" class="grid"/>')
             text = month.strftime("%b") if month.month != 1 else str(month.year)
             weight = ' font-weight="bold"' if month.month == 1 else ""
             out.append(f'<text x="{px + 2}" y="{HEAD - 16}"{weight}>{text}</text>')

@@ -62,3 +62,10 @@ def printable(text: str) -> str:
 def one_line(text: str) -> str:
     """Text on one line: line breaks and tabs become spaces, other control characters go."""
     return "".join(c if c.isprintable() else " " if c in "\n\t" else "" for c in printable(text))
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """Lowercase ASCII letters, digits and `-` from any text (`Réunion à Genève` →
+    `reunion-a-geneve`), at most `limit` long; empty when nothing is left."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:limit].strip("-")

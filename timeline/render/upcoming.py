@@ -169,6 +169,8 @@ def _text(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
         when_w = max(text_width(humanize(i.date, as_of)) for i in items)
         for i in items:
             where = f"  @ {one_line(i.event.location)}" if i.event.location else ""
+            if i.event.owners:
+                where += f"  [{', '.join(one_line(o) for o in i.event.owners)}]"
             if i.state == State.AT_RISK:
                 where += f"  (at least {days(i.event.projected_by)} late: {i.event.projection})"
             title = one_line(i.event.title) + (remark(i.occurrence) if i.occurrence else "")
@@ -196,7 +198,7 @@ def _text(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
 
 def _json(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
     """`{"as_of", "within_days", "items": [{"id", "title", "kind", "state", "date", "days", "label",
-    "when", "start", "end", "location", "late_days", "why_late", "occurrence"}]}`: `label` is
+    "when", "start", "end", "location", "owners", "late_days", "why_late", "occurrence"}]}`: `label` is
     what the text shows (`by DAY` for a deadline), `when` the event's (or the occurrence's)
     label, `start` and `end` its windows (`{"earliest", "latest"}`, date-times with offsets
     for timed events), `late_days` and `why_late` say how late an at-risk item is and why
@@ -210,6 +212,7 @@ def _json(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
         return {"id": e.id, "title": e.title, "kind": e.kind.value, "state": i.state.value,
                 "date": i.date.isoformat(), "days": i.days, "label": _label(i), "when": when,
                 "start": window_dict(start, zone), "end": window_dict(end, zone), "location": e.location,
+                "owners": list(e.owners),
                 "late_days": e.projected_by if i.state == State.AT_RISK else None,
                 "why_late": e.projection if i.state == State.AT_RISK else None,
                 "occurrence": o.day.isoformat() if o is not None else None}
