@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from timeline.model import Status
-from timeline.render.ics import IcsOptions, WindowMode, feed_stamp, latest_day, place, render_ics, schedule_stamp, summary
+from timeline.render.ics import (
+    SHORT_WINDOW, IcsOptions, WindowMode, feed_stamp, latest_day, place, placements, render_ics, schedule_stamp, summary,
+)
 from .conftest import DATA, DEFAULT_EVENTS, ROOT, schedule_at
 
 from .interop.clients import (
@@ -40,12 +42,12 @@ def expected(path: Path, mode: WindowMode, day: date | None = None) -> Pairs:
     schedule = schedule_at(path, day)
     pairs: Pairs = set()
     for e in schedule.events:
-        spot = place(e, mode)
-        title = summary(e, spot)
-        if hasattr(spot.start, "hour"):
-            pairs |= instant_pair(spot.start, title, LO, HI)  # type: ignore[arg-type]
-        else:
-            pairs |= day_pairs(spot.start, spot.end, title, LO, HI)  # type: ignore[arg-type]
+        for spot in placements(e, mode):
+            title = summary(e, spot)
+            if hasattr(spot.start, "hour"):
+                pairs |= instant_pair(spot.start, title, LO, HI)  # type: ignore[arg-type]
+            else:
+                pairs |= day_pairs(spot.start, spot.end, title, LO, HI)  # type: ignore[arg-type]
     return pairs
 
 
@@ -73,6 +75,28 @@ def test_client_sees_what_the_model_says(feed, client):
     assert got == want, (
         f"{client} differs: missing {sorted(want - got)[:5]}, extra {sorted(got - want)[:5]}"
     )
+
+
+@pytest.mark.parametrize("name", list(FILES))
+@pytest.mark.parametrize("client", list(CLIENTS))
+def test_a_quiet_feed_never_repeats_a_window_on_every_day(tmp_path, name, client):
+    """The default (quiet) feed, as each client shows it: no event whose date is not set yet,
+    and no phase, appears on more than a week of days (a long stretch is a marker on its
+    first day and one on its last; a long meeting keeps its days), while the same feed with
+    --windows span would fill every day."""
+    need(client)
+    schedule = schedule_at(FILES[name])
+    phases = {summary(e, place(e, WindowMode.SPAN)) for e in schedule.events if e.kind.value == "phase"}
+    days_of: dict[str, set[str]] = {}
+    for mode in (WindowMode.QUIET, WindowMode.SPAN):
+        path = tmp_path / f"{mode.value}.ics"
+        path.write_bytes(render_ics(schedule, IcsOptions(schedule_stamp(schedule, None), mode)))
+        days_of[mode.value] = {}
+        for kind, when, title in CLIENTS[client](path, LO, HI):
+            if kind == "D" and ("date to be set" in title or title.split(" · ")[0] in phases or title in phases):
+                days_of[mode.value].setdefault(title.split(" (")[0].split(" · ")[0], set()).add(when[:10])
+    assert days_of["quiet"] and max(len(d) for d in days_of["quiet"].values()) <= SHORT_WINDOW
+    assert max(len(d) for d in days_of["span"].values()) > 30  # what the quiet mode spares a subscriber
 
 
 def test_expectation_is_not_trivial():
@@ -103,7 +127,7 @@ def test_a_served_feed_subscribes_in_a_client(tmp_path):
         today = running.site.today  # the day the server judged by
     finally:
         running.close()
-    assert got == expected(FILES["stress"], WindowMode.SPAN, today)
+    assert got == expected(FILES["stress"], WindowMode.QUIET, today)  # the default: calendar.windows
 
 
 # -- repeating events -------------------------------------------------------------------
@@ -130,14 +154,15 @@ def expected_series() -> tuple[Pairs, Pairs, Pairs]:
     removed: Pairs = set()
     fixed: Pairs = set()
     for e in schedule.events:
-        spot = place(e, WindowMode.SPAN)
-        title = summary(e, spot)
         if e.series is None:
-            pairs = (instant_pair(spot.start, title, SERIES_LO, SERIES_HI) if hasattr(spot.start, "hour")
-                     else day_pairs(spot.start, spot.end, title, SERIES_LO, SERIES_HI))
-            seen |= pairs
-            fixed |= pairs
+            for spot in placements(e, WindowMode.QUIET):
+                title = summary(e, spot)
+                pairs = (instant_pair(spot.start, title, SERIES_LO, SERIES_HI) if hasattr(spot.start, "hour")
+                         else day_pairs(spot.start, spot.end, title, SERIES_LO, SERIES_HI))
+                seen |= pairs
+                fixed |= pairs
             continue
+        title = summary(e, place(e, WindowMode.QUIET))
         series = e.series
         for o in series.occurrences(SERIES_LO, SERIES_HI):
             if o.status != Status.CANCELLED:
@@ -168,7 +193,7 @@ def series_feed(tmp_path_factory) -> Path:
 def test_series_feed_is_one_vevent_per_series(series_feed):
     text = series_feed.read_text()
     assert lint(series_feed.read_bytes()) == []
-    assert text.count("BEGIN:VEVENT") == 9 + 1  # nine events, one moved occurrence
+    assert text.count("BEGIN:VEVENT") == 9 + 1 + 2  # nine events, one moved occurrence, two windows' second markers
     assert "RRULE:FREQ=WEEKLY;UNTIL=20271207T140000Z" in text
     assert "RRULE:FREQ=MONTHLY;BYDAY=2TH;COUNT=18" in text
     assert "EXDATE;TZID=Europe/Zurich:20261222T150000" in text

@@ -85,7 +85,7 @@ def test_exact_days_are_all_day_with_exclusive_end(default_events):
     assert prepcom.decoded("DTSTART") == date(2005, 2, 17) and prepcom.decoded("DTEND") == date(2005, 2, 26)
     assert (str(prepcom["STATUS"]), str(prepcom["TRANSP"])) == ("CONFIRMED", "OPAQUE")
     assert str(prepcom["LOCATION"]) == "Palais des Nations, Geneva"
-    assert [str(c) for c in prepcom["CATEGORIES"].cats] == ["meeting", "wsis", "prepcom"]
+    assert [str(c) for c in prepcom["CATEGORIES"].cats] == ["meeting", "wsis", "prepcom", "PrepCom"]  # kind, tags, owner
 
 
 def test_deadlines_have_an_alarm_on_the_due_day(default_events):
@@ -100,7 +100,7 @@ def test_deadlines_have_an_alarm_on_the_due_day(default_events):
 
 def test_description_carries_window_status_dependencies_and_source(default_events):
     text = str(events(feed(default_events))["draft-report"]["DESCRIPTION"])
-    assert text.startswith("When: by 17 Feb 2005\nStatus: tentative\nAfter: first-meeting\nPart of: phase-2\n")
+    assert text.startswith("When: by 17 Feb 2005\nOwner: WGIG\nStatus: tentative\nAfter: first-meeting\nPart of: phase-2\n")
     assert text.endswith("Source: Even first draft be available by PrepCom2")
 
 
@@ -381,3 +381,74 @@ def test_line_separators_are_line_breaks_and_control_characters_go(tmp_path, sep
     from timeline.render.ics import clean
 
     assert clean(f"one{separator}two\x1b\x07\x00") == "one\ntwo"
+
+
+# -- quiet feeds, and feeds of a sensible size (#18) -----------------------------------------------
+
+QUIET = """\
+calendar: {domain: q.example.org, updated: 2026-01-01}
+events:
+  - {id: week, title: Week, when: "[2026-03-02..2026-03-08]"}
+  - {id: month, title: Month, when: 2026-04}
+  - {id: by, title: By, when: "[..2026-05-31]"}
+  - {id: from, title: From, when: "[2026-06-01..]"}
+  - {id: phase, title: Phase, start: 2026-01-05, end: 2026-03-20}
+  - {id: due, title: Due, due: 2026-07}
+  - {id: old, title: Old, when: 2025-01-10}
+"""
+
+
+def test_quiet_is_the_default_and_marks_long_stretches_at_both_ends(tmp_path, run):
+    feed = run("ics", "-f", str(write(tmp_path, QUIET))).stdout_bytes.decode().replace("\r\n ", "")
+    summaries = [line[8:] for line in feed.split("\r\n") if line.startswith("SUMMARY:")]
+    assert summaries == [
+        "Old", "Phase · starts (5 Jan–20 Mar 2026)", "Phase · ends (5 Jan–20 Mar 2026)",
+        "Week (2–8 Mar 2026\\, date to be set)",  # a week or less: one span
+        "Month · window opens (Apr 2026\\, date to be set)", "Month · window closes (Apr 2026\\, date to be set)",
+        "By (by 31 May 2026\\, date to be set)",  # open at the start: only its known edge, never an arbitrary day
+        "From (from 1 Jun 2026\\, date to be set)", "Due: Due",
+    ]
+    uids = [line[4:] for line in feed.split("\r\n") if line.startswith("UID:")]
+    assert uids[:3] == ["old@q.example.org", "phase@q.example.org", "phase.end@q.example.org"]
+    span = run("ics", "-f", str(write(tmp_path, QUIET)), "--windows", "span").stdout_bytes.decode()
+    assert "UID:month@q.example.org" in span and ".end@" not in span  # the same UID in every mode
+    assert "DTSTART;VALUE=DATE:20260401\r\nDTEND;VALUE=DATE:20260501\r\n" in span
+
+
+def test_calendar_windows_chooses_the_mode(tmp_path, run):
+    path = write(tmp_path, QUIET.replace("updated: 2026-01-01}", "updated: 2026-01-01, windows: start}"))
+    assert ".end@" not in run("ics", "-f", str(path)).stdout
+    assert ".end@" in run("ics", "-f", str(path), "--windows", "quiet").stdout
+    assert run("ics", "-f", str(path), "--windows", "loud").exit_code == 2
+
+
+def test_keep_and_since_leave_out_what_ended_long_ago(tmp_path, run):
+    kept = write(tmp_path, QUIET.replace("updated: 2026-01-01}", "updated: 2026-01-01, keep: 100y}"), "kept.yaml")
+    assert "UID:old@" in run("ics", "-f", str(kept)).stdout
+    kept.write_text(QUIET.replace("updated: 2026-01-01}", "updated: 2026-01-01, keep: 1d}"))
+    with_keep = run("ics", "-f", str(kept)).stdout  # today is the real one: every event here ended before it
+    assert "UID:old@" not in with_keep and "UID:phase@" not in with_keep and "UID:from@" in with_keep  # open: kept
+    plain = write(tmp_path, QUIET, "plain.yaml")
+    assert "UID:old@" in run("ics", "-f", str(plain)).stdout
+    assert "UID:old@" not in run("ics", "-f", str(plain), "--since", "2025-06").stdout
+    assert "UID:old@" in run("ics", "-f", str(plain), "--since", "2024").stdout
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("keep: soon", "calendar.keep: bad duration 'soon'"),
+    ("windows: loud", "calendar.windows: unknown mode 'loud'; expected one of quiet, span, start, end"),
+])
+def test_bad_feed_settings_are_located(tmp_path, run, setting, message):
+    result = run("check", "-f", str(write(tmp_path, f"calendar:\n  {setting}\nevents: []\n")))
+    assert result.exit_code == 1 and message in result.stderr and ":2:" in result.stderr
+
+
+def test_build_warns_about_a_feed_over_a_megabyte(tmp_path, run):
+    events = "".join(f"  - {{id: e{i}, title: {'Long title ' * 20}{i}, when: 2026-01-01, description: {'x' * 400}}}\n"
+                     for i in range(1500))
+    result = run("build", str(tmp_path / "site"), "-f", str(write(tmp_path, "events:\n" + events)))
+    assert result.exit_code == 0
+    assert f"{tmp_path / 'site'}/calendar.ics: warning: the feed is" in result.stderr
+    assert "Google Calendar refuses feeds over about 1 MB: leave out old events with calendar.keep" in result.stderr
+    small = run("build", str(tmp_path / "small"), "-f", str(write(tmp_path, QUIET, "small.yaml")))
+    assert small.exit_code == 0 and small.stderr == ""

@@ -32,8 +32,10 @@ class WindowMode(str, Enum):
     """How an uncertain window becomes a calendar event (`calendar.windows`, `--windows`)."""
 
     QUIET = "quiet"
-    """A window of at most `SHORT_WINDOW` days as a span; a longer one as a marker on the day
-    it opens and one on the day it closes (the default: no window fills every day)."""
+    """A window of possible days, or a phase's certain days, as a span when it is at most
+    `SHORT_WINDOW` days, else as a marker on its first day and one on its last (the default:
+    nothing fills a subscriber's calendar on every day of a long stretch; a long meeting's
+    certain days stay, each a day of it)."""
     SPAN = "span"
     START = "start"
     END = "end"
@@ -41,8 +43,8 @@ class WindowMode(str, Enum):
 
 SHORT_WINDOW = 7
 """The longest window (in days) that the quiet mode shows as one span."""
-CLOSES = ".window-closes"
-"""Added to an id for the UID of the marker on the day a window closes (no id has a dot)."""
+LAST_MARKER = ".end"
+"""Added to an id for the UID of the quiet mode's marker on the last day (no id has a dot)."""
 
 
 def feed_stamp(calendar: CalendarSettings, mtime: float | None, source_date_epoch: str | None, fallback: date) -> datetime:
@@ -93,27 +95,29 @@ class Placement:
     firm: bool
     """False when the event only marks a window of possible days."""
     marker: str = ""
-    """`opens` or `closes` for the quiet mode's marker on a window's first or last day."""
+    """The quiet mode's markers: `opens` and `closes` on a window's first and last possible
+    day, `starts` and `ends` on a long span's first and last day."""
 
 
 def placements(e: ResolvedEvent, mode: WindowMode) -> list[Placement]:
-    """Where an event lands: one placement, or (quiet mode, a window longer than a week) a
-    marker on the day the window opens and one on the day it closes."""
+    """Where an event lands: one placement, or (quiet mode, whole days longer than
+    `SHORT_WINDOW`) a marker on the first day and one on the last."""
     placement = place(e, mode)
-    if mode != WindowMode.QUIET or placement.firm or isinstance(placement.end, timedelta):
-        return [placement]
     first, after = placement.start, placement.end
-    assert isinstance(first, date) and isinstance(after, date)
-    if (after - first).days <= SHORT_WINDOW:
-        return [placement]
+    if (mode != WindowMode.QUIET or isinstance(first, datetime) or not isinstance(after, date)
+            or (after - first).days <= SHORT_WINDOW or placement.firm and e.kind != Kind.PHASE):
+        return [placement]  # a meeting's certain days are each a day of it: they stay
     last = after - timedelta(days=1)
-    return [Placement(first, first + timedelta(days=1), False, "opens"), Placement(last, after, False, "closes")]
+    opens, closes = ("starts", "ends") if placement.firm else ("opens", "closes")
+    return [Placement(first, first + timedelta(days=1), placement.firm, opens),
+            Placement(last, after, placement.firm, closes)]
 
 
 def uid(e: ResolvedEvent, placement: Placement, domain: str) -> str:
-    """`<id>@<domain>`, the same in every mode (and for the quiet mode's marker on the day a
-    window opens); `<id>.window-closes@<domain>` for its marker on the day it closes."""
-    return f"{escape_text(e.id)}{CLOSES if placement.marker == 'closes' else ''}@{domain}"
+    """`<id>@<domain>`, the same in every mode (the quiet mode's marker on the first day
+    included); `<id>.end@<domain>` for the quiet mode's marker on the last day."""
+    last = placement.marker in ("closes", "ends")
+    return f"{escape_text(e.id)}{LAST_MARKER if last else ''}@{domain}"
 
 
 def place(e: ResolvedEvent, mode: WindowMode) -> Placement:
@@ -193,8 +197,10 @@ def summary(e: ResolvedEvent, placement: Placement) -> str:
         return f"{title} (cancelled)"
     if e.kind == Kind.DEADLINE and not e.done:
         return f"Due: {title}"
-    if placement.marker:
+    if placement.marker in ("opens", "closes"):
         return f"{title} · window {placement.marker} ({e.label}, date to be set)"
+    if placement.marker:
+        return f"{title} · {placement.marker} ({e.label})"
     if not placement.firm:
         return f"{title} ({e.label}, date to be set)"
     return title
@@ -291,7 +297,7 @@ def _vevent(e: ResolvedEvent, placement: Placement, schedule: Schedule, stamp: d
     lines.append(categories(e))
     lines.append(f"STATUS:{status}")
     lines.append(f"TRANSP:{'OPAQUE' if busy else 'TRANSPARENT'}")
-    if ev.kind == Kind.DEADLINE and not e.done and e.status != Status.CANCELLED and placement.marker != "opens":
+    if ev.kind == Kind.DEADLINE and not e.done and e.status != Status.CANCELLED and placement.marker not in ("opens", "starts"):
         warn = ev.warn or cal.warn
         lines += [
             "BEGIN:VALARM",
