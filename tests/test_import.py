@@ -121,8 +121,8 @@ def test_a_feed_imported_into_an_empty_file_gives_back_the_events(tmp_path, run,
     allowed = 0
     for ident, e in before.items():
         n = after[ident]
-        assert (n.kind, n.tags, n.location, n.event.url, n.event.description, n.event.source) == (
-            e.kind, e.tags, e.location, e.event.url, e.event.description, e.event.source), ident
+        assert (n.kind, n.tags, n.owners, n.location, n.event.url, n.event.description, n.event.source) == (
+            e.kind, e.tags, e.owners, e.location, e.event.url, e.event.description, e.event.source), ident
         assert (n.status.value == "cancelled") == (e.status.value == "cancelled"), ident
         if "\n" in e.title:  # named in NOT_CARRIED
             assert n.title == " ".join(e.title.split("\n")), ident

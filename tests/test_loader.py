@@ -169,7 +169,7 @@ events: []
     assert [str(p).split(": ", 1)[1] for p in e.value.problems] == [
         "calendar.refresh must be hours, days or weeks above zero, such as 12h or 1d",
         "calendar.domain must be a host name such as example.org",
-        "unknown key 'colour' in calendar; expected one of name, domain, timezone, updated, warn, refresh, url",
+        "unknown key 'colour' in calendar; expected one of name, domain, timezone, updated, warn, refresh, url, windows, keep",
     ]
 
 

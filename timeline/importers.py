@@ -38,6 +38,9 @@ _LISTS = ("after", "before", "tags")
 _DATES = ("when", "start", "end", "due")
 OWN_PRODID = "-//timeline//"
 _WINDOW_TITLE = re.compile(r"^(.*) \((.+), date to be set\)$")
+_MARKER_TITLE = re.compile(r"^(.*) · (?:window opens|starts) \((.+?)(, date to be set)?\)$")
+"""The title of a quiet feed's marker on a long stretch's first day (its last day is the VEVENT
+whose UID has `.end` before the `@`)."""
 _FREQS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
 _ORDINAL_WORDS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th", -1: "last"}
 
@@ -128,15 +131,21 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
         if ev.get("RECURRENCE-ID") is not None:
             overrides.setdefault(str(ev.get("UID", "")), []).append(ev)
     ids = _Ids(existing, out)
+    last_days = {}
+    if own:  # a quiet feed's marker on a long stretch's last day: `<id>.end@<domain>`
+        for ev in events:
+            marker = str(ev.get("UID", ""))
+            if ".end@" in marker and "DTSTART" in ev:
+                last_days[marker.replace(".end@", "@", 1)] = ev.decoded("DTSTART")
     for number, ev in enumerate(events, 1):
-        if ev.get("RECURRENCE-ID") is not None:
+        if ev.get("RECURRENCE-ID") is not None or own and ".end@" in str(ev.get("UID", "")):
             continue
         uid = str(ev.get("UID", "")) or None
         what = f"VEVENT {number}" + (f" (UID {quote(uid, 60)})" if uid else "")
         if uid and "@" in uid and not out.calendar.get("domain"):
             out.calendar["domain"] = uid.rsplit("@", 1)[1]
         try:
-            fields = _vevent(ev, own, zone, what, overrides.get(uid or "", []))
+            fields = _vevent(ev, own, zone, what, overrides.get(uid or "", []), last_days.get(uid or ""))
         except (OverflowError, ValueError, TypeError, KeyError, AttributeError) as e:
             # a value icalendar reads but no date can hold (a duration past 9999, a broken RRULE ...)
             raise RequestError(f"{name}: {what}: cannot be imported: {quote(str(e), 200)}") from None
@@ -149,12 +158,15 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
     return out
 
 
-def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any]) -> dict[str, Any]:
-    """One VEVENT's fields (and `title`, and `_first`: its first day)."""
+def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any], last_day: date | None = None) -> dict[str, Any]:
+    """One VEVENT's fields (and `title`, and `_first`: its first day); `last_day`: the day of
+    the marker that closes it (a quiet feed of our own)."""
     summary = str(ev.get("SUMMARY", "")).strip() or "(no title)"
     categories = _categories(ev)
     kind = categories[0] if categories and categories[0] in {k.value for k in Kind} else None
-    tags = [c for c in categories[1 if kind else 0:] if ID_PATTERN.match(c)]
+    rest = categories[1 if kind else 0:]
+    owners = _own_owners(str(ev.get("DESCRIPTION", "")), rest) if own else []
+    tags = [c for c in rest[:len(rest) - len(owners)] if ID_PATTERN.match(c)]
     status = str(ev.get("STATUS", "")).upper()
     due = window = False
     label = ""
@@ -163,8 +175,11 @@ def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any]) -> d
             summary, due = summary[5:], True
         if summary.endswith(" (cancelled)"):
             summary = summary[: -len(" (cancelled)")]
+        marker = _MARKER_TITLE.match(summary) if last_day is not None else None
         match = _WINDOW_TITLE.match(summary)
-        if match:
+        if marker:
+            summary, label, window = marker.group(1), marker.group(2), bool(marker.group(3))
+        elif match:
             summary, label, window = match.group(1), match.group(2), True
     if "DTSTART" not in ev:
         raise RequestError(f"{what}: has no DTSTART; every event needs a date")
@@ -172,6 +187,8 @@ def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any]) -> d
     end = ev.decoded("DTEND") if "DTEND" in ev else None
     if end is None and "DURATION" in ev:
         end = start + ev.decoded("DURATION")
+    if last_day is not None and not isinstance(start, datetime):
+        end = last_day + timedelta(days=1)
     fields: dict[str, Any] = {"title": summary}
     if isinstance(start, datetime):
         fields.update(_timed(start, end, zone, kind))
@@ -200,6 +217,8 @@ def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any]) -> d
     fields = {"title": fields.pop("title"), **({"kind": kind} if keep_kind else {}), **fields}
     if tags:
         fields["tags"] = tags
+    if owners:
+        fields["owner"] = owners
     if ev.get("LOCATION"):
         fields["location"] = str(ev.get("LOCATION"))
     if ev.get("URL"):
@@ -218,6 +237,20 @@ def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any]) -> d
         fields["status"] = "tentative"
     fields["_first"] = first.isoformat()
     return fields
+
+
+def _own_owners(description: str, categories: list[str]) -> list[str]:
+    """The owners of an event of our own feed: the last CATEGORIES, as many as make the
+    DESCRIPTION's `Owner:` (or `Owners:`) line when joined with commas."""
+    line = next((x for x in description.replace("\r\n", "\n").split("\n\n")[0].split("\n")
+                 if x.startswith(("Owner: ", "Owners: "))), None)
+    if line is None:
+        return []
+    text = line.split(": ", 1)[1]
+    for n in range(1, len(categories) + 1):
+        if ", ".join(categories[-n:]) == text:
+            return categories[-n:]
+    return []
 
 
 def _unescape(text: str) -> str:

@@ -24,12 +24,13 @@ def site(path, base_url=None, today=date(2005, 3, 1)):
 def test_build_writes_every_feed_and_the_page(run, default_events, tmp_path):
     out = tmp_path / "site"
     result = run("build", str(out), "-f", str(default_events), "--today", "2005-03-01")
-    assert result.exit_code == 0 and result.stdout == f"{out}: 13 files\n"
+    assert result.exit_code == 0 and result.stdout == f"{out}: 17 files\n"
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert names == sorted([
         "calendar.ics", "index.html", "kinds/deadline.ics", "kinds/meeting.ics", "kinds/milestone.ics", "kinds/phase.ics",
         "tags/consultation.ics", "tags/meeting.ics", "tags/prepcom.ics", "tags/report.ics", "tags/secretariat.ics",
-        "tags/wgig.ics", "tags/wsis.ics",
+        "tags/wgig.ics", "tags/wsis.ics", "owners/prepcom.ics", "owners/un-secretary-general.ics", "owners/wgig.ics",
+        "owners/wgig-secretariat.ics",
     ])
     prepcom = icalendar.Calendar.from_ical((out / "tags" / "prepcom.ics").read_bytes())
     assert sorted(str(e["UID"]).split("@")[0] for e in prepcom.walk("VEVENT")) == [
@@ -43,8 +44,9 @@ def test_page_is_self_contained_with_links(default_events):
     assert 'href="webcal://example.org/wgig/calendar.ics"' in page
     assert 'href="https://example.org/wgig/tags/wgig.ics"' in page
     assert 'href="calendar.ics" download' in page
-    for external in ("<script", "<link", "@import", "url(http", 'src="http'):
+    for external in ("<script src", "<link", "@import", "url(http", 'src="http'):
         assert external not in page
+    assert page.count("<script>") == 1  # its own few lines, inline (README: the page)
     assert 'name="viewport"' in page and "@media print" in page
 
 
@@ -66,7 +68,7 @@ events:
   - {id: a, title: "<script>alert(1)</script>", when: 2005-01-01, location: "<img src=x onerror=alert(2)>"}
 """)
     page = site(path)["index.html"].decode()
-    assert "<script>" not in page and "<img" not in page and "<b>" not in page
+    assert "<script>alert" not in page and "<img" not in page and "<b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in page
 
 
@@ -129,9 +131,22 @@ def test_refuses_to_replace_a_file(default_events, tmp_path):
 
 
 def test_svg_draws_every_kind_of_mark(default_events):
+    from timeline.render.svg import SvgOptions, render_svg
+
     page = site(default_events, today=date(2005, 3, 1))["index.html"].decode()
-    svg = page[page.index("<svg"):page.index("</svg>")]
+    chart = page[page.index('<div class="bars">'):]
+    svg = chart[:chart.index("</svg>")]
     for cls in ('class="possible"', 'class="certain"', 'class="due"', 'class="actual"', 'class="actual-day"'):
         assert cls in svg
-    assert "today: 2005-03-01" in svg
-    assert svg.count('class="label"') == len(schedule_at(default_events).events)
+    assert "today: 2005-03-01" in svg and 'class="label"' not in svg  # the page lists the names beside it
+    events = schedule_at(default_events, date(2005, 3, 1))
+    assert render_svg(events).count('class="label"') == len(events.events)  # the SVG alone draws its names
+    assert render_svg(events, SvgOptions(labels=False)) in page
+
+
+def test_the_legend_names_every_mark_the_chart_draws(default_events):
+    page = site(default_events, today=date(2005, 3, 1))["index.html"].decode()
+    legend = page[page.index('<ul class="legend">'):page.index("</ul>", page.index('<ul class="legend">'))]
+    for name in ("phase", "meeting", "milestone", "deadline", "certain days", "possible days", "open: no known end",
+                 "one day", "due day", "occurrences of a repeating event", "cancelled", "today (2005-03-01)"):
+        assert f"{name}" in legend, name

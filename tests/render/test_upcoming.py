@@ -125,11 +125,12 @@ def test_default_data_as_of_15_october_2004(run, default_events):
                                     "state": "due", "date": "2004-10-31", "days": 16, "label": "by 31 Oct 2004",
                                     "when": "by 31 Oct 2004", "start": {"earliest": None, "latest": "2004-10-31"},
                                     "end": {"earliest": None, "latest": "2004-10-31"}, "location": None,
+                                    "owners": ["UN Secretary-General"],
                                     "late_days": None, "why_late": None, "occurrence": None}
     assert (items["first-meeting"]["state"], items["first-meeting"]["date"], items["first-meeting"]["days"]) == ("starting", "2004-11-01", 17)
     for item in data["items"]:
         assert set(item) == {"id", "title", "kind", "state", "date", "days", "label", "when", "start", "end",
-                             "location", "late_days", "why_late", "occurrence"}
+                             "location", "owners", "late_days", "why_late", "occurrence"}
 
 
 def test_report_overdue_without_actual_and_fail_on_overdue(run, tmp_path):
