@@ -168,6 +168,25 @@ def series(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
     return {name: median_pair(values) for name, values in runs.items()}
 
 
+def forecasts(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    """Medians of the forecast's two targets, with `list` on the default file beside them, in turn."""
+    events = folder / "forecast-1000.yaml"
+    events.write_text(events_yaml(1_000), encoding="utf-8")
+    default = str(ROOT / "events.yaml")
+    argvs = {
+        "forecast, default data, 10,000 runs": TIMELINE + ["forecast", "-f", default, "--as-of", "2004-06-24"],
+        "forecast, 1,000 events, 1,000 runs": TIMELINE + ["forecast", "-f", str(events), "--runs", "1000", "--as-of", "2004-06-01"],
+        "list, default data": TIMELINE + ["list", "-f", default],
+    }
+    for argv in argvs.values():
+        measure(argv)
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in argvs}
+    for _ in range(repeat):
+        for name, argv in argvs.items():
+            runs[name].append(measure(argv))
+    return {name: median_pair(values) for name, values in runs.items()}
+
+
 def machine() -> str:
     """A line describing the machine."""
     cpu = "unknown CPU"
@@ -216,6 +235,11 @@ def main() -> None:
         say()
         if args.series_only:
             return
+        say("The forecast (targets: 0.5 s and 3 s), whole processes in turn with `list`:")
+        say()
+        for name, (wall, peak) in forecasts(folder, max(args.repeat, 5)).items():
+            say(f"- {name}: {wall:.2f} s, {peak:.0f} MB")
+        say()
         results: dict[int, dict[str, tuple[float, float]]] = {}
         paths = {n: folder / f"events-{n}.yaml" for n in args.sizes}
         for n, path in paths.items():

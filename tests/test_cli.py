@@ -174,7 +174,8 @@ def test_commands_import_only_what_they_need(args):
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     modules = set(done.stderr.split())
     assert "timeline.cli" in modules
-    for heavy in ("icalendar", "wsgiref", "http.server", "socketserver", "timeline.web", "timeline.render.ics"):
+    for heavy in ("icalendar", "wsgiref", "http.server", "socketserver", "timeline.web", "timeline.render.ics", "numpy",
+                  "timeline.forecast"):
         assert heavy not in modules, f"{' '.join(args)} imports {heavy}"
 
 

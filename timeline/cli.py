@@ -257,6 +257,15 @@ def _known(what: str, given: Optional[list[str]], known: list[str], path: str) -
                                      param_hint=f"'--{what}'")
 
 
+def _bands(schedule):  # type: ignore[no-untyped-def]
+    """Each event's forecast P10 start, P50 end and P90 end, for the charts (`--forecast`)."""
+    from .forecast import forecast
+
+    f = forecast(schedule)
+    return {e.id: (f.percentiles(e.id, "start", [10])[0], *f.percentiles(e.id, "end", [50, 90]))
+            for e in schedule.events}
+
+
 def _windows(value: Optional[str]) -> Optional[str]:
     """Check --windows (None: the file's `calendar.windows`)."""
     from .loader import WINDOW_MODES
@@ -411,6 +420,7 @@ def gantt(
     tag: TagOpt = None,
     kind: KindOpt = None,
     owner: OwnerOpt = None,
+    forecast: Annotated[bool, typer.Option("--forecast", help="Shade each row's forecast P10–P90 and mark its P50 (10,000 runs, seed 2004, as of --today).")] = False,
 ) -> None:
     """Draw a text Gantt chart: certain days solid, possible days light, today as a line.
 
@@ -431,7 +441,8 @@ def gantt(
     columns = width if width is not None else min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
     schedule = load_schedule(file, now_utc(), today)
     start, stop = from_ and from_.on(schedule.today), to and to.on(schedule.today)
-    options = GanttOptions(width=columns, scale=axis_scale, start=start, stop=stop, ascii=ascii_, color=use_color)
+    options = GanttOptions(width=columns, scale=axis_scale, start=start, stop=stop, ascii=ascii_, color=use_color,
+                           bands=_bands(schedule) if forecast else None)
     _write(render_gantt(_chosen(schedule, tag, kinds, start, stop, owner), options))
 
 
@@ -708,6 +719,58 @@ def diff(
         raise typer.Exit(4)
 
 
+@app.command("forecast")
+def forecast_(
+    file: FileOpt = "events.yaml",
+    as_of: Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help="Forecast as of this day: what was known then (default: today in the calendar's zone).")] = None,
+    runs: Annotated[int, typer.Option("--runs", metavar="N", min=100, max=1_000_000, help="How many runs to draw.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", metavar="S", min=0, help="The random seed (the same seed gives the same forecast).")] = 2004,
+    percentiles: Annotated[str, typer.Option("--percentiles", metavar="P,P,...", help="Which percentiles to show, such as 10,50,90.")] = "10,50,90",
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    owner: OwnerOpt = None,
+    json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    backtest: Annotated[bool, typer.Option("--backtest", help="Replay the forecast as of each recorded actual minus --lead, and say where each actual fell.")] = False,
+    lead: Annotated[Duration, typer.Option("--lead", parser=_within, metavar="DURATION", help="For --backtest: how long before each actual the forecast is made.")] = "90d",  # type: ignore[assignment]
+) -> None:
+    """Forecast every event: P10, P50 and P90 of its start and end, the chance that each
+    deadline is met and that each event lands in its planned window, and the events that
+    most often drive each deadline, from runs that keep every dependency.
+
+    Example: timeline forecast --as-of 2004-06-24 --runs 10000
+    """
+    from dataclasses import replace
+
+    from .forecast import forecast
+    from .pipeline import load_schedule
+    from .render.forecast import ForecastOptions, render_backtest, render_forecast, replay
+
+    try:
+        qs = tuple(int(p) for p in percentiles.split(","))
+    except ValueError:
+        raise typer.BadParameter(f"expected whole numbers separated by commas, such as 10,50,90, not {quote(percentiles)}",
+                                 param_hint="'--percentiles'") from None
+    if not qs or any(not 0 <= q <= 100 for q in qs) or list(qs) != sorted(set(qs)):
+        raise typer.BadParameter("expected rising percentiles from 0 to 100, such as 10,50,90", param_hint="'--percentiles'")
+    kinds = _kinds(kind)
+    if backtest:
+        now = load_schedule(file, now_utc(), every_actual=True)
+        chosen = _chosen(now, tag, kinds, owners=owner)
+        replays = []
+        for e in chosen.events:
+            if not e.actual_recorded or e.start.earliest is None or e.end.latest is None:
+                continue
+            day = lead.before(e.start.earliest)
+            f = forecast(load_schedule(file, now_utc(), DayArg(day.isoformat(), day)), runs, seed)
+            replays.append(replay(f, e, e.end.latest))
+        _write(render_backtest(replays, lead, json_))
+        return
+    schedule = load_schedule(file, now_utc(), as_of)
+    chosen = _chosen(schedule, tag, kinds, owners=owner)
+    result = forecast(schedule, runs, seed)
+    _write(render_forecast(replace(result, schedule=chosen), ForecastOptions(qs, json_)))
+
+
 @app.command()
 def build(
     outdir: Annotated[str, typer.Argument(metavar="OUTDIR", help="The folder to write the site into (replaced atomically).")],
@@ -716,6 +779,7 @@ def build(
     today: Annotated[Optional[DayArg], typer.Option("--today", parser=_day, metavar=DAY, help="The day the chart's today line marks (default: today in the calendar's zone).")] = None,
     windows: WindowsOpt = None,
     since: SinceOpt = None,
+    forecast: Annotated[bool, typer.Option("--forecast", help="Shade each row's forecast P10–P90 and mark its P50 in the page's chart.")] = False,
 ) -> None:
     """Build a static site: calendar.ics, tags/*.ics, kinds/*.ics, owners/*.ics and index.html.
     A feed over 1 MB (Google Calendar refuses those) is warned about.
@@ -730,7 +794,8 @@ def build(
     mode = _windows(windows)
     schedule = load_schedule(file, now_utc(), today)
     stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
-    files = render_site(schedule, SiteOptions(stamp, base_url, mode, since and since.on(schedule.today)))
+    bands = _bands(schedule) if forecast else None
+    files = render_site(schedule, SiteOptions(stamp, base_url, mode, since and since.on(schedule.today), bands))
     write_site(outdir, files)
     _write(f"{outdir}: {len(files)} files\n")
     for path, data in files.items():

@@ -51,7 +51,7 @@ MAX_OWNER = 100
 EVENT_KEYS = dict.fromkeys((
     "id", "title", "kind", "when", "start", "end", "due", "after", "before", "parent",
     "tags", "owner", "location", "description", "url", "source", "warn", "status", "actual", "note", "baseline",
-    "duration", "timezone", "repeat", "occurrences",
+    "duration", "timezone", "repeat", "occurrences", "likely",
 ))
 BASELINE_KEYS = dict.fromkeys(("when", "start", "end", "due"))
 REPEAT_KEYS = dict.fromkeys(("every", "on", "until", "count", "skip"))
@@ -545,6 +545,9 @@ class _Validator:
             else:
                 get["occurrences"] = self.occurrences(keys["occurrences"])
 
+        if "likely" in keys and dates is not None:
+            get["likely"] = self.likely(keys["likely"], dates)
+
         if len(self.problems) > before or ident is None or title is None or dates is None:
             return None
         start, end, is_span, is_due = dates
@@ -713,6 +716,35 @@ class _Validator:
             if (start.moment.tzinfo is None) == (end.moment.tzinfo is None):
                 return end.moment < start.moment
         return start.earliest is not None and end.latest is not None and end.latest < start.earliest
+
+    def likely(self, node: Node, dates: tuple[Any, Any, bool, bool]) -> Window | None:
+        """`likely:` the days most likely inside a point's or a deadline's own window (a day,
+        a month, a range [a..b] or a span a/b)."""
+        expr = self.date_expr(node, "likely", point=False)
+        if expr is None:
+            return None
+        if isinstance(expr, SpanExpr) and isinstance(expr.start, Window) and isinstance(expr.end, Window):
+            if expr.end.latest is None or expr.start.earliest is None or expr.end.latest < expr.start.earliest:
+                self.problem(node, "likely: the window is empty (it ends before it starts); expected days inside "
+                                   "the event's window, such as 2026-05 or 2026-05-10/2026-05-20")
+                return None
+            expr = Window(expr.start.earliest, expr.end.latest)
+        if not isinstance(expr, Window) or expr.earliest is None or expr.latest is None:
+            self.problem(node, "likely: expected days written out (a day, a month, [a..b] or a/b), not a reference "
+                               "or an open window")
+            return None
+        start, _, is_span, is_due = dates
+        if is_span or not isinstance(start, Window):
+            self.problem(node, "likely: only an event at one date whose window is written out (when: or due:) has "
+                               "likely days")
+            return None
+        lo, hi = start.earliest, start.latest
+        if (lo is not None and expr.earliest < lo) or (hi is not None and expr.latest > hi):
+            own = f"{lo or '..'}–{hi or '..'}"
+            self.problem(node, f"likely: {expr.earliest}–{expr.latest} lies outside the event's window ({own}); "
+                               "expected days inside it")
+            return None
+        return Window(expr.earliest, expr.latest)
 
     def owners(self, node: Node) -> tuple[str, ...] | None:
         """`owner:`: a name, or a list of names (people or bodies)."""

@@ -175,6 +175,8 @@ class Event:
     """The IANA zone its times are written in (None: the calendar's)."""
     baseline: Baseline | None = None
     """The dates before the first move (None: the written dates are the baseline)."""
+    likely: Window | None = None
+    """The days most likely inside its window, for the forecast (None: every day alike)."""
     repeat: Repeat | None = None
     """The rule of a series (None: it happens once)."""
     occurrences: tuple[OccurrenceRecord, ...] = ()

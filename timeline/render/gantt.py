@@ -51,11 +51,14 @@ class Glyph(str, Enum):
     CANCELLED = "✗"
     STRUCK = "─"
     TODAY = "│"
+    BAND = "▒"
+    P50 = "┼"
 
 
 ASCII = {
     Glyph.EMPTY: " ", Glyph.SOLID: "#", Glyph.LIGHT: ".", Glyph.DAY: "*", Glyph.DUE: "!",
     Glyph.RIGHT: ">", Glyph.LEFT: "<", Glyph.CANCELLED: "x", Glyph.STRUCK: "-", Glyph.TODAY: "|",
+    Glyph.BAND: "=", Glyph.P50: "+",
 }
 
 _COLORS = {Kind.PHASE: "34", Kind.MEETING: "32", Kind.MILESTONE: "35", Kind.DEADLINE: "31"}
@@ -77,6 +80,8 @@ class GanttOptions:
     """Only ASCII characters."""
     color: bool = False
     """ANSI colors by kind and status."""
+    bands: dict[str, tuple[date, date, date]] | None = None
+    """`gantt --forecast`: each event's P10 start, P50 end and P90 end (`timeline.forecast`)."""
 
 
 def pick_scale(axis: Axis) -> Scale:
@@ -212,6 +217,18 @@ def paint(e: ResolvedEvent, axis: Axis) -> list[Glyph]:
     return row
 
 
+def band(cells: list[Glyph], axis: Axis, first: date, middle: date, last: date) -> None:
+    """The forecast over a row: the P10–P90 days shaded over empty and merely possible cells,
+    P50 marked."""
+    lo, hi = max(first, axis.start), min(last, axis.stop)
+    if lo <= hi:
+        for c in range(axis.col(lo), axis.col(hi) + 1):
+            if cells[c] in (Glyph.EMPTY, Glyph.LIGHT):
+                cells[c] = Glyph.BAND
+    if axis.inside(middle):
+        cells[axis.col(middle)] = Glyph.P50
+
+
 def _ascii_text(text: str) -> str:
     """Text reduced to ASCII: accents dropped, dashes and dots mapped, anything else '?'."""
     text = text.replace("–", "-").replace("—", "-").replace("…", "...").replace("·", "-").replace("≈", "~")
@@ -270,12 +287,16 @@ def render_gantt(schedule: Schedule, opts: GanttOptions = GanttOptions()) -> str
     today_col = axis.col(today) if axis.inside(today) else None
     for e, label in zip(events, labels):
         cells = paint(e, axis)
+        if opts.bands is not None and e.id in opts.bands:
+            band(cells, axis, *opts.bands[e.id])
         if today_col is not None and cells[today_col] == Glyph.EMPTY:
             cells[today_col] = Glyph.TODAY
         label = truncate(label, label_w, ellipsis)
         bar = "".join(_colored(glyph(g), g, e, opts.color) for g in cells).rstrip()
         lines.append((label + " " * (label_w - text_width(label)) + " " + bar).rstrip())
     lines.append(_legend(opts, glyph, text))
+    if opts.bands is not None:
+        lines.append(f"{glyph(Glyph.BAND)} forecast P10–P90 (start to end)  {glyph(Glyph.P50)} P50 of the end")
     return "\n".join(lines) + "\n"
 
 

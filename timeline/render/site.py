@@ -52,7 +52,7 @@ def _swatch(shape: str) -> str:
     return f'<svg width="22" height="14" viewBox="0 0 22 14" aria-hidden="true">{shape}</svg>'
 
 
-def legend(today: date) -> str:
+def legend(today: date, forecast: bool = False) -> str:
     """The legend: every colour and mark the chart draws."""
     kinds = [(COLORS[k], f"{k.value}") for k in Kind]
     items = [_swatch(f'<rect x="1" y="2" width="20" height="10" fill="{color}"/>') + f"{name}" for color, name in kinds]
@@ -74,6 +74,9 @@ def legend(today: date) -> str:
         _swatch('<line x1="11" y1="0" x2="11" y2="14" stroke="#dd6b20" stroke-width="2" stroke-dasharray="4 3"/>')
         + f"today ({today.isoformat()})",
     ]
+    if forecast:
+        items += [_swatch('<rect x="1" y="2" width="20" height="10" fill="#dd6b20" fill-opacity="0.18"/><line x1="11" '
+                          'y1="1" x2="11" y2="13" stroke="#dd6b20" stroke-width="2"/>') + "forecast: P10–P90, and P50"]
     return '<ul class="legend">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
@@ -89,6 +92,8 @@ class SiteOptions:
     """How uncertain windows appear in the feeds (default: `calendar.windows`)."""
     since: date | None = None
     """Feeds leave out events that ended before this day (default: `calendar.keep`)."""
+    bands: dict[str, tuple[date, date, date]] | None = None
+    """`build --forecast`: each event's P10 start, P50 end and P90 end, shaded in the chart."""
 
 
 FEED_LIMIT = 1_000_000
@@ -133,7 +138,7 @@ def render_site(schedule: Schedule, options: SiteOptions) -> dict[str, bytes]:
     for path, (suffix, chosen) in feeds.items():
         files[path] = render_ics(chosen, feed_options(schedule, options.stamp, options.windows, options.since, suffix))
     base = options.base_url or schedule.calendar.url
-    files["index.html"] = render_index(schedule, list(feeds), base).encode("utf-8")
+    files["index.html"] = render_index(schedule, list(feeds), base, options.bands).encode("utf-8")
     return files
 
 
@@ -172,7 +177,8 @@ def _details(e: ResolvedEvent) -> str:
     return f'<details><summary class="title">{title}</summary>' + "".join(f"<p>{p}</p>" for p in parts) + "</details>"
 
 
-def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None) -> str:
+def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None,
+                 bands: dict[str, tuple[date, date, date]] | None = None) -> str:
     """index.html: name, subscribe links, the legend and the Gantt picture (names beside it,
     each a link to its row), the schedule as a table whose rows open on descriptions."""
     name = escape(one_line(schedule.calendar.name))
@@ -223,13 +229,13 @@ def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None)
 </ul>
 </details>
 <h2>Chart</h2>
-{legend(schedule.today)}
+{legend(schedule.today, bands is not None)}
 <div class="chart">
 <ol class="names">
 {chr(10).join(names)}
 </ol>
 <div class="bars">
-{render_svg(schedule, SvgOptions(labels=False))}
+{render_svg(schedule, SvgOptions(labels=False, bands=bands))}
 </div>
 </div>
 <h2>Schedule</h2>

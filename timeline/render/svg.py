@@ -37,6 +37,8 @@ class SvgOptions:
     labels: bool = True
     """Draw each row's title at its left (the page lists the names beside the picture instead,
     so that they stay in view while the chart scrolls)."""
+    bands: dict[str, tuple[date, date, date]] | None = None
+    """`build --forecast`: each event's P10 start, P50 end and P90 end, drawn under its row."""
 
 
 def render_svg(schedule: Schedule, options: SvgOptions = SvgOptions()) -> str:
@@ -68,6 +70,15 @@ def render_svg(schedule: Schedule, options: SvgOptions = SvgOptions()) -> str:
         if options.labels:
             label = escape("\u2003" * schedule.depths[e.id] + one_line(e.title))
             out.append(f'<text x="4" y="{y + 15}" class="label">{label}<title>{escape(e.label)}</title></text>')
+        if options.bands is not None and e.id in options.bands:
+            lo, mid, hi = options.bands[e.id]
+            left, right = x(max(lo, start)), x(day_after(min(hi, stop)) or stop)
+            out.append(f'<rect x="{left}" y="{y + 1}" width="{round(max(right - left, 2.0), 1)}" height="{ROW - 2}" '
+                       f'fill="#dd6b20" fill-opacity="0.18" class="forecast"><title>forecast P10–P90: '
+                       f'{lo.isoformat()} – {hi.isoformat()}, P50 {mid.isoformat()}</title></rect>')
+            if start <= mid <= stop:
+                out.append(f'<line x1="{x(mid)}" y1="{y + 1}" x2="{x(mid)}" y2="{y + ROW - 1}" stroke="#dd6b20" '
+                           'stroke-width="2" class="p50"/>')
         out += _bars(e, x, y, start, stop)
     if axis.inside(today):
         out.append(f'<line x1="{x(today)}" y1="{HEAD - 6}" x2="{x(today)}" y2="{height - 6}" stroke="#dd6b20" '

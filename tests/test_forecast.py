@@ -1,0 +1,228 @@
+"""The forecast (#19): exact cases with tolerances that follow from the run count, properties
+of every run, the command and its JSON, backtests, and bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.forecast import forecast
+
+from .conftest import DEFAULT_EVENTS, by_id, schedule_at, write
+
+RUNS = 20_000
+AS_OF = date(2025, 12, 1)
+
+
+def sigma_days(p: float, density: float, runs: int = RUNS) -> float:
+    """The standard error, in days, of a sample's p-quantile: sqrt(p(1-p)/n) / f(x)."""
+    return math.sqrt(p * (1 - p) / runs) / density
+
+
+def sigma_share(p: float, runs: int = RUNS) -> float:
+    """The standard error of a share of runs."""
+    return math.sqrt(p * (1 - p) / runs)
+
+
+def run_forecast(tmp_path, text: str, runs: int = RUNS, seed: int = 7, as_of: date = AS_OF):
+    return forecast(schedule_at(write(tmp_path, text), as_of), runs, seed)
+
+
+CASES = """\
+events:
+  - {id: a, title: A, when: 2026-01}
+  - {id: b, title: B, when: 2026-01}
+  - {id: both, title: After both, when: 2026-01-01, after: [a, b]}
+  - {id: week-later, title: A week after A, when: a.end + 7d}
+"""
+DEADLINES = """\
+events:
+  - {id: m, title: M, when: 2026-02, actual: 2026-03-10}
+  - {id: early, title: Early, kind: deadline, due: 2026-02-20, after: m}
+  - {id: late, title: Late, kind: deadline, due: 2026-05, after: m}
+"""
+
+
+def test_one_uniform_window_has_its_middle_day_as_p50(tmp_path):
+    f = run_forecast(tmp_path, CASES)
+    p50 = f.percentiles("a", "end", [50])[0]
+    tolerance = math.ceil(4 * sigma_days(0.5, 1 / 31))  # 31 equally likely days
+    assert abs((p50 - date(2026, 1, 16)).days) <= tolerance
+
+
+def test_an_event_after_two_independent_windows_follows_their_maximum(tmp_path):
+    f = run_forecast(tmp_path, CASES)
+    days = f.drawn["both"].start - date(2026, 1, 1).toordinal()  # 0 to 30: the later of two uniform days
+    assert (days == np.maximum(f.drawn["a"].end, f.drawn["b"].end) - date(2026, 1, 1).toordinal()).all()
+    # P(max <= k) = ((k + 1) / 31) ** 2 for whole days k = 0..30
+    for k in (7, 15, 25):
+        expected = ((k + 1) / 31) ** 2
+        assert abs(f.share(days <= k) - expected) <= 4 * sigma_share(expected)
+    shares = dict(f.drivers("both"))  # each predecessor sets the bound in half the runs (both on a tie)
+    tie = 1 / 31
+    for ident in ("a", "b"):
+        assert abs(shares[ident] - (0.5 + tie / 2)) <= 4 * sigma_share(0.5) + tie
+    median = 31 * math.sqrt(0.5) - 1  # the day k where ((k + 1) / 31) ** 2 crosses 1/2
+    density = 2 * (median + 1) / 31 ** 2
+    assert abs((f.percentiles("both", "end", [50])[0] - date(2026, 1, 1)).days - median) <= 1 + 4 * sigma_days(0.5, density)
+
+
+def test_a_reference_with_an_offset_holds_in_every_run(tmp_path):
+    f = run_forecast(tmp_path, CASES)
+    assert (f.drawn["week-later"].start == f.drawn["a"].end + 7).all()
+
+
+def test_a_deadline_wholly_before_or_after_its_predecessor_is_met_never_or_always(tmp_path):
+    f = run_forecast(tmp_path, DEADLINES, as_of=date(2026, 3, 15))  # M happened on 10 March
+    events = by_id(f.schedule)
+    assert f.met(events["early"]) == 0.0 and f.met(events["late"]) == 1.0  # exactly, whatever the runs
+    assert f.drivers("early") == []  # past due as of 15 March: the as-of day, not M, bound it
+
+
+def test_likely_days_shape_the_window(tmp_path):
+    f = run_forecast(tmp_path, "events:\n  - {id: x, title: X, when: 2026-01, likely: 2026-01-05}\n"
+                               "  - {id: y, title: Y, when: 2026-01, likely: 2026-01-10/2026-01-20}\n")
+    x = f.drawn["x"].end - date(2026, 1, 1).toordinal()
+    # a triangle on [0, 31) with its peak at 4: P(day < 4) = 4/31 (the rising edge's share)
+    assert abs(f.share(x < 4) - 4 / 31) <= 4 * sigma_share(4 / 31)
+    y = f.drawn["y"].end - date(2026, 1, 1).toordinal()
+    flat = (20 - 9) / ((9 / 2) + (20 - 9) + (31 - 20) / 2)  # the flat top's share of the trapezoid's area
+    assert abs(f.share((y >= 9) & (y < 20)) - flat) <= 4 * sigma_share(flat)
+
+
+# -- properties -------------------------------------------------------------------------------
+
+def check_constraints(f) -> None:
+    """Every run keeps every after, before, reference and parent (but the runs counted impossible)."""
+    events = {e.id: e for e in f.schedule.events}
+    for ident, d in f.drawn.items():
+        ev = events[ident].event
+        assert (d.end >= d.start).all(), ident
+        if events[ident].actual_recorded:
+            continue
+        for other in ev.after:
+            assert (d.start >= f.drawn[other].end).all(), (ident, other)
+        for other in ev.before:
+            kept = d.end <= f.drawn[other].start
+            assert np.count_nonzero(~kept) <= d.impossible, (ident, other)
+        if ev.parent in f.drawn:
+            assert (f.drawn[ev.parent].start <= d.start).all() and (f.drawn[ev.parent].end >= d.end).all()
+
+
+@pytest.mark.parametrize("as_of", [date(2004, 6, 24), date(2005, 3, 1), date(2026, 1, 1)])
+def test_every_run_keeps_every_constraint_of_the_default_plan(as_of):
+    check_constraints(forecast(schedule_at(DEFAULT_EVENTS, as_of), 5_000, 11))
+
+
+def test_every_run_keeps_every_constraint_of_a_stressed_plan(tmp_path):
+    path = write(tmp_path, "events:\n  - {id: p, title: P, start: 2026-01, end: 2026-06}\n"
+                           "  - {id: a, title: A, when: [2026-01..2026-03], parent: p}\n"
+                           "  - {id: b, title: B, when: [2026-02..2026-04], after: a, before: c, parent: p}\n"
+                           "  - {id: c, title: C, when: [2026-03..2026-05]}\n"
+                           "  - {id: d, title: D, due: c.start + 2w, after: b}\n")
+    f = forecast(schedule_at(path, AS_OF), 5_000, 3)
+    check_constraints(f)
+    assert 0 < f.drawn["b"].impossible < 5_000  # B after A and before C cannot always both hold
+
+
+@settings(max_examples=25, deadline=None)
+@given(qs=st.lists(st.integers(0, 100), min_size=2, max_size=6, unique=True), seed=st.integers(0, 2**32 - 1))
+def test_percentiles_are_monotone(qs, seed):
+    f = forecast(schedule_at(DEFAULT_EVENTS, date(2004, 6, 24)), 500, seed)
+    qs = sorted(qs)
+    for e in f.schedule.events:
+        for side in ("start", "end"):
+            days = f.percentiles(e.id, side, qs)
+            assert days == sorted(days)
+        assert f.percentiles(e.id, "start", [50])[0] <= f.percentiles(e.id, "end", [50])[0]
+
+
+def test_more_runs_move_p50_by_no_more_than_the_sampling_error():
+    schedule = schedule_at(DEFAULT_EVENTS, date(2004, 6, 24))
+    few, many = forecast(schedule, 2_000, 1), forecast(schedule, 40_000, 2)
+    for e in schedule.events:
+        d = many.drawn[e.id].end
+        spread = int(d.max() - d.min()) + 1
+        # a bound on the median's error for any shape: the days between the quantiles
+        # 0.5 ± 4·sqrt(0.25/n) of the larger sample
+        half = 4 * math.sqrt(0.25 / 2_000)
+        lo, hi = np.percentile(d, [100 * (0.5 - half), 100 * (0.5 + half)], method="inverted_cdf")
+        p50 = few.percentiles(e.id, "end", [50])[0].toordinal()
+        assert lo - 1 <= p50 <= hi + 1, (e.id, spread)
+
+
+def test_the_same_seed_gives_the_same_forecast(run):
+    a = run("forecast", "-f", str(DEFAULT_EVENTS), "--as-of", "2004-06-24", "--json").stdout
+    assert a == run("forecast", "-f", str(DEFAULT_EVENTS), "--as-of", "2004-06-24", "--json").stdout
+    assert a != run("forecast", "-f", str(DEFAULT_EVENTS), "--as-of", "2004-06-24", "--json", "--seed", "5").stdout
+
+
+# -- the command --------------------------------------------------------------------------------
+
+def test_as_of_the_hammamet_plenary(run):
+    """"The first meeting slipped to late November; will the report still make July?" As of
+    24 June 2004, the plan gave the report by July 2005 in every run, driven by the further round."""
+    data = json.loads(run("forecast", "-f", str(DEFAULT_EVENTS), "--as-of", "2004-06-24", "--json").stdout)
+    assert (data["as_of"], data["runs"], data["seed"], data["percentiles"]) == ("2004-06-24", 10_000, 2004, [10, 50, 90])
+    report = {e["id"]: e for e in data["events"]}["report"]
+    assert set(report) == {"id", "title", "kind", "planned", "start", "end", "p_in_window", "p_met", "drivers",
+                           "impossible_runs", "assumed"}
+    assert report["p_met"] == 1.0 and report["drivers"][0]["id"] == "further-round"
+    assert report["end"]["10"] <= report["end"]["50"] <= report["end"]["90"] <= "2005-07-31"
+    text = run("forecast", "-f", str(DEFAULT_EVENTS), "--as-of", "2004-06-24").stdout
+    assert "100.0% met  WGIG report issued" in text and "report: driven by further-round" in text
+
+
+def test_backtest_says_how_well_calibrated_the_plan_was(run):
+    out = run("forecast", "-f", str(DEFAULT_EVENTS), "--backtest").stdout
+    assert "Backtest: each actual against the forecast made 90d before it" in out
+    assert "Calibration: " in out and "fell inside P10–P90" in out
+    data = json.loads(run("forecast", "-f", str(DEFAULT_EVENTS), "--backtest", "--json", "--lead", "30d").stdout)
+    assert data["lead"] == "30d" and 0 <= data["calibration"] <= 1 and len(data["items"]) == 17
+
+
+def test_filters_and_percentiles(run):
+    data = json.loads(run("forecast", "-f", str(DEFAULT_EVENTS), "--as-of", "2004-06-24", "--kind", "deadline",
+                          "--percentiles", "5,95", "--json", "--runs", "1000").stdout)
+    assert [e["id"] for e in data["events"]] == ["composition", "draft-report", "report"]
+    assert set(data["events"][0]["end"]) == {"5", "95"}
+    assert run("forecast", "-f", str(DEFAULT_EVENTS), "--percentiles", "90,10").exit_code == 2
+    assert run("forecast", "-f", str(DEFAULT_EVENTS), "--runs", "5").exit_code == 2
+
+
+@pytest.mark.parametrize("event, message", [
+    ("{id: x, title: X, when: 2026-01, likely: 2026-02-03}", "likely: 2026-02-03–2026-02-03 lies outside the event's window"),
+    ("{id: x, title: X, when: 2026-01, likely: 2026-01-20/2026-01-10}", "likely: the window is empty"),
+    ("{id: x, title: X, start: 2026-01, end: 2026-02, likely: 2026-01-05}", "only an event at one date"),
+    ("{id: x, title: X, when: 2026-01, after: y}\n  - {id: y, title: Y, when: 2026-03}",
+     "contradiction: the window of 'x' is empty"),
+])
+def test_bad_input_is_located(tmp_path, run, event, message):
+    path = write(tmp_path, "events:\n  - " + event + "\n")
+    result = run("forecast", "-f", str(path))
+    assert result.exit_code == 1 and message in result.stderr and result.stderr.startswith(f"{path}:")
+
+
+def test_an_open_side_is_stated_not_guessed(tmp_path):
+    f = run_forecast(tmp_path, "events:\n  - {id: x, title: X, when: \"[2026-02..]\"}\n")
+    assert f.drawn["x"].assumed == "closes 365 days after it opens"
+    assert f.percentiles("x", "end", [100])[0] <= date(2026, 2, 1) + timedelta(days=365)
+
+
+def test_charts_shade_the_band_and_mark_p50(run, tmp_path):
+    chart = run("gantt", "-f", str(DEFAULT_EVENTS), "--today", "2004-06-24", "--forecast", "--width", "100", "--ascii").stdout
+    rows = {line[:40].strip(): line for line in chart.splitlines()}
+    first = next(line for key, line in rows.items() if key.startswith("First WGIG meeting"))
+    assert "=" in first and first.count("+") == 1  # P10–P90 over the window's days, one P50
+    assert chart.splitlines()[-1] == "= forecast P10–P90 (start to end)  + P50 of the end"
+    assert "forecast" not in run("gantt", "-f", str(DEFAULT_EVENTS), "--today", "2004-06-24", "--width", "100").stdout
+    out = tmp_path / "site"
+    assert run("build", str(out), "-f", str(DEFAULT_EVENTS), "--today", "2004-06-24", "--forecast").exit_code == 0
+    page = (out / "index.html").read_text()
+    assert page.count('class="forecast"') == 24 and page.count('class="p50"') == 24 and "forecast: P10–P90" in page

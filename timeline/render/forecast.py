@@ -1,0 +1,120 @@
+"""`timeline forecast`: percentiles of every event's dates, the chance of each deadline, the
+events that drive it, and (`--backtest`) how well-calibrated the plan was."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ..dates import Duration
+from ..forecast import Forecast, percentile_rank
+from ..resolve import ResolvedEvent
+from .jsonout import dumps
+from .text import one_line, pad, text_width
+
+DEFAULT_PERCENTILES = (10, 50, 90)
+
+
+@dataclass(frozen=True)
+class ForecastOptions:
+    """How to report a forecast."""
+
+    percentiles: tuple[int, ...] = DEFAULT_PERCENTILES
+    """Which percentiles of each start and end."""
+    json: bool = False
+    """Machine-readable output."""
+
+
+def _event(f: Forecast, e: ResolvedEvent, qs: Sequence[int]) -> dict[str, object]:
+    drawn = f.drawn[e.id]
+    met = f.met(e)
+    return {
+        "id": e.id, "title": e.title, "kind": e.kind.value, "planned": e.planned_label,
+        "start": {str(q): d.isoformat() for q, d in zip(qs, f.percentiles(e.id, "start", qs))},
+        "end": {str(q): d.isoformat() for q, d in zip(qs, f.percentiles(e.id, "end", qs))},
+        "p_in_window": round(f.inside(e), 4), "p_met": None if met is None else round(met, 4),
+        "drivers": [{"id": i, "share": round(share, 4)} for i, share in f.drivers(e.id)] if met is not None else [],
+        "impossible_runs": drawn.impossible, "assumed": drawn.assumed,
+    }
+
+
+def render_forecast(f: Forecast, options: ForecastOptions = ForecastOptions()) -> str:
+    """Each event's percentiles, and per deadline its chance and its drivers; text or JSON."""
+    qs = options.percentiles
+    events = f.schedule.events
+    if options.json:
+        return dumps({"as_of": f.as_of.isoformat(), "runs": f.runs, "seed": f.seed, "percentiles": list(qs),
+                      "events": [_event(f, e, qs) for e in events]})
+    head = f"Forecast as of {f.as_of} · {f.runs:,} runs · seed {f.seed} · percentiles {', '.join(f'P{q}' for q in qs)} of the end"
+    rows = []
+    for e in events:
+        ends = f.percentiles(e.id, "end", qs)
+        met = f.met(e)
+        chance = f"{met:6.1%} met" if met is not None else f"{f.inside(e):6.1%} in plan"
+        rows.append((" – ".join(d.isoformat() for d in ends), chance, "  " * f.schedule.depths[e.id] + one_line(e.title)))
+    width = max(text_width(r[0]) for r in rows)
+    lines = [head, ""] + [f"{pad(a, width)}  {b}  {c}" for a, b, c in rows]
+    notes = []
+    for e in events:
+        met = f.met(e)
+        drivers = f.drivers(e.id)
+        if met is not None and drivers:
+            notes.append(f"{e.id}: driven by " + ", ".join(f"{i} ({share:.0%} of runs)" for i, share in drivers[:3]))
+        drawn = f.drawn[e.id]
+        if drawn.impossible:
+            notes.append(f"{e.id}: in {drawn.impossible / f.runs:.1%} of runs its after and before could not both "
+                         "hold (after won)")
+        if drawn.assumed:
+            notes.append(f"{e.id}: {drawn.assumed}")
+    if notes:
+        lines += [""] + notes
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Replay:
+    """One recorded actual against the forecast made `lead` days before it."""
+
+    event: ResolvedEvent
+    """The event, with its actual."""
+    as_of: date
+    """The day of the forecast."""
+    rank: float
+    """Where the actual end fell among the forecast's draws (0 to 1)."""
+    certain: bool = False
+    """The forecast gave one day only (planned to the day): nothing to calibrate."""
+
+
+def render_backtest(replays: Sequence[Replay], lead: Duration, json: bool = False) -> str:
+    """Where each actual fell in its forecast, and how often inside P10–P90 (over the actuals
+    whose forecast had more than one day: one planned to the day tests nothing)."""
+    tested = [r for r in replays if not r.certain]
+    inside = sum(1 for r in tested if 0.1 <= r.rank <= 0.9)
+    share = inside / len(tested) if tested else None
+    if json:
+        return dumps({"lead": str(lead), "calibration": None if share is None else round(share, 4),
+                      "items": [{"id": r.event.id, "as_of": r.as_of.isoformat(),
+                                 "actual": r.event.end.latest.isoformat() if r.event.end.latest else None,
+                                 "percentile": round(100 * r.rank, 1), "certain": r.certain} for r in replays]})
+    if not replays:
+        return "Nothing to replay: no event has an actual date.\n"
+    lines = [f"Backtest: each actual against the forecast made {lead} before it", ""]
+    width = max(text_width(one_line(r.event.title)) for r in replays)
+    for r in replays:
+        band = ("planned to the day" if r.certain else "inside P10–P90" if 0.1 <= r.rank <= 0.9
+                else "outside P10–P90")
+        lines.append(f"{pad(one_line(r.event.title), width)}  as of {r.as_of}  actual {r.event.end.latest}  "
+                     f"at P{100 * r.rank:.0f}  {band}")
+    if share is None:
+        lines += ["", "Calibration: every actual was planned to the day; nothing to calibrate"]
+    else:
+        lines += ["", f"Calibration: {inside} of {len(tested)} uncertain actuals ({share:.0%}) fell inside P10–P90 "
+                      "(a well-calibrated plan: about 80%)"]
+    return "\n".join(lines) + "\n"
+
+
+def replay(f: Forecast, e: ResolvedEvent, actual_end: date) -> Replay:
+    """An actual end day against a forecast's draws of that event."""
+    days = f.drawn[e.id].end
+    return Replay(e, f.as_of, percentile_rank(days, actual_end), bool(days.min() == days.max()))
