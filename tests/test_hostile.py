@@ -33,6 +33,7 @@ BOUND = 60
 READING = [
     ["check"], ["list", "--format", "json"], ["list", "--format", "csv"], ["upcoming", "--fail-on-overdue"],
     ["gantt", "--width", "80"], ["gantt", "--width", "60", "--scale", "week"], ["slips"], ["ics"],
+    ["forecast", "--runs", "200"], ["forecast", "--backtest", "--runs", "100"],
 ]
 EDITING = [["done", "a", "--on", "2005-03-01"], ["cancel", "a", "--note", "null:"], ["move", "a", "2005-04"]]
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
@@ -40,6 +40,7 @@ OPEN_END_DAYS = 365
 OVERDUE_DAYS = 30
 """A milestone or deadline not done and past its days happens within this many days of the
 as-of day (stated in every forecast that uses it)."""
+LAST_DAY = date.max.toordinal()
 DEFAULT_RUNS = 10_000
 DEFAULT_SEED = 2004
 MAX_RUNS = 1_000_000
@@ -195,10 +196,10 @@ def _side(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn], rng
         lo = min(as_of, hi)  # type: ignore[type-var]
         notes.append(f"opens on the as-of day ({as_of})")
     if hi is None:
-        hi = lo + timedelta(days=OPEN_END_DAYS)
+        hi = _later(lo, OPEN_END_DAYS)
         notes.append(f"closes {OPEN_END_DAYS} days after it opens")
     if ev.kind in OVERDUE_KINDS and not ev.is_span and hi < as_of:
-        lo, hi = as_of, as_of + timedelta(days=OVERDUE_DAYS)
+        lo, hi = as_of, _later(as_of, OVERDUE_DAYS)
         notes.append(f"not done and past: happens within {OVERDUE_DAYS} days of the as-of day ({as_of})")
     elif ev.kind in OVERDUE_KINDS and not ev.is_span and lo < as_of:
         lo = as_of
@@ -223,7 +224,7 @@ def _deadline(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn],
     if late.any():
         result.assumed = f"past due and not done: met within {OVERDUE_DAYS} days of the as-of day ({as_of})"
     lo = np.full(runs, start, dtype=np.int64)
-    hi = np.where(late, start + OVERDUE_DAYS, due)
+    hi = np.where(late, _later(as_of, OVERDUE_DAYS).toordinal(), due)
     if ev.likely is not None and not isinstance(expr, RefExpr) and not late.any():
         return _trapezoid(rng, runs, as_of, date.fromordinal(int(hi[0])), ev.likely)
     return lo + np.floor(rng.random(runs) * (hi - lo + 1)).astype(np.int64)
@@ -240,11 +241,17 @@ def _side_of(target: Drawn, expr: RefExpr, rng: np.random.Generator, runs: int) 
     return _shifted(base, expr.amount, expr.unit) if expr.amount else base
 
 
+def _later(day: date, days: int) -> date:
+    """A day `days` later, at most the last day of 9999."""
+    return date.fromordinal(min(day.toordinal() + days, LAST_DAY))
+
+
 def _shifted(days: np.ndarray, amount: int, unit: str) -> np.ndarray:
     """Days shifted by a duration (months and years by their average length: a reference's
-    shift in months is rare, and a day more or less inside a window of months is noise)."""
+    shift in months is rare, and a day more or less inside a window of months is noise),
+    kept inside the years 1 to 9999."""
     per = {"d": 1.0, "w": 7.0, "m": 30.436875, "y": 365.2425}[unit]
-    return days + int(round(amount * per))
+    return np.clip(days + int(round(amount * per)), 1, LAST_DAY)
 
 
 def _uniform(rng: np.random.Generator, runs: int, lo: date | None, hi: date | None) -> np.ndarray:
