@@ -153,12 +153,8 @@ def startup(repeat: int) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def series(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
-    """Medians of each command on 200 weekly series over ten years, the commands taking turns."""
-    path = folder / "series.yaml"
-    path.write_text(series_yaml(200), encoding="utf-8")
-    argvs = {name: TIMELINE + [a.replace("{out}", str(folder / "series.ics")) for a in extra] + ["-f", str(path)]
-             for name, extra in SERIES_COMMANDS.items()}
+def in_turn(argvs: dict[str, list[str]], repeat: int) -> dict[str, tuple[float, float]]:
+    """Medians of several commands, taking turns run by run (after one warm-up each)."""
     for argv in argvs.values():
         measure(argv)
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in argvs}
@@ -166,6 +162,14 @@ def series(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
         for name, argv in argvs.items():
             runs[name].append(measure(argv))
     return {name: median_pair(values) for name, values in runs.items()}
+
+
+def series(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    """Medians of each command on 200 weekly series over ten years, the commands taking turns."""
+    path = folder / "series.yaml"
+    path.write_text(series_yaml(200), encoding="utf-8")
+    return in_turn({name: TIMELINE + [a.replace("{out}", str(folder / "series.ics")) for a in extra] + ["-f", str(path)]
+                    for name, extra in SERIES_COMMANDS.items()}, repeat)
 
 
 def forecasts(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
@@ -178,13 +182,7 @@ def forecasts(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
         "forecast, 1,000 events, 1,000 runs": TIMELINE + ["forecast", "-f", str(events), "--runs", "1000", "--as-of", "2004-06-01"],
         "list, default data": TIMELINE + ["list", "-f", default],
     }
-    for argv in argvs.values():
-        measure(argv)
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in argvs}
-    for _ in range(repeat):
-        for name, argv in argvs.items():
-            runs[name].append(measure(argv))
-    return {name: median_pair(values) for name, values in runs.items()}
+    return in_turn(argvs, repeat)
 
 
 def machine() -> str:

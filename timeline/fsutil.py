@@ -16,8 +16,9 @@ def _temporary_prefix(path: str) -> str:
     return f".{os.path.basename(path)}."
 
 
-def atomic_write(path: str, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never a part."""
+def _written(path: str, data: bytes) -> str:
+    """A temporary file beside `path` holding `data`, flushed to disk, with the mode `path`
+    has (or a new file's); its name."""
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=_TEMPORARY_SUFFIX, dir=folder)
@@ -34,13 +35,23 @@ def atomic_write(path: str, data: bytes) -> None:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
     except OSError as e:
         _remove(tmp)
         raise FileAccessError(f"{path}: cannot write: {e.strerror}") from None
     except BaseException:
         _remove(tmp)
         raise
+    return tmp
+
+
+def atomic_write(path: str, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a part."""
+    tmp = _written(path, data)
+    try:
+        os.replace(tmp, path)
+    except OSError as e:
+        _remove(tmp)
+        raise FileAccessError(f"{path}: cannot write: {e.strerror}") from None
 
 
 def create_new(path: str, data: bytes) -> None:
@@ -49,19 +60,8 @@ def create_new(path: str, data: bytes) -> None:
     the name is taken."""
     if os.path.lexists(path):
         raise FileAccessError(f"{path}: already exists; not overwritten")
-    folder = os.path.dirname(os.path.abspath(path))
+    tmp = _written(path, data)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=_TEMPORARY_SUFFIX, dir=folder)
-    except OSError as e:
-        raise FileAccessError(f"{path}: cannot write here: {e.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
         os.link(tmp, path)
     except FileExistsError:
         raise FileAccessError(f"{path}: already exists; not overwritten") from None
