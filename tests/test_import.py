@@ -304,3 +304,9 @@ def test_hostile_values_from_a_feed_stay_values(tmp_path, run):
                            "END:VEVENT\r\nEND:VCALENDAR\r\n", "past.ics")
     refused = run("import", str(past), "-f", str(path))
     assert refused.exit_code == 1 and "VEVENT 1 (UID 'z@x'): cannot be imported" in refused.stderr
+
+
+def test_add_to_a_missing_file_says_how_to_start_one(tmp_path, run):
+    result = run("add", "-f", str(tmp_path / "plan.yaml"), "--title", "X", "--when", "2026")
+    assert result.exit_code == 1 and result.stderr == f"{tmp_path / 'plan.yaml'}: no such file; start one with: timeline init {tmp_path / 'plan.yaml'}\n"
+    assert not (tmp_path / "plan.yaml").exists()

@@ -524,8 +524,10 @@ def add(
 
     if not title.strip():
         raise typer.BadParameter("every event has a title; give --title TEXT", param_hint="'--title'")
+    if file != "-" and not os.path.exists(file):
+        raise RequestError(f"{file}: no such file; start one with: timeline init {file}")
     if ident is None:
-        ident = suggest_id(title, validate(read_source(file))[2] if os.path.exists(file) else set())
+        ident = suggest_id(title, validate(read_source(file))[2])
     new = NewEvent.of([
         ("id", ident), ("title", title), ("kind", kind), ("when", when), ("start", start), ("end", end), ("due", due),
         ("duration", duration), ("timezone", zone), ("after", after or None), ("before", before or None),
