@@ -302,6 +302,128 @@ def _main(
 # -- commands -----------------------------------------------------------------------------
 
 @app.command()
+def init(
+    path: Annotated[Optional[str], typer.Argument(metavar="[PATH]", help="Where to write it (default: $TIMELINE_FILE, else events.yaml).")] = None,
+) -> None:
+    """Write a short, commented starter events file that shows every date form and key once
+    and passes check (its dates are in the coming year). An existing file is never
+    overwritten.
+
+    Example: timeline init plan.yaml
+    """
+    from .fsutil import create_new
+    from .starter import starter
+
+    target = path or os.environ.get("TIMELINE_FILE") or "events.yaml"
+    create_new(target, starter(now_utc().date()).encode("utf-8"))
+    _write(f"{target}: written; see it with: timeline list -f {target}\n")
+
+
+Opt = Optional[str]
+
+
+@app.command()
+def add(
+    file: FileOpt = "events.yaml",
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="What the event is called (required).")] = "",
+    ident: Annotated[Opt, typer.Option("--id", metavar="ID", help="Its id (default: made from the title).")] = None,
+    when: Annotated[Opt, typer.Option("--when", metavar="DATE-EXPRESSION", help="Its date: a point or a span (2026-05, 2026-Q2, 2026-05-05T15:00, first-meeting.end + 2w).")] = None,
+    start: Annotated[Opt, typer.Option("--start", metavar="DATE-EXPRESSION", help="The start of a span (with --end).")] = None,
+    end: Annotated[Opt, typer.Option("--end", metavar="DATE-EXPRESSION", help="The end of a span (with --start).")] = None,
+    due: Annotated[Opt, typer.Option("--due", metavar="DATE-EXPRESSION", help="A deadline: by the last day of this window.")] = None,
+    kind: Annotated[Opt, typer.Option("--kind", metavar="phase|meeting|milestone|deadline", autocompletion=_complete_kinds, help="Its kind (default: from the date's form).")] = None,
+    after: Annotated[Optional[list[str]], typer.Option("--after", metavar="ID", autocompletion=_complete_ids, help="An event it cannot start before the end of (repeatable).")] = None,
+    before: Annotated[Optional[list[str]], typer.Option("--before", metavar="ID", autocompletion=_complete_ids, help="An event it must end before the start of (repeatable).")] = None,
+    parent: Annotated[Opt, typer.Option("--parent", metavar="ID", autocompletion=_complete_ids, help="The phase it belongs to.")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", metavar="T", autocompletion=_complete_tags, help="A tag (repeatable).")] = None,
+    location: Annotated[Opt, typer.Option("--location", metavar="TEXT", help="Where it happens.")] = None,
+    description: Annotated[Opt, typer.Option("--description", metavar="TEXT", help="Free text.")] = None,
+    url: Annotated[Opt, typer.Option("--url", metavar="URL", help="A link about it (http or https).")] = None,
+    source: Annotated[Opt, typer.Option("--source", metavar="TEXT", help="The quote that states the date.")] = None,
+    duration: Annotated[Opt, typer.Option("--duration", metavar="LENGTH", help="How long a timed event lasts: 45min, 1h30min.")] = None,
+    zone: Annotated[Opt, typer.Option("--timezone", metavar="ZONE", help="The IANA zone its times are written in.")] = None,
+    warn: Annotated[Opt, typer.Option("--warn", metavar="DURATION", help="Lead time for warnings and alarms: 3w.")] = None,
+    status: Annotated[Opt, typer.Option("--status", metavar="tentative|confirmed|done|cancelled", help="Its status.")] = None,
+) -> None:
+    """Add an event at the end of the events file, in the file's own layout: validated with
+    the rest of the file first, written atomically (comments and every other line kept).
+
+    Example: timeline add --title "First meeting" --when "[2004-11, 2004-12]" --after composition --tag wgig
+    """
+    from .append import NewEvent, append_events, suggest_id
+    from .loader import read_source, validate
+
+    if not title.strip():
+        raise typer.BadParameter("every event has a title; give --title TEXT", param_hint="'--title'")
+    if file != "-" and not os.path.exists(file):
+        raise RequestError(f"{file}: no such file; start one with: timeline init {file}")
+    if ident is None:
+        ident = suggest_id(title, validate(read_source(file))[2])
+    new = NewEvent.of([
+        ("id", ident), ("title", title), ("kind", kind), ("when", when), ("start", start), ("end", end), ("due", due),
+        ("duration", duration), ("timezone", zone), ("after", after or None), ("before", before or None),
+        ("parent", parent), ("tags", tag or None), ("location", location), ("description", description), ("url", url),
+        ("source", source), ("warn", warn), ("status", status),
+    ])
+    schedule = append_events(file, [new], now_utc())
+    added = next(e for e in schedule.events if e.id == ident)
+    _write(f"{ident}: added ({added.label})\n")
+
+
+@app.command("import")
+def import_(
+    source: Annotated[str, typer.Argument(metavar="FILE", help="An iCalendar file (.ics, what any calendar exports) or a CSV file with a header row (see the README), or - for standard input.")],
+    file: FileOpt = "events.yaml",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the events as YAML instead of adding them.")] = False,
+) -> None:
+    """Bring events in from an iCalendar or CSV file: appended to the events file (made,
+    with the feed's calendar settings, when it does not exist), validated with the rest of
+    it first; ids derived and duplicates skipped are reported on stderr.
+
+    Example: timeline import exported.ics --dry-run
+    """
+    from .append import append_events
+    from .fsutil import create_new
+    from .importers import new_file_text, read_import, yaml_items
+    from .loader import MAX_BYTES, Source
+    from .pipeline import load_schedule, schedule_from_source
+
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    else:
+        try:
+            with open(source, "rb") as f:
+                data = f.read(MAX_BYTES + 1)
+        except OSError as e:
+            raise FileAccessError(f"{source}: cannot read: {e.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise FileAccessError(f"{source}: larger than {MAX_BYTES} bytes")
+    exists = file == "-" or os.path.exists(file)
+    existing: dict[str, tuple[str, str]] = {}
+    zone = "UTC"
+    if exists:
+        schedule = load_schedule(file, now_utc(), every_actual=True)
+        zone = schedule.calendar.timezone
+        existing = {e.id: (e.title, (e.start.earliest or e.end.latest or date.min).isoformat()) for e in schedule.events}
+    imported = read_import(source, data, zone, existing)
+    for note in imported.notes:
+        typer.echo(f"{source}: {note}", err=True)
+    if dry_run:
+        _write(yaml_items(imported.events))
+        return
+    if not imported.events:
+        _write(f"{file}: nothing to import\n")
+        return
+    if exists:
+        append_events(file, imported.events, now_utc())
+    else:
+        text = new_file_text(imported, imported.events)
+        schedule_from_source(Source(file, text, None), now_utc(), every_actual=True)  # refused whole, or written
+        create_new(file, text.encode("utf-8"))
+    _write(f"{file}: imported {len(imported.events)} event{'s' if len(imported.events) != 1 else ''}\n")
+
+
+@app.command()
 def check(file: FileOpt = "events.yaml") -> None:
     """Validate the events file: print 'N events OK', or every problem as FILE:LINE:COL.
 
@@ -468,128 +590,6 @@ def done(
         return
     edited = edit_event(file, ident, done_changes(ident, on, note), now_utc(), compare=on is None)  # type: ignore[arg-type]
     _write(f"{ident}: done ({edited.changes[0].text})\n")
-
-
-@app.command()
-def init(
-    path: Annotated[Optional[str], typer.Argument(metavar="[PATH]", help="Where to write it (default: $TIMELINE_FILE, else events.yaml).")] = None,
-) -> None:
-    """Write a short, commented starter events file that shows every date form and key once
-    and passes check (its dates are in the coming year). An existing file is never
-    overwritten.
-
-    Example: timeline init plan.yaml
-    """
-    from .fsutil import create_new
-    from .starter import starter
-
-    target = path or os.environ.get("TIMELINE_FILE") or "events.yaml"
-    create_new(target, starter(now_utc().date()).encode("utf-8"))
-    _write(f"{target}: written; see it with: timeline list -f {target}\n")
-
-
-Opt = Optional[str]
-
-
-@app.command()
-def add(
-    file: FileOpt = "events.yaml",
-    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="What the event is called (required).")] = "",
-    ident: Annotated[Opt, typer.Option("--id", metavar="ID", help="Its id (default: made from the title).")] = None,
-    when: Annotated[Opt, typer.Option("--when", metavar="DATE-EXPRESSION", help="Its date: a point or a span (2026-05, 2026-Q2, 2026-05-05T15:00, first-meeting.end + 2w).")] = None,
-    start: Annotated[Opt, typer.Option("--start", metavar="DATE-EXPRESSION", help="The start of a span (with --end).")] = None,
-    end: Annotated[Opt, typer.Option("--end", metavar="DATE-EXPRESSION", help="The end of a span (with --start).")] = None,
-    due: Annotated[Opt, typer.Option("--due", metavar="DATE-EXPRESSION", help="A deadline: by the last day of this window.")] = None,
-    kind: Annotated[Opt, typer.Option("--kind", metavar="phase|meeting|milestone|deadline", autocompletion=_complete_kinds, help="Its kind (default: from the date's form).")] = None,
-    after: Annotated[Optional[list[str]], typer.Option("--after", metavar="ID", autocompletion=_complete_ids, help="An event it cannot start before the end of (repeatable).")] = None,
-    before: Annotated[Optional[list[str]], typer.Option("--before", metavar="ID", autocompletion=_complete_ids, help="An event it must end before the start of (repeatable).")] = None,
-    parent: Annotated[Opt, typer.Option("--parent", metavar="ID", autocompletion=_complete_ids, help="The phase it belongs to.")] = None,
-    tag: Annotated[Optional[list[str]], typer.Option("--tag", metavar="T", autocompletion=_complete_tags, help="A tag (repeatable).")] = None,
-    location: Annotated[Opt, typer.Option("--location", metavar="TEXT", help="Where it happens.")] = None,
-    description: Annotated[Opt, typer.Option("--description", metavar="TEXT", help="Free text.")] = None,
-    url: Annotated[Opt, typer.Option("--url", metavar="URL", help="A link about it (http or https).")] = None,
-    source: Annotated[Opt, typer.Option("--source", metavar="TEXT", help="The quote that states the date.")] = None,
-    duration: Annotated[Opt, typer.Option("--duration", metavar="LENGTH", help="How long a timed event lasts: 45min, 1h30min.")] = None,
-    zone: Annotated[Opt, typer.Option("--timezone", metavar="ZONE", help="The IANA zone its times are written in.")] = None,
-    warn: Annotated[Opt, typer.Option("--warn", metavar="DURATION", help="Lead time for warnings and alarms: 3w.")] = None,
-    status: Annotated[Opt, typer.Option("--status", metavar="tentative|confirmed|done|cancelled", help="Its status.")] = None,
-) -> None:
-    """Add an event at the end of the events file, in the file's own layout: validated with
-    the rest of the file first, written atomically (comments and every other line kept).
-
-    Example: timeline add --title "First meeting" --when "[2004-11, 2004-12]" --after composition --tag wgig
-    """
-    from .append import NewEvent, append_events, suggest_id
-    from .loader import read_source, validate
-
-    if not title.strip():
-        raise typer.BadParameter("every event has a title; give --title TEXT", param_hint="'--title'")
-    if file != "-" and not os.path.exists(file):
-        raise RequestError(f"{file}: no such file; start one with: timeline init {file}")
-    if ident is None:
-        ident = suggest_id(title, validate(read_source(file))[2])
-    new = NewEvent.of([
-        ("id", ident), ("title", title), ("kind", kind), ("when", when), ("start", start), ("end", end), ("due", due),
-        ("duration", duration), ("timezone", zone), ("after", after or None), ("before", before or None),
-        ("parent", parent), ("tags", tag or None), ("location", location), ("description", description), ("url", url),
-        ("source", source), ("warn", warn), ("status", status),
-    ])
-    schedule = append_events(file, [new], now_utc())
-    added = next(e for e in schedule.events if e.id == ident)
-    _write(f"{ident}: added ({added.label})\n")
-
-
-@app.command("import")
-def import_(
-    source: Annotated[str, typer.Argument(metavar="FILE", help="An iCalendar file (.ics, what any calendar exports) or a CSV file with a header row (see the README), or - for standard input.")],
-    file: FileOpt = "events.yaml",
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the events as YAML instead of adding them.")] = False,
-) -> None:
-    """Bring events in from an iCalendar or CSV file: appended to the events file (made,
-    with the feed's calendar settings, when it does not exist), validated with the rest of
-    it first; ids derived and duplicates skipped are reported on stderr.
-
-    Example: timeline import exported.ics --dry-run
-    """
-    from .append import append_events
-    from .fsutil import create_new
-    from .importers import new_file_text, read_import, yaml_items
-    from .loader import MAX_BYTES, Source
-    from .pipeline import load_schedule, schedule_from_source
-
-    if source == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
-    else:
-        try:
-            with open(source, "rb") as f:
-                data = f.read(MAX_BYTES + 1)
-        except OSError as e:
-            raise FileAccessError(f"{source}: cannot read: {e.strerror}") from None
-    if len(data) > MAX_BYTES:
-        raise FileAccessError(f"{source}: larger than {MAX_BYTES} bytes")
-    exists = file == "-" or os.path.exists(file)
-    existing: dict[str, tuple[str, str]] = {}
-    zone = "UTC"
-    if exists:
-        schedule = load_schedule(file, now_utc(), every_actual=True)
-        zone = schedule.calendar.timezone
-        existing = {e.id: (e.title, (e.start.earliest or e.end.latest or date.min).isoformat()) for e in schedule.events}
-    imported = read_import(source, data, zone, existing)
-    for note in imported.notes:
-        typer.echo(f"{source}: {note}", err=True)
-    if dry_run:
-        _write(yaml_items(imported.events))
-        return
-    if not imported.events:
-        _write(f"{file}: nothing to import\n")
-        return
-    if exists:
-        append_events(file, imported.events, now_utc())
-    else:
-        text = new_file_text(imported, imported.events)
-        schedule_from_source(Source(file, text, None), now_utc(), every_actual=True)  # refused whole, or written
-        create_new(file, text.encode("utf-8"))
-    _write(f"{file}: imported {len(imported.events)} event{'s' if len(imported.events) != 1 else ''}\n")
 
 
 @app.command()
