@@ -316,7 +316,8 @@ def series_lines(e: ResolvedEvent, schedule: Schedule, stamp: datetime) -> list[
     series = e.series
     assert series is not None
     ev = e.event
-    uid = f"UID:{escape_text(ev.id)}@{schedule.calendar.domain}"
+    whole = Placement(series.first, None, True)
+    uid_line = f"UID:{uid(e, whole, schedule.calendar.domain)}"
     cancelled = e.status == Status.CANCELLED
     status = "CANCELLED" if cancelled else "CONFIRMED"
     common = [
@@ -326,7 +327,7 @@ def series_lines(e: ResolvedEvent, schedule: Schedule, stamp: datetime) -> list[
     ]
     if ev.location:
         common.insert(0, f"LOCATION:{escape_text(clean(ev.location).replace(chr(10), ' '))}")
-    title = escape_text(summary(e, Placement(series.first, None, True)))
+    title = escape_text(summary(e, whole))
 
     def dates(naive: datetime) -> list[str]:
         """DTSTART and DTEND of the occurrence that starts at a naive wall-clock time."""
@@ -337,7 +338,7 @@ def series_lines(e: ResolvedEvent, schedule: Schedule, stamp: datetime) -> list[
         assert start.earliest is not None and last is not None
         return [_when("DTSTART", start.earliest, schedule), _when("DTEND", day_after(last) or last, schedule)]
 
-    lines = ["BEGIN:VEVENT", uid, _dtstamp(stamp), *dates(series.rrule()[0]), f"RRULE:{series.ical()}"]
+    lines = ["BEGIN:VEVENT", uid_line, _dtstamp(stamp), *dates(series.rrule()[0]), f"RRULE:{series.ical()}"]
     cancelled_days = {r.day for r in series.records if r.status == Status.CANCELLED}
     lines += [_exdate(series, day, schedule) for day in sorted(series.skipped | cancelled_days)]
     lines += [f"SUMMARY:{title}", f"DESCRIPTION:{escape_text(describe(e, True))}", *common, "END:VEVENT"]
@@ -347,7 +348,7 @@ def series_lines(e: ResolvedEvent, schedule: Schedule, stamp: datetime) -> list[
         start = series.moved_start(record.when)
         when = series.occurrence_label(series.occurrence(start, record, record.day))
         text = describe(e, True).replace(f"When: {e.label}", f"When: {when} (moved from {day_label(record.day)})", 1)
-        lines += ["BEGIN:VEVENT", uid, _dtstamp(stamp), _exdate(series, record.day, schedule, "RECURRENCE-ID"),
+        lines += ["BEGIN:VEVENT", uid_line, _dtstamp(stamp), _exdate(series, record.day, schedule, "RECURRENCE-ID"),
                   *dates(start), f"SUMMARY:{title}", f"DESCRIPTION:{escape_text(text)}", *common, "END:VEVENT"]
     return lines
 
