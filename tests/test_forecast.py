@@ -226,3 +226,11 @@ def test_charts_shade_the_band_and_mark_p50(run, tmp_path):
     assert run("build", str(out), "-f", str(DEFAULT_EVENTS), "--today", "2004-06-24", "--forecast").exit_code == 0
     page = (out / "index.html").read_text()
     assert page.count('class="forecast"') == 24 and page.count('class="p50"') == 24 and "forecast: P10–P90" in page
+
+
+def test_a_series_keeps_its_first_and_last_occurrence(tmp_path):
+    f = run_forecast(tmp_path, "events:\n  - {id: s, title: S, when: 2026-01-06T10:00, repeat: {every: week, count: 10}}\n"
+                               "  - {id: t, title: T, when: 2026-Q1, after: s}\n", as_of=date(2025, 12, 1))
+    assert set(f.drawn["s"].start) == {date(2026, 1, 6).toordinal()}
+    assert set(f.drawn["s"].end) == {date(2026, 3, 10).toordinal()}  # the tenth Tuesday
+    assert (f.drawn["t"].start >= date(2026, 3, 10).toordinal()).all()

@@ -18,6 +18,7 @@ arrays. The rules (README: Forecast):
 - A milestone or deadline not done whose days lie before the as-of day happens within
   `OVERDUE_DAYS` of the as-of day; one whose window is under way keeps only its days from
   the as-of day on (a deadline is met some day from the as-of day to its due day).
+- A repeating event keeps the dates its rule gives: its first and last occurrence.
 - `after` moves a start to the predecessor's end (the run's own draw is kept when later);
   `before` caps an end at the successor's start. When both cannot hold, `after` wins, and
   the share of such runs is reported as impossible.
@@ -148,6 +149,15 @@ def _order(schedule: Schedule) -> list[str]:
 def _draw(e: ResolvedEvent, drawn: dict[str, Drawn], rng: np.random.Generator, runs: int, as_of: date) -> Drawn:
     """One event's days in every run."""
     ev = e.event
+    if e.series is not None:  # a series keeps the dates its rule gives: its first and last occurrence
+        first = e.start.earliest
+        assert first is not None
+        last = e.end.latest
+        drawn_series = Drawn(np.full(runs, first.toordinal(), dtype=np.int64),
+                             np.full(runs, (last or _later(first, OPEN_END_DAYS)).toordinal(), dtype=np.int64))
+        if last is None:
+            drawn_series.assumed = f"a series that never ends: taken to end {OPEN_END_DAYS} days after it begins"
+        return drawn_series
     if e.actual_recorded:  # what happened: its days (uniform within an actual window)
         start = _uniform(rng, runs, e.start.earliest, e.start.latest)
         end = np.maximum(_uniform(rng, runs, e.end.earliest, e.end.latest), start)
