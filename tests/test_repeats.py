@@ -343,3 +343,11 @@ def test_a_chart_too_coarse_for_each_occurrence_marks_each_cell(tmp_path, run):
     chart = run("gantt", "-f", str(path), "--width", "60", "--ascii").stdout
     row = next(line for line in chart.splitlines() if line.startswith("Standup"))
     assert set(row[len("Standup"):].strip()) == {"*"} and len(row) == 60
+
+
+def test_frequencies_are_dateutils():
+    from dateutil import rrule
+
+    from timeline.repeats import UNITS
+
+    assert UNITS == {"day": rrule.DAILY, "week": rrule.WEEKLY, "month": rrule.MONTHLY, "year": rrule.YEARLY}

@@ -21,15 +21,15 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dateutil import rrule as _rrule
-
 from .dates import MONTHS, SpanExpr, Window, day_label
 from .errors import DateSyntaxError, quote
 from .labels import label
 from .model import OccurrenceRecord, Repeat, Status
 
-UNITS = {"day": _rrule.DAILY, "week": _rrule.WEEKLY, "month": _rrule.MONTHLY, "year": _rrule.YEARLY}
-"""The frequencies of `every:`, and dateutil's."""
+UNITS = {"day": 3, "week": 2, "month": 1, "year": 0}
+"""The frequencies of `every:`, as dateutil numbers them (DAILY 3 ... YEARLY 0; a test holds
+them equal): dateutil is imported only when occurrences are computed, so that the commands
+that never compute one do not pay for it."""
 ICAL_FREQ = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -122,7 +122,7 @@ class Series:
         """The records by the day the rule gives."""
         return {r.day: r for r in self.records}
 
-    def rrule(self, near: datetime | None = None) -> _rrule.rrule:
+    def rrule(self, near: datetime | None = None) -> Any:
         """dateutil's rule, in naive wall-clock time of the series' zone.
 
         With `near`, a rule that gives the same starts from `near` on but begins at the
@@ -133,6 +133,8 @@ class Series:
         weekday, day of the month and month the rule had from its first occurrence written
         out, so that nothing of the period is lost. A rule with a count is counted out from
         its first start, once (`counted`; the resolver bounds the counts of a file)."""
+        from dateutil import rrule as _rrule
+
         rule = self.rule
         start = self.first.replace(tzinfo=None) if isinstance(self.first, datetime) else datetime.combine(self.first, time())
         options: dict[str, Any] = {"byweekday": [_rrule.weekday(day, nth or None) for day, nth in rule.on] or None}
