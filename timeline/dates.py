@@ -105,6 +105,12 @@ def parse_length(text: str) -> timedelta:
     return length
 
 
+def length_text(span: timedelta) -> str:
+    """A length as `duration:` is written (`parse_length` reads it back): `1h30min`, `45min`, `26h`."""
+    hours, minutes = divmod(int(span.total_seconds()) // 60, 60)
+    return (f"{hours}h" if hours else "") + (f"{minutes}min" if minutes else "")
+
+
 def shift_date(day: date, amount: int, unit: str) -> date:
     """Move a day by whole days, weeks, calendar months or years (clamped to month end);
     a `DateSyntaxError` when the result would leave the years 1 to 9999."""

@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from .append import NewEvent, YamlText, suggest_id
-from .dates import DateSyntaxError, parse_expr
+from .dates import DateSyntaxError, length_text, parse_expr
 from .errors import EventsFileError, Problem, RequestError, quote
 from .loader import ID_PATTERN, parse_expr_or_none, web_url
 from .model import Kind
@@ -280,8 +280,7 @@ def _timed(start: datetime, end: Any, zone: str, kind: str | None) -> dict[str, 
     if isinstance(end, datetime) and end > start:
         length = end.astimezone(timezone.utc) - start.astimezone(timezone.utc) if start.tzinfo else end - start
         if length <= timedelta(days=31):
-            hours, minutes = divmod(int(length.total_seconds()) // 60, 60)
-            fields["duration"] = (f"{hours}h" if hours else "") + (f"{minutes}min" if minutes else "")
+            fields["duration"] = length_text(length)
         else:
             fields["start"] = fields.pop("when")
             same = end.astimezone(start.tzinfo) if start.tzinfo else end

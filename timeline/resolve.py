@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from .dates import RefExpr, SpanExpr, Window, day_label, referenced
+from .dates import RefExpr, SpanExpr, Window, day_label, length_text, referenced
 from .labels import label
 from .errors import DateSyntaxError, Problem, quote
 from .model import Baseline, Calendar, Event, EventsFile, Kind, Status
@@ -134,9 +134,7 @@ def _length(span: timedelta) -> str:
     """`1h30min`, `2 days`: a length in words for messages."""
     if span.seconds == 0:
         return f"{span.days} day{'s' if span.days != 1 else ''}"
-    hours, minutes = divmod(span.seconds // 60, 60)
-    hours += span.days * 24
-    return (f"{hours}h" if hours else "") + (f"{minutes}min" if minutes else "")
+    return length_text(span)
 
 
 def slip(planned: Window, actual: Window) -> int:
@@ -264,10 +262,7 @@ class _Resolver:
 
     def problem(self, event: Event, key: str, message: str) -> None:
         """Record a problem at an event's key."""
-        line, col = event.position(key)
-        problem = Problem(self.file.path, line, col, message)
-        if problem not in self.problems:  # both passes meet the same literal problems
-            self.problems.append(problem)
+        self.located(*event.position(key), message)
 
     def where(self, ident: str) -> str:
         """`id (FILE:LINE)` for messages naming several events."""
@@ -538,7 +533,8 @@ class _Resolver:
         return len(self.problems) == before
 
     def located(self, line: int, col: int, message: str) -> None:
-        """Record a problem at a line and column of the file."""
+        """Record a problem at a line and column of the file, once (the plan, baseline and
+        as-of passes meet the same literal problems)."""
         problem = Problem(self.file.path, line, col, message)
         if problem not in self.problems:
             self.problems.append(problem)
@@ -686,10 +682,7 @@ class _Resolver:
         elif not lo and not hi:
             why.append(f"its end window closes ({w.latest}) before its start window opens ({w.earliest})")
         message = f"contradiction: the window of '{event.id}' is empty: {'; '.join(why)}; involved: {', '.join(involved)}"
-        line, col = event.line, event.col
-        problem = Problem(self.file.path, line, col, message)
-        if problem not in self.problems:
-            self.problems.append(problem)
+        self.located(event.line, event.col, message)
 
     def finish(
         self, event: Event, plan: tuple[Window, Window], now: tuple[Window, Window], done: bool,
