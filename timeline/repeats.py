@@ -122,6 +122,21 @@ class Series:
         """The records by the day the rule gives."""
         return {r.day: r for r in self.records}
 
+    @property
+    def naive_first(self) -> datetime:
+        """The first start as the rule counts it: a naive wall-clock time (midnight for days)."""
+        return self.first.replace(tzinfo=None) if isinstance(self.first, datetime) else datetime.combine(self.first, time())
+
+    @cached_property
+    def vacated(self) -> frozenset[date]:
+        """The days the rule gives whose occurrence was cancelled or moved away."""
+        return frozenset(r.day for r in self.records if r.status == Status.CANCELLED or r.when is not None)
+
+    @cached_property
+    def moved_starts(self) -> list[datetime]:
+        """The naive starts of the moved occurrences that are not cancelled."""
+        return [self.moved_start(r.when) for r in self.records if r.when is not None and r.status != Status.CANCELLED]
+
     def rrule(self, near: datetime | None = None) -> Any:
         """dateutil's rule, in naive wall-clock time of the series' zone.
 
@@ -136,7 +151,7 @@ class Series:
         from dateutil import rrule as _rrule
 
         rule = self.rule
-        start = self.first.replace(tzinfo=None) if isinstance(self.first, datetime) else datetime.combine(self.first, time())
+        start = self.naive_first
         options: dict[str, Any] = {"byweekday": [_rrule.weekday(day, nth or None) for day, nth in rule.on] or None}
         until = datetime.combine(self.until, time.max) if self.until is not None else None
         if near is not None and near > start and rule.count is None:
@@ -190,7 +205,7 @@ class Series:
             return next((m for m in reversed(self.counted) if m.date() not in self.skipped), None)
         if self.until is None:
             return None
-        first = self.first.replace(tzinfo=None) if isinstance(self.first, datetime) else datetime.combine(self.first, time())
+        first = self.naive_first
         end, span = datetime.combine(self.until, time.max), timedelta(days=120)
         while end >= first:  # back from the end, a stretch at a time, past any skipped days
             found = [m for m in self.between(max(end - span, first), end) if m.date() not in self.skipped]
@@ -207,9 +222,8 @@ class Series:
         """The first and last day (the calendar's) of each occurrence that is not cancelled
         on the days [lo, hi]: what a chart draws, without building each occurrence."""
         margin = timedelta(days=1) + self.length
-        gone = {r.day for r in self.records if r.status == Status.CANCELLED or r.when is not None}
-        starts = [n for n in self.starts(_shift(lo, -margin), _shift(hi, margin)) if n.date() not in gone]
-        starts += [self.moved_start(r.when) for r in self.records if r.when is not None and r.status != Status.CANCELLED]
+        starts = [n for n in self.starts(_shift(lo, -margin), _shift(hi, margin)) if n.date() not in self.vacated]
+        starts += self.moved_starts
         return [(a, b) for a, b in map(self._days_of, filter(self.representable, starts)) if b >= lo and a <= hi]
 
     def representable(self, naive: datetime) -> bool:
@@ -311,10 +325,10 @@ class Series:
         gaps = self.gaps
         if gaps is None or span <= 4 * cells * max(gaps[0].days, 1):
             return self.days(lo, hi)
-        first = self.first.date() if isinstance(self.first, datetime) else self.first
+        first = self.naive_first.date()
         last_start = self.last_start
         active = (max(lo, first), min(hi, last_start.date() if last_start is not None else hi))
-        gone = sorted(self.skipped | {r.day for r in self.records if r.status == Status.CANCELLED or r.when is not None})
+        gone = sorted(self.skipped | self.vacated)
         longest = gaps[1].days + 1
         out = []
         for c in range(cells):
@@ -328,8 +342,8 @@ class Series:
                 out.append((a, a))
             else:
                 out += self.days(a, b)[:1]
-        moved = [self.moved_start(r.when) for r in self.records if r.when is not None and r.status != Status.CANCELLED]
-        return out + [(x, y) for x, y in map(self._days_of, filter(self.representable, moved)) if y >= lo and x <= hi]
+        return out + [(x, y) for x, y in map(self._days_of, filter(self.representable, self.moved_starts))
+                      if y >= lo and x <= hi]
 
     # -- words -------------------------------------------------------------------------
     def label(self) -> str:
@@ -385,7 +399,7 @@ class Series:
 
     def bounds_words(self) -> str:
         """`from 3 Nov 2026 until 29 Jun 2027`, `from 3 Nov 2026, 12 times`."""
-        first = self.first.date() if isinstance(self.first, datetime) else self.first
+        first = self.naive_first.date()
         text = f"from {day_label(first)}"
         if self.rule.count is not None:
             return f"{text}, {self.rule.count} times"

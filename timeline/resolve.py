@@ -484,15 +484,14 @@ class _Resolver:
     def check_series(self, event: Event, series: Series) -> bool:
         """Report what is wrong with a series' rule and its records; True when nothing is."""
         before = len(self.problems)
-        naive = series.first.replace(tzinfo=None) if isinstance(series.first, datetime) else None
         given = next(iter(series.rrule()), None)
-        first_day = series.first.date() if isinstance(series.first, datetime) else series.first
+        first_day = series.naive_first.date()
         words = series.words()
         if given is None:
             self.problem(event, "repeat", f"repeat: the rule produces no occurrence (it ends on {series.until}, before "
                          f"its first occurrence on {first_day}); expected an end on or after the first occurrence")
             return False
-        if given.date() != first_day or (naive is not None and given != naive):
+        if given != series.naive_first:
             key = event.date_key("start")
             self.problem(event, key, f"{key}: the first occurrence, {day_label(first_day)}, is not a day the rule gives "
                          f"({words}); start the series on {day_label(given.date())}, or change repeat.on")
