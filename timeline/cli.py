@@ -171,16 +171,16 @@ def _when_done(text: str):  # type: ignore[no-untyped-def]
 
 def _occurrence(ident: str) -> tuple[str, date | None]:
     """`ID@DAY` names one occurrence of a series (the day the rule gives it); `ID` the event."""
+    from .dates import iso_day
+
     name, at, day = ident.partition("@")
     if not at:
         return ident, None
     try:
-        if len(day.strip()) == 10:
-            return name, date.fromisoformat(day.strip())
-    except ValueError:
-        pass
-    raise typer.BadParameter(f"bad occurrence {quote(ident)}: expected ID@DAY such as weekly-call@2026-11-10 "
-                             "(the day the rule gives it)")
+        return name, iso_day(day)
+    except DateSyntaxError:
+        raise typer.BadParameter(f"bad occurrence {quote(ident)}: expected ID@DAY such as weekly-call@2026-11-10 "
+                                 "(the day the rule gives it)") from None
 
 
 # -- completion ---------------------------------------------------------------------------

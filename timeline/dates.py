@@ -105,6 +105,17 @@ def parse_length(text: str) -> timedelta:
     return length
 
 
+def iso_day(text: str) -> date:
+    """Exactly one day written `2026-11-10` (the name of an occurrence, a skipped day)."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise DateSyntaxError(f"bad day {quote(text)}: expected a day such as 2026-11-10")
+
+
 def length_text(span: timedelta) -> str:
     """A length as `duration:` is written (`parse_length` reads it back): `1h30min`, `45min`, `26h`."""
     hours, minutes = divmod(int(span.total_seconds()) // 60, 60)

@@ -61,20 +61,13 @@ def read_import(name: str, data: bytes, calendar_zone: str, existing: dict[str, 
     """Events from an iCalendar or CSV file's bytes (told apart by content); `existing` maps
     the ids of the events file to their (title, first day) so that duplicates are reported,
     not added."""
-    text = data.decode("utf-8-sig", errors="strict") if _is_utf8(data) else None
-    if text is None:
-        raise RequestError(f"{name}: not UTF-8 text; expected an iCalendar (.ics) or CSV file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RequestError(f"{name}: not UTF-8 text; expected an iCalendar (.ics) or CSV file") from None
     if text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
         return _from_ics(name, text, calendar_zone, existing)
     return _from_csv(name, text, existing)
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 class _Ids:

@@ -27,6 +27,7 @@ from .dates import (
     Duration,
     SpanExpr,
     Window,
+    iso_day,
     parse_duration,
     parse_expr,
     parse_length,
@@ -659,7 +660,7 @@ class _Validator:
         skip: list[date] = []
         if "skip" in keys:
             items = keys["skip"].value if isinstance(keys["skip"], SequenceNode) else [keys["skip"]]
-            skip = [d for item in items if (d := self.converted(item, "repeat.skip", _parse_day)) is not None]
+            skip = [d for item in items if (d := self.converted(item, "repeat.skip", iso_day)) is not None]
         if len(self.problems) > before or every is None:
             return None
         line, col = _at(node)
@@ -674,7 +675,7 @@ class _Validator:
         out: list[OccurrenceRecord] = []
         seen: dict[date, int] = {}
         for knode, vnode in node.value:
-            day = self.converted(knode, "occurrences", _parse_day)
+            day = self.converted(knode, "occurrences", iso_day)
             if day is None:
                 continue
             if day in seen:
@@ -874,17 +875,6 @@ def _parse_updated(text: str) -> date | datetime:
         return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"bad date {quote(text)}: expected a date 2005-07-18 or a date-time 2005-07-18T09:00:00Z") from None
-
-
-def _parse_day(text: str) -> date:
-    """One day written 2026-11-10."""
-    text = text.strip()
-    try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise ValueError(f"bad day {quote(text)}: expected a day such as 2026-11-10")
 
 
 def _parse_count(text: str) -> int:
