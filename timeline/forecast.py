@@ -177,15 +177,12 @@ def _draw(e: ResolvedEvent, drawn: dict[str, Drawn], rng: np.random.Generator, r
     for other in ev.before:
         if other in drawn:
             np.minimum(end, drawn[other].start, out=end)
-    if not ev.is_span:  # a point moves as a whole: capped by `before`, no earlier than `after`
-        start = end
-    clash = end < np.maximum(start, floor) if ev.is_span else end < floor
+    lowest = start if ev.is_span else floor  # a point moves as a whole: no earlier than `after`
+    clash = end < lowest
     result.impossible = int(np.count_nonzero(clash))
     if result.impossible:  # after wins
-        end = np.where(clash, np.maximum(start, floor), end)
-        if not ev.is_span:
-            start = end
-    result.start, result.end = start, end.copy() if not ev.is_span else end
+        end = np.where(clash, lowest, end)
+    result.start, result.end = (start, end) if ev.is_span else (end, end.copy())
     return result
 
 
