@@ -24,10 +24,10 @@ NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
 
 def schedule_at(path: Path | str, day: date | None = None) -> Schedule:
-    """The schedule of a file through the pipeline: as of `day`, else with every actual
-    counting (as `check`, `list` and `ics` load it) and today at `NOW`."""
+    """The schedule of a file through the pipeline, as every command loads it: as of `day`,
+    else as of today at `NOW`."""
     if day is None:
-        return load_schedule(str(path), NOW, every_actual=True)
+        return load_schedule(str(path), NOW)
     return load_schedule(str(path), NOW, DayArg(day.isoformat(), day))
 
 
@@ -54,10 +54,12 @@ def assert_golden(name: str, text: str) -> None:
 
 
 @pytest.fixture
-def run():
-    """Invoke the CLI in-process: run(args..., input=None, env=None) -> Result."""
+def run(monkeypatch):
+    """Invoke the CLI in-process with its clock at `NOW`: run(args..., input=None, env=None) -> Result."""
+    from timeline import cli
     from timeline.cli import app
 
+    monkeypatch.setattr(cli, "now_utc", lambda: NOW)
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):

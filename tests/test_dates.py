@@ -15,6 +15,7 @@ from timeline.dates import (
     parse_point,
     range_label,
     shift_date,
+    shift_written,
     span_label,
     window_label,
 )
@@ -199,3 +200,18 @@ def test_quarters_and_halves(text, lo, hi, label):
 def test_bad_quarters(bad, message):
     with pytest.raises(DateSyntaxError, match=message):
         parse_expr(bad)
+
+
+@pytest.mark.parametrize("day, shifted", [("2027-02-28", "2027-03-28"), ("2027-04-30", "2027-05-30"), ("2027-01-31", "2027-02-28")])
+def test_a_month_shift_of_an_exact_day_stays_exact(day, shifted):
+    d = date.fromisoformat(day)
+    assert Window(d, d).shifted(1, "m") == Window(date.fromisoformat(shifted), date.fromisoformat(shifted))
+
+
+def test_a_month_shift_of_a_whole_month_stays_whole():
+    assert Window(date(2027, 2, 1), date(2027, 2, 28)).shifted(1, "m") == Window(date(2027, 3, 1), date(2027, 3, 31))
+
+
+def test_a_range_written_with_two_dots_moves_both_sides():
+    assert shift_written("[2027-02-15..2027-02-26]", 1, "w") == "[2027-02-22..2027-03-05]"
+    assert shift_written("[2027-02..2027-03]", 1, "m") == "[2027-03..2027-04]"

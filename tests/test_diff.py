@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 
 import pytest
 
-from .conftest import DEFAULT_EVENTS
+from .conftest import DEFAULT_EVENTS, write
 
 
 def git(folder, *args):
@@ -37,11 +38,11 @@ def test_between_two_revisions_lists_exactly_what_moved(repo, run):
     result = run("diff", "HEAD~1", "HEAD", "-f", str(repo / "events.yaml"))
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert "added               kickoff: 30 Jun 2004  Kick-off" in lines
-    assert "retitled            chair-appointed: title 'Chairperson appointed' → 'Chair appointed'" in lines
-    assert ("moved, re-statused  advisory-board: 1 Nov 2004–15 Jul 2005 → 1 Feb 2005 (start earliest +92d, "
-            "start latest -164d, end earliest +92d, end latest -164d); status tentative → done") in lines
-    assert ("re-planned          further-round: plan Apr–May 2005 → May 2005 (start earliest +30d, end earliest +30d)"
+    assert "added       kickoff: 30 Jun 2004  Kick-off" in lines
+    assert "retitled    chair-appointed: title 'Chairperson appointed' → 'Chair appointed'" in lines
+    assert ("done        advisory-board: 1 Nov 2004–15 Jul 2005 → done: 1 Feb 2005 (start earliest +92d, "
+            "start latest -164d, end earliest +92d, end latest -164d)") in lines  # done inside its window: not "moved"
+    assert ("re-planned  further-round: plan Apr–May 2005 → May 2005 (start earliest +30d, end earliest +30d)"
             in lines)
     listed = {line.split(": ")[0].split()[-1] for line in lines}
     assert listed == {"kickoff", "chair-appointed", "advisory-board", "further-round", "phase-2", "consultations",
@@ -75,3 +76,46 @@ def test_an_unknown_revision_or_no_repository_is_a_message(repo, run, tmp_path_f
     shutil.copyfile(DEFAULT_EVENTS, alone / "events.yaml")
     result = run("diff", "HEAD", "-f", str(alone / "events.yaml"))
     assert result.exit_code == 1 and "is not in a git repository; give the older version as a file" in result.stderr
+
+
+FIELDS_OLD = """\
+calendar: {timezone: UTC}
+events:
+  - id: call
+    title: Weekly call
+    when: 2026-04-06
+    repeat: {every: week, count: 5}
+    occurrences:
+      2026-04-13: {status: cancelled}
+  - {id: r, title: Report, due: "[2027-01-10..2027-01-31]", owner: Ann, location: Geneva, tags: [x], url: "https://a.example"}
+  - {id: m, title: Meeting, when: 2027-03}
+  - {id: s, title: Start, when: "[2027-05-01..2027-05-31]"}
+"""
+FIELDS_NEW = (FIELDS_OLD.replace("2026-04-13: {status: cancelled}", "2026-04-13: {when: 2026-04-14}\n      2026-04-20: {status: done}")
+              .replace('owner: Ann, location: Geneva, tags: [x], url: "https://a.example"',
+                       'owner: Bob, location: Tunis, tags: [y], url: "https://b.example", description: New')
+              .replace("when: 2027-03}", "when: 2027-03, actual: 2027-03-10}")
+              .replace('"[2027-05-01..2027-05-31]"', "2027-05"))
+
+
+def test_diff_reports_every_change_a_feed_shows(tmp_path, run):
+    old, new = write(tmp_path, FIELDS_OLD, "old.yaml"), write(tmp_path, FIELDS_NEW, "new.yaml")
+    result = run("diff", str(old), str(new), "-f", str(new), "--as-of", "2027-04-01", "--exit-code")
+    assert result.exit_code == 4
+    lines = {re.search(r"  ([a-z0-9-]+): ", line).group(1): line for line in result.stdout.splitlines()}
+    assert lines["call"].endswith("call: occurrences: 2026-04-13 moved to 2026-04-14, 2026-04-20 done")
+    assert ("r: owners 'Ann' → 'Bob'; location 'Geneva' → 'Tunis'; tags 'x' → 'y'; url 'https://a.example' → "
+            "'https://b.example'; description 'none' → 'New'") in lines["r"]
+    assert lines["m"].startswith("done") and "m: Mar 2027 → done: 10 Mar 2027" in lines["m"]
+    assert "s" not in lines  # [2027-05-01..2027-05-31] and 2027-05 are the same days
+    data = {c["id"]: c for c in json.loads(run("diff", str(old), str(new), "-f", str(new), "--as-of", "2027-04-01",
+                                               "--format", "json").stdout)["changes"]}
+    assert data["r"]["fields"]["owners"] == {"old": "Ann", "new": "Bob"} and data["m"]["what"] == ["done"]
+    assert data["call"]["occurrences"] == ["2026-04-13 moved to 2026-04-14", "2026-04-20 done"]
+
+
+def test_diff_names_the_bound_that_moved_when_the_label_stays(tmp_path, run):
+    old = write(tmp_path, "events:\n  - {id: p, title: P, start: [2027-01..], end: 2027-03}\n", "old.yaml")
+    new = write(tmp_path, "events:\n  - {id: p, title: P, start: [2027-01-10..], end: 2027-03}\n", "new.yaml")
+    out = run("diff", str(old), str(new), "-f", str(new), "--as-of", "2026-12-01").stdout
+    assert "(start earliest +9d)" in out or "start earliest 2027-01-01 → 2027-01-10" in out

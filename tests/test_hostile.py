@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from timeline.edit import yaml_scalar
 
 from .conftest import DATA, ROOT
 from .interop.lint import lint
+from .strategies import DAYS, date_text
 
 HOSTILE = DATA / "hostile"
 BOUND = 60
@@ -127,32 +127,7 @@ def test_no_module_unpickles():
 
 # -- arbitrary text and extreme dates in every field -----------------------------------------
 
-DAYS = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=80)
-
-
-@st.composite
-def when(draw) -> str:
-    day = draw(DAYS)
-    form = draw(st.sampled_from(["day", "month", "year", "approx", "span", "before", "after", "time", "set"]))
-    if form == "day":
-        return day.isoformat()
-    if form == "month":
-        return day.isoformat()[:7]
-    if form == "year":
-        return day.isoformat()[:4]
-    if form == "approx":
-        return day.isoformat() + draw(st.sampled_from(["~", "?", "%"]))
-    if form == "span":
-        other = day + timedelta(days=draw(st.integers(0, 400))) if day < date(9998, 1, 1) else day
-        return f"{day.isoformat()}/{other.isoformat()}"
-    if form == "before":
-        return f"[..{day.isoformat()}]"
-    if form == "after":
-        return f"[{day.isoformat()}..]"
-    if form == "time":
-        return f"{day.isoformat()}T{draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}"
-    return f"[{day.isoformat()[:7]}, {draw(DAYS).isoformat()[:7]}]"
 
 
 @st.composite
@@ -161,7 +136,7 @@ def events_file(draw) -> str:
     lines = ["calendar:", f"  name: {yaml_scalar(draw(TEXT) or 'x')}", f"  timezone: {zone}",
              f"  updated: {draw(DAYS).isoformat()}", "events:"]
     for i in range(draw(st.integers(1, 6))):
-        lines += [f"  - id: e{i}", f"    title: {yaml_scalar(draw(TEXT) or 'x')}", f"    when: {yaml_scalar(draw(when()))}"]
+        lines += [f"  - id: e{i}", f"    title: {yaml_scalar(draw(TEXT) or 'x')}", f"    when: {yaml_scalar(draw(date_text()))}"]
         for key in ("location", "description", "note", "source"):
             if draw(st.booleans()):
                 lines.append(f"    {key}: {yaml_scalar(draw(TEXT) or 'x')}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import json
 from datetime import timezone
 from pathlib import Path
@@ -51,7 +53,10 @@ def test_add_appends_in_the_files_layout(tmp_path, run):
     path = write(tmp_path, BLOCK)
     result = run("add", "-f", str(path), "--title", "Report: first draft", "--due", "2026-Q2", "--after", "kickoff",
                  "--tag", "core", "--tag", "drafts", "--location", "Geneva")
-    assert result.exit_code == 0 and result.stdout == "report-first-draft: added (by 30 Jun 2026)\n"
+    assert result.exit_code == 0 and result.stdout == (
+        "report-first-draft: added (by 30 Jun 2026)\n"  # as written; as of NOW the kick-off is overdue:
+        "  as of 2026-11-30: from 30 Nov 2026 (projected), at least 153 days late: it cannot start before 'kickoff' "
+        "(overdue: not done by 2026-11-30) ends, on or after 2026-11-30\n")
     assert path.read_text() == BLOCK.replace("# the end\n", "") + (
         '  - id: report-first-draft\n    title: "Report: first draft"\n    due: 2026-Q2\n    after: [kickoff]\n'
         "    tags: [core, drafts]\n    location: Geneva\n# the end\n")
@@ -249,7 +254,7 @@ def test_import_a_spreadsheet(tmp_path, run):
     result = run("import", str(sheet), "-f", str(path))
     assert result.exit_code == 0 and result.stdout == f"{path}: imported 2 events\n"
     assert result.stderr == f"{sheet}: skipped row 5: it looks like 'kickoff' (same title and first day 2026-01-15)\n"
-    events = by_id(schedule_at(path))
+    events = by_id(schedule_at(path, date(2026, 1, 1)))
     assert (events["plenary"].label, events["plenary"].tags, events["plenary"].location) == ("Q3 2026", ("core", "wg"), "Geneva")
     assert events["report"].label == "by 31 Dec 2026" and events["report"].kind.value == "deadline"
 

@@ -126,18 +126,19 @@ events:
 
 def test_what_happened_projects_the_plan_instead_of_breaking_it(tmp_path, run):
     path = write(tmp_path, PUSHED)
-    check = run("check", "-f", str(path))
+    check = run("check", "-f", str(path), "--as-of", "2005-08-12")
     assert (check.exit_code, check.stdout) == (0, "4 events OK\n")
     assert check.stderr.splitlines() == [
-        f"{path}:4:5: warning: 'succ' is projected at least 5 days late: it cannot start before 'pred' (done) "
-        "ends, on or after 2005-08-10",
-        f"{path}:5:5: warning: 'next' is projected at least 2 days late: it cannot start before 'succ' (itself "
-        "projected) ends, on or after 2005-08-10",
+        f"{path}:4:5: warning: 'succ' is projected at least 5 days late as of 2005-08-12: it cannot start before "
+        "'pred' (done) ends, on or after 2005-08-10",
+        f"{path}:5:5: warning: 'next' is projected at least 2 days late as of 2005-08-12: it cannot start before "
+        "'succ' (itself projected) ends, on or after 2005-08-10; 'succ': it cannot start before 'pred' (done) ends, "
+        "on or after 2005-08-10",
     ]
-    events = by_id(schedule_at(path))
+    events = by_id(schedule_at(path, date(2005, 8, 12)))
     assert (events["succ"].start.earliest.isoformat(), events["succ"].projected_by) == ("2005-08-10", 5)
     assert events["succ"].label == "from 10 Aug 2005 (projected)" and events["apart"].projected_by is None
-    listed = [line.split() for line in run("list", "-f", str(path)).stdout.splitlines()]
+    listed = [line.split() for line in run("list", "-f", str(path), "--as-of", "2005-08-12").stdout.splitlines()]
     assert ["from", "10", "Aug", "2005", "(projected)", "deadline", "tentative", "Successor"] in listed
 
 
@@ -151,7 +152,7 @@ def test_upcoming_slips_feed_and_chart_show_the_projection(tmp_path, run):
     slips = run("slips", "-f", str(path), "--as-of", "2005-08-12").stdout
     assert "projected-late  ≥+5d  by 5 Aug 2005  —            Successor" in slips
     assert slips.rstrip().endswith("2 projected late by 2 and 5 days at least")
-    feed = run("ics", "-f", str(path)).stdout_bytes.decode("utf-8").replace("\r\n ", "")
+    feed = run("ics", "-f", str(path), "--as-of", "2005-08-12").stdout_bytes.decode("utf-8").replace("\r\n ", "")
     assert "Projected: at least 5 days late (it cannot start before 'pred' (done) ends\\, on or after 2005-08-10)" in feed
     chart = run("gantt", "-f", str(path), "--width", "70", "--today", "2005-08-12", "--color", "never").stdout
     row = next(line for line in chart.splitlines() if line.startswith("Successor"))
@@ -169,7 +170,7 @@ def test_a_contradiction_with_no_actual_involved_is_still_an_error(tmp_path, run
 
 def test_explain_follows_each_bound_to_where_it_was_written(tmp_path, run):
     path = write(tmp_path, PLAN)
-    out = run("explain", "report", "-f", str(path)).stdout.splitlines()
+    out = run("explain", "report", "-f", str(path), "--as-of", "2005-02-01").stdout.splitlines()
     assert out[0] == f"report: by 7 Apr 2005  ({path}:6:9)"
     assert out[1:3] == ["  start earliest: open", f"    ← due: note.end + 4w (a deadline is open at the start)  ({path}:8:10)"]
     assert out[-3:] == ["  end latest: 2005-04-07", f"    ← due: note.end + 4w  ({path}:8:10)",
@@ -178,12 +179,13 @@ def test_explain_follows_each_bound_to_where_it_was_written(tmp_path, run):
 
 def test_explain_names_after_actuals_and_projections(tmp_path, run):
     path = write(tmp_path, PUSHED)
-    out = run("explain", "next", "-f", str(path)).stdout
-    assert f"    ← projected: it cannot start before 'succ' (itself projected) ends, on or after 2005-08-10  ({path}:5:" in out
+    out = run("explain", "next", "-f", str(path), "--as-of", "2005-08-12").stdout
+    assert (f"    ← projected: it cannot start before 'succ' (itself projected) ends, on or after 2005-08-10; 'succ': "
+            f"it cannot start before 'pred' (done) ends, on or after 2005-08-10  ({path}:5:") in out
     assert f"      ← succ end earliest = 2005-08-10: after: pred  ({path}:4:" in out
     assert f"        ← pred end earliest = 2005-08-10: actual: 10 Aug 2005  ({path}:3:" in out
     assert "  start latest: open\n    ← projected: the window it was planned for cannot be kept" in out
-    data = json.loads(run("explain", "next", "-f", str(path), "--json").stdout)
+    data = json.loads(run("explain", "next", "-f", str(path), "--json", "--as-of", "2005-08-12").stdout)
     assert data["depends_on"] == ["succ"] and [link["event"] for link in data["bounds"]["start earliest"]] == ["next", "succ", "pred"]
 
 
@@ -203,7 +205,7 @@ def test_a_long_chain_is_explained_without_recursion(tmp_path, run):
     body = "events:\n  - {id: e0, title: E, when: 2005-01-01}\n" + "".join(
         f"  - {{id: e{i}, title: E, when: e{i - 1}.end + 1d}}\n" for i in range(1, 2000))
     path = write(tmp_path, body)
-    out = run("explain", "e1999", "-f", str(path)).stdout
+    out = run("explain", "e1999", "-f", str(path), "--as-of", "2004-12-01").stdout
     assert "e0 end latest = 2005-01-01: when: 1 Jan 2005" in out
 
 
@@ -225,7 +227,9 @@ events:
     upcoming = run("upcoming", "-f", str(path), "--as-of", "2005-03-25").stdout
     assert upcoming.splitlines()[0].startswith("overdue   1 Mar 2005")
     assert any(line.startswith("at-risk") and "Opening" in line for line in upcoming.splitlines())
-    assert by_id(schedule_at(path))["build"].label == "Mar–May 2005"  # the plain schedule judges no day
+    # every command judges by one day: with none given, today (NOW), when the permit is long overdue
+    assert by_id(schedule_at(path))["build"].label == "from 30 Nov 2026 (projected)"
+    assert run("list", "-f", str(path)).stdout.splitlines()[-1].startswith("from 30 Nov 2026 (projected)")
 
 
 def test_keep_refs_shifts_the_reference_to_the_new_day(tmp_path, run):
@@ -233,7 +237,7 @@ def test_keep_refs_shifts_the_reference_to_the_new_day(tmp_path, run):
     result = run("move", "report", "2005-04-21", "--keep-refs", "-f", str(path))
     assert result.stdout == "report: moved to 2005-04-21\n"
     assert "    due: note.end + 42d\n" in path.read_text(encoding="utf-8")
-    assert by_id(schedule_at(path))["report"].label == "by 21 Apr 2005"
+    assert by_id(schedule_at(path, date(2005, 1, 1)))["report"].label == "by 21 Apr 2005"
     plain = run("move", "note", "2005-04-01", "--keep-refs", "-f", str(path))
     assert plain.exit_code == 1 and "refers to no other event" in plain.stderr
 

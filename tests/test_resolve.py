@@ -29,7 +29,7 @@ def test_references_and_shifts(tmp_path):
   - {id: phase, title: Phase, start: report, end: 2005-11}
   - {id: week, title: Week before, when: prepcom.start - 1w}
   - {id: prepcom, title: PrepCom, when: 2005-02-17/2005-02-25}
-""")
+""", D(2004, 6, 24))
     after = by_id(s)["after"]
     assert (after.start.earliest, after.start.latest) == (None, D(2005, 8, 1))
     assert by_id(s)["phase"].start.latest == D(2005, 7, 31)
@@ -41,7 +41,7 @@ def test_after_and_before_narrow_windows(tmp_path):
   - {id: meeting, title: Meeting, when: [2005-04, 2005-05]}
   - {id: report, title: Report, due: 2005-07, after: meeting}
   - {id: board, title: Board, when: [2004-11..], before: report}
-""")
+""", D(2004, 6, 24))
     report, board = by_id(s)["report"], by_id(s)["board"]
     assert (report.start.earliest, report.start.latest) == (D(2005, 4, 1), D(2005, 7, 31))
     assert report.label == "by 31 Jul 2005"

@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .dates import DayArg, Duration, parse_bound, parse_day
-from .errors import DateSyntaxError, FileAccessError, RequestError, TimelineError, quote
+from .errors import DateSyntaxError, DayOptionError, FileAccessError, RequestError, TimelineError, quote
 
 
 class _Group(TyperGroup):
@@ -37,6 +37,8 @@ class _Group(TyperGroup):
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
             return super().invoke(ctx)
+        except DayOptionError as e:  # a day option out of range once today is known: a usage error
+            raise typer.BadParameter(str(e), param_hint=f"'{e.option}'") from None
         except TimelineError as e:
             typer.echo(str(e), err=True)
             raise typer.Exit(1) from None
@@ -111,6 +113,16 @@ def _to_day(text: str) -> DayArg:
         return parse_bound(text, "end")
     except DateSyntaxError as e:
         raise typer.BadParameter(str(e)) from None
+
+
+def _on(arg: Optional[DayArg], today: date, option: str) -> Optional[date]:
+    """The day a day option names, counted from the schedule's day (out of range: exit 2)."""
+    if arg is None:
+        return None
+    try:
+        return arg.on(today)
+    except DateSyntaxError as e:
+        raise typer.BadParameter(str(e), param_hint=f"'{option}'") from None
 
 
 def _within(text: str) -> Duration:
@@ -223,6 +235,11 @@ OwnerOpt = Annotated[Optional[list[str]], typer.Option("--owner", metavar="NAME"
 KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", metavar="K", autocompletion=_complete_kinds,
                                                       help="Only events of this kind (repeatable).")]
 DAY = "YYYY-MM-DD|today|'in 2 weeks'|..."
+_AS_OF_HELP = ("Judge as of this day: actuals recorded by then count, and what they (or events overdue by then) "
+               "delay is projected (default: today in the calendar's zone).")
+AsOfOpt = Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help=_AS_OF_HELP)]
+AsOfTodayOpt = Annotated[Optional[DayArg], typer.Option("--as-of", "--today", parser=_day, metavar=DAY,
+                                                        help=_AS_OF_HELP + " --today is the same option.")]
 MAX_WIDTH = 10_000
 """The widest chart `gantt --width` draws."""
 WindowsOpt = Annotated[Optional[str], typer.Option("--windows", metavar="quiet|span|start|end", help="How an uncertain window appears in feeds: quiet (a window of a week or less as a span, a longer one as a marker on the day it opens and one on the day it closes), span (the whole window), start or end (its first or last possible day). Default: calendar.windows, else quiet.")]
@@ -255,15 +272,6 @@ def _known(what: str, given: Optional[list[str]], known: list[str], path: str) -
             listed = ", ".join(known[:30]) + (" ..." if len(known) > 30 else "") if known else "none"
             raise typer.BadParameter(f"unknown {what} {quote(value)} in {path}; {hint}known {what}s: {listed}",
                                      param_hint=f"'--{what}'")
-
-
-def _bands(schedule):  # type: ignore[no-untyped-def]
-    """Each event's forecast P10 start, P50 end and P90 end, for the charts (`--forecast`)."""
-    from .forecast import forecast
-
-    f = forecast(schedule)
-    return {e.id: (f.percentiles(e.id, "start", [10])[0], *f.percentiles(e.id, "end", [50, 90]))
-            for e in schedule.events}
 
 
 def _windows(value: Optional[str]) -> Optional[str]:
@@ -367,7 +375,9 @@ def add(
     ])
     schedule = append_events(file, [new], now_utc())
     added = next(e for e in schedule.events if e.id == ident)
-    _write(f"{ident}: added ({added.label})\n")
+    _write(f"{ident}: added ({added.planned_label})\n")
+    if added.projection is not None:
+        _write(f"  as of {schedule.today}: {added.label}, at least {added.projected_by} days late: {added.projection}\n")
 
 
 @app.command("import")
@@ -402,7 +412,7 @@ def import_(
     existing: dict[str, tuple[str, str]] = {}
     zone = "UTC"
     if exists:
-        schedule = load_schedule(file, now_utc(), every_actual=True)
+        schedule = load_schedule(file, now_utc())
         zone = schedule.calendar.timezone
         existing = {e.id: (e.title, (e.start.earliest or e.end.latest or date.min).isoformat()) for e in schedule.events}
     imported = read_import(source, data, zone, existing)
@@ -418,27 +428,32 @@ def import_(
         append_events(file, imported.events, now_utc())
     else:
         text = new_file_text(imported, imported.events)
-        schedule_from_source(Source(file, text, None), now_utc(), every_actual=True)  # refused whole, or written
+        schedule_from_source(Source(file, text, None), now_utc())  # refused whole, or written
         create_new(file, text.encode("utf-8"))
     _write(f"{file}: imported {len(imported.events)} event{'s' if len(imported.events) != 1 else ''}\n")
 
 
 @app.command()
-def check(file: FileOpt = "events.yaml") -> None:
+def check(file: FileOpt = "events.yaml", as_of: AsOfOpt = None) -> None:
     """Validate the events file: print 'N events OK', or every problem as FILE:LINE:COL.
+    What happened by the day judged (a slip, an overdue event) is never a problem: it is
+    warned about, with what it delays.
 
-    Example: timeline check -f events.yaml
+    Example: timeline check -f events.yaml --as-of 2005-03-01
     """
     from .pipeline import load_schedule
 
-    schedule = load_schedule(file, now_utc(), every_actual=True)
+    schedule = load_schedule(file, now_utc(), as_of)
     _write(f"{len(schedule.events)} events OK\n")
     from .render.words import days
 
     for e in schedule.events:  # news, not errors: the file is valid
+        where = f"{schedule.path}:{e.event.line}:{e.event.col}: warning: {quote(e.id)}"
         if e.projected_by is not None:
-            typer.echo(f"{schedule.path}:{e.event.line}:{e.event.col}: warning: {quote(e.id)} is projected at least "
-                       f"{days(e.projected_by)} late: {e.projection}", err=True)
+            typer.echo(f"{where} is projected at least {days(e.projected_by)} late as of {schedule.today}: "
+                       f"{e.projection}", err=True)
+        if e.at_risk is not None:
+            typer.echo(f"{where} is at risk as of {schedule.today}: {e.at_risk}", err=True)
     for e, parent in schedule.outside_parents():
         line, col = e.event.position("parent")
         typer.echo(f"{schedule.path}:{line}:{col}: warning: {quote(e.id)} is planned for {e.planned_label}, outside "
@@ -455,6 +470,7 @@ def list_(
     owner: OwnerOpt = None,
     from_: FromOpt = None,
     to: ToOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Print the schedule in chronological order, grouped under parent phases.
 
@@ -464,9 +480,8 @@ def list_(
     from .render.listing import ListFormat, ListOptions, render_list
 
     kinds = _kinds(kind)
-    schedule = load_schedule(file, now_utc(), every_actual=True)
-    today = schedule.today
-    start, stop = from_ and from_.on(today), to and to.on(today)
+    schedule = load_schedule(file, now_utc(), as_of)
+    start, stop = _on(from_, schedule.today, "--from"), _on(to, schedule.today, "--to")
     options = ListOptions(_choice(ListFormat, fmt, "--format"), start, stop)
     _write(render_list(_chosen(schedule, tag, kinds, start, stop, owner), options))
 
@@ -480,6 +495,7 @@ def ics(
     owner: OwnerOpt = None,
     windows: WindowsOpt = None,
     since: SinceOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Write the schedule as an RFC 5545 iCalendar feed.
 
@@ -490,9 +506,9 @@ def ics(
 
     mode = _windows(windows)
     kinds = _kinds(kind)
-    schedule = load_schedule(file, now_utc(), every_actual=True)
+    schedule = load_schedule(file, now_utc(), as_of)
     stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
-    options = feed_options(schedule, stamp, mode, since and since.on(schedule.today))
+    options = feed_options(schedule, stamp, mode, _on(since, schedule.today, "--since"))
     data = render_ics(_chosen(schedule, tag, kinds, owners=owner), options)
     if output is None:
         sys.stdout.buffer.write(data)
@@ -506,7 +522,7 @@ def ics(
 @app.command()
 def upcoming(
     file: FileOpt = "events.yaml",
-    as_of: Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help="Judge as of this day (default: today in the calendar's zone).")] = None,
+    as_of: AsOfOpt = None,
     within: Annotated[Optional[Duration], typer.Option("--within", parser=_within, metavar="DURATION", help="A hard horizon, such as 30d, 2w or 1m: nothing starting or due later is listed. Without it: 30 days, and each event's warn lead time (else calendar.warn) also announces it earlier.")] = None,
     tag: TagOpt = None,
     kind: KindOpt = None,
@@ -536,17 +552,17 @@ def gantt(
     scale: Annotated[str, typer.Option("--scale", metavar="auto|week|month|quarter|year", help="Units of the time axis.")] = "auto",
     from_: Annotated[Optional[DayArg], typer.Option("--from", parser=_from_day, metavar=DAY, help="First day shown (or the first day of a date expression: 2026-12, 2026-Q2).")] = None,
     to: Annotated[Optional[DayArg], typer.Option("--to", parser=_to_day, metavar=DAY, help="Last day shown (or the last day of a date expression).")] = None,
-    today: Annotated[Optional[DayArg], typer.Option("--today", parser=_day, metavar=DAY, help="Draw the today line here and judge 'done' as of this day.")] = None,
+    as_of: AsOfTodayOpt = None,
     ascii_: Annotated[bool, typer.Option("--ascii", help="Only ASCII characters.")] = False,
     color: Annotated[str, typer.Option("--color", metavar="auto|always|never", help="ANSI colors (auto: on a terminal, unless NO_COLOR is set).")] = "auto",
     tag: TagOpt = None,
     kind: KindOpt = None,
     owner: OwnerOpt = None,
-    forecast: Annotated[bool, typer.Option("--forecast", help="Shade each row's forecast P10–P90 and mark its P50 (10,000 runs, seed 2004, as of --today).")] = False,
+    forecast: Annotated[bool, typer.Option("--forecast", help="Shade each row's forecast P10–P90 and mark its P50 (10,000 runs, seed 2004, as of --as-of).")] = False,
 ) -> None:
     """Draw a text Gantt chart: certain days solid, possible days light, today as a line.
 
-    Example: timeline gantt --width 100 --today 2004-10-15
+    Example: timeline gantt --width 100 --as-of 2004-10-15
     """
     import shutil
 
@@ -561,10 +577,15 @@ def gantt(
     kinds = _kinds(kind)
     use_color = mode == _Color.ALWAYS or (mode == _Color.AUTO and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     columns = width if width is not None else min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
-    schedule = load_schedule(file, now_utc(), today)
-    start, stop = from_ and from_.on(schedule.today), to and to.on(schedule.today)
+    schedule = load_schedule(file, now_utc(), as_of)
+    start, stop = _on(from_, schedule.today, "--from"), _on(to, schedule.today, "--to")
+    bands = None
+    if forecast:
+        from .forecast import bands as forecast_bands
+
+        bands = forecast_bands(schedule)
     options = GanttOptions(width=columns, scale=axis_scale, start=start, stop=stop, ascii=ascii_, color=use_color,
-                           bands=_bands(schedule) if forecast else None)
+                           bands=bands)
     _write(render_gantt(_chosen(schedule, tag, kinds, start, stop, owner), options))
 
 
@@ -631,7 +652,7 @@ def move(
         return
     notes: list[str] = []
     edited = edit_event(file, ident, move_changes(ident, when, notes, keep_refs), now_utc(), compare=True)  # type: ignore[arg-type]
-    moved = next(e.label for e in edited.after.events if e.id == ident)
+    moved = next(e.planned_label for e in edited.after.events if e.id == ident)
     lines = [f"{ident}: moved by {when.text} to {moved}" if isinstance(when, Shift) else f"{ident}: moved to {when.text}"]  # type: ignore[attr-defined]
     lines += notes
     if edited.before is not None:
@@ -656,7 +677,7 @@ def baseline(file: FileOpt = "events.yaml") -> None:
 @app.command()
 def slips(
     file: FileOpt = "events.yaml",
-    as_of: Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help="Judge as of this day (default: today in the calendar's zone).")] = None,
+    as_of: AsOfOpt = None,
     json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     against: Annotated[str, typer.Option("--against", metavar="baseline|current", help="The plan the verdict is measured against (the other is shown beside it).")] = "baseline",
     occurrences: Annotated[bool, typer.Option("--occurrences", help="Also list the past occurrences of repeating events that have no record.")] = False,
@@ -679,7 +700,7 @@ def slips(
 def explain(
     ident: IdArg,
     file: FileOpt = "events.yaml",
-    as_of: Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help="Explain as of this day (default: every actual counts).")] = None,
+    as_of: AsOfOpt = None,
     json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Show why an event's windows are what they are: for each bound, the chain of written
@@ -690,7 +711,7 @@ def explain(
     from .pipeline import load_schedule
     from .render.explain import ExplainOptions, render_explain
 
-    schedule = load_schedule(file, now_utc(), as_of, every_actual=as_of is None)
+    schedule = load_schedule(file, now_utc(), as_of)
     _write(render_explain(schedule, ExplainOptions(ident, json_)))
 
 
@@ -701,6 +722,7 @@ def diff(
     file: FileOpt = "events.yaml",
     fmt: Annotated[str, typer.Option("--format", metavar="text|markdown|json", help="Output format.")] = "text",
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 4 when anything changed.")] = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Show what changed between two versions of the plan: events added, removed, moved (by
     how many days), retitled or re-statused, comparing resolved windows.
@@ -714,8 +736,8 @@ def diff(
 
     form = _choice(DiffFormat, fmt, "--format")
     now = now_utc()
-    before = schedule_from_source(read_version(old, file), now, every_actual=True)
-    after = schedule_from_source(read_version(new, file) if new else read_source(file), now, every_actual=True)
+    before = schedule_from_source(read_version(old, file), now, as_of)
+    after = schedule_from_source(read_version(new, file) if new else read_source(file), now, as_of)
     _write(render_diff(after, DiffOptions(before, form)))
     if exit_code and changes(before, after):
         raise typer.Exit(4)
@@ -724,7 +746,7 @@ def diff(
 @app.command("forecast")
 def forecast_(
     file: FileOpt = "events.yaml",
-    as_of: Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help="Forecast as of this day: what was known then (default: today in the calendar's zone).")] = None,
+    as_of: AsOfOpt = None,
     runs: Annotated[int, typer.Option("--runs", metavar="N", min=100, max=1_000_000, help="How many runs to draw.")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", metavar="S", min=0, help="The random seed (the same seed gives the same forecast).")] = 2004,
     percentiles: Annotated[str, typer.Option("--percentiles", metavar="P,P,...", help="Which percentiles to show, such as 10,50,90.")] = "10,50,90",
@@ -756,7 +778,7 @@ def forecast_(
         raise typer.BadParameter("expected rising percentiles from 0 to 100, such as 10,50,90", param_hint="'--percentiles'")
     kinds = _kinds(kind)
     if backtest:
-        now = load_schedule(file, now_utc(), every_actual=True)
+        now = load_schedule(file, now_utc(), as_of)
         chosen = _chosen(now, tag, kinds, owners=owner)
         replays = []
         for e in chosen.events:
@@ -778,7 +800,7 @@ def build(
     outdir: Annotated[str, typer.Argument(metavar="OUTDIR", help="The folder to write the site into (replaced atomically).")],
     file: FileOpt = "events.yaml",
     base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", parser=_base_url, help="Where the folder will be published, for subscribe links (default: calendar.url).")] = None,
-    today: Annotated[Optional[DayArg], typer.Option("--today", parser=_day, metavar=DAY, help="The day the chart's today line marks (default: today in the calendar's zone).")] = None,
+    as_of: AsOfTodayOpt = None,
     windows: WindowsOpt = None,
     since: SinceOpt = None,
     forecast: Annotated[bool, typer.Option("--forecast", help="Shade each row's forecast P10–P90 and mark its P50 in the page's chart.")] = False,
@@ -789,15 +811,11 @@ def build(
     Example: timeline build site --base-url https://example.org/wgig/
     """
     from .pipeline import load_schedule
-    from .publish import write_site
-    from .render.ics import schedule_stamp
-    from .render.site import FEED_LIMIT, SiteOptions, render_site
+    from .publish import SiteRequest, site_files, write_site
+    from .render.site import FEED_LIMIT
 
-    mode = _windows(windows)
-    schedule = load_schedule(file, now_utc(), today)
-    stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
-    bands = _bands(schedule) if forecast else None
-    files = render_site(schedule, SiteOptions(stamp, base_url, mode, since and since.on(schedule.today), bands))
+    request = SiteRequest(base_url, _windows(windows), since, forecast)
+    files = site_files(load_schedule(file, now_utc(), as_of), request, os.environ.get("SOURCE_DATE_EPOCH"))
     write_site(outdir, files)
     _write(f"{outdir}: {len(files)} files\n")
     for path, data in files.items():
@@ -815,8 +833,11 @@ def serve(
     base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", parser=_base_url, help="Public URL of the site, for subscribe links.")] = None,
     windows: WindowsOpt = None,
     since: SinceOpt = None,
+    as_of: AsOfOpt = None,
+    forecast: Annotated[bool, typer.Option("--forecast", help="Shade each row's forecast P10–P90 and mark its P50 in the page's chart.")] = False,
 ) -> None:
-    """Serve the site from memory, reloading on every valid change of the events file.
+    """Serve the site from memory, reloading on every valid change of the events file and
+    every new day; the same files as `timeline build` writes.
 
     Example: timeline serve --port 8000 --base-url https://cal.example.org/
     """
@@ -825,7 +846,8 @@ def serve(
     from .web import Site, log_to_stderr, serve as run_server
 
     gc.enable()  # a long-running server needs its garbage collected (see main)
-    site = Site(file, base_url, log=lambda line: None, windows=_windows(windows), since=since)
+    site = Site(file, base_url, log=lambda line: None, windows=_windows(windows), since=since, as_of=as_of,
+                forecast=forecast)
     if site.error is not None:  # refuse to start on an invalid file (exit 1 with its problems)
         raise TimelineError(site.error)
     site.log = log_to_stderr

@@ -214,8 +214,11 @@ class Window:
             return None if d is None else shift_date(d, amount, unit)
 
         latest = move(self.latest)
-        if (
+        if (  # a window of whole months stays whole (Feb 2027 + 1m is March); a day stays that day
             unit in ("m", "y")
+            and self.earliest is not None
+            and self.earliest.day == 1
+            and self.earliest != self.latest
             and self.latest is not None
             and latest is not None
             and self.latest == last_of_month(self.latest)
@@ -587,7 +590,7 @@ def span_label(start: Window, end: Window, times: tuple[str, str] | None = None)
     if start.earliest is None and start.latest is None:
         return f"until {window_label(end)}"
     if end.earliest is None and end.latest is None or end.latest is None and end.earliest == start.earliest:
-        return f"from {window_label(start)}"
+        return window_label(start) if start.latest is None and start.earliest is not None else f"from {window_label(start)}"
     if plain and not start.is_open and not end.is_open:
         s_lo, s_hi, e_lo, e_hi = start.earliest, start.latest, end.earliest, end.latest
         both_days = start.is_day and end.is_day
@@ -607,6 +610,14 @@ def span_label(start: Window, end: Window, times: tuple[str, str] | None = None)
 
 
 _NAMED_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_ONE = re.compile(r"\b1\s+(day|week|month|year)s?\b")
+_SHORTER = re.compile(r"\b(second|minute|hour)s?\b")
+
+
+def _arrow_words(text: str) -> str:
+    """Relative words as arrow's English locale reads them: it knows `a year ago` and
+    `in 2 weeks`, not `1 year ago`, so a count of one is said as `a`."""
+    return _ONE.sub(r"a \1", text.lower())
 
 
 @dataclass(frozen=True)
@@ -628,9 +639,9 @@ class DayArg:
         import arrow
 
         try:
-            return arrow.Arrow(today.year, today.month, today.day).dehumanize(self.text).date()
+            return arrow.Arrow(today.year, today.month, today.day).dehumanize(_arrow_words(self.text)).date()
         except (ValueError, OverflowError) as e:
-            raise DateSyntaxError(f"{self.text!r} falls outside the years 1 to 9999") from e
+            raise DateSyntaxError(f"{quote(self.text)} falls outside the years 1 to 9999") from e
 
 
 def parse_bound(text: str, side: str) -> DayArg:
@@ -668,11 +679,14 @@ def parse_day(text: str) -> DayArg:
     import arrow
 
     try:  # checks the words; the day itself is known once the calendar's today is
-        arrow.Arrow(2000, 1, 1).dehumanize(text)
+        if _SHORTER.search(text.lower()):
+            raise ValueError("a day option counts whole days")
+        arrow.Arrow(2000, 1, 1).dehumanize(_arrow_words(text))
     except (ValueError, OverflowError):
         raise DateSyntaxError(
             f"bad date {quote(text)}: expected a day such as 2004-10-15, a date expression such as 2004-10 "
-            "or 2004-Q4 (for --from and --to), or today, yesterday, tomorrow, 'in 2 weeks' or '3 days ago'"
+            "or 2004-Q4 (for --from and --to), or today, yesterday, tomorrow, 'in 2 weeks', '1 year ago' or "
+            "'a day ago' (in days, weeks, months or years)"
         ) from None
     return DayArg(text, None)
 
@@ -697,6 +711,11 @@ def shift_written(text: str, amount: int, unit: str) -> str:
         left, _, right = text.partition("/")
         return "/".join(side.strip() if side.strip() in ("", "..") else shift_written(side, amount, unit)
                         for side in (left, right))
+    inner = text[1:-1]
+    if (text.startswith("[") and text.endswith("]") and "," not in text and inner.count("..") == 1
+            and not inner.startswith("..") and not inner.endswith("..")):  # [2027-02-15..2027-02-26]
+        left, _, right = inner.partition("..")
+        return f"[{shift_written(left, amount, unit)}..{shift_written(right, amount, unit)}]"
     if text.startswith("[..") and text.endswith("]") and "," not in text:
         return f"[..{shift_written(text[3:-1], amount, unit)}]"
     if text.startswith("[") and text.endswith("..]") and "," not in text:

@@ -177,12 +177,12 @@ def rewrite(path: str, make: Rewrite, now: datetime, *, compare: bool = False) -
         before = None
         if compare:
             try:
-                before = schedule_from_source(source, now, every_actual=True, root=root)
+                before = schedule_from_source(source, now, root=root)
             except EventsFileError:
                 pass  # the file is invalid as it stands: the result is checked below all the same
         new_text = make(source, root, today, before)
         try:
-            after = schedule_from_source(Source(path, new_text, None), now, every_actual=True)
+            after = schedule_from_source(Source(path, new_text, None), now)
         except EventsFileError as e:
             raise EditRefused(path, e.problems) from None
         atomic_write(target, ("\ufeff" if source.bom else "").encode() + new_text.encode("utf-8"))
@@ -190,10 +190,12 @@ def rewrite(path: str, make: Rewrite, now: datetime, *, compare: bool = False) -
 
 
 def moved_by(before: Schedule, after: Schedule, skip: str) -> list[str]:
-    """`id: old label → new label` for every event (but `skip`) whose window changed."""
+    """`id: old label → new label` for every event (but `skip`) whose planned window changed
+    (a move changes the plan; what happened is judged the same before and after it)."""
     old = {e.id: e for e in before.events}
-    return [f"  {e.id}: {old[e.id].label} → {e.label}" for e in after.events
-            if e.id != skip and e.id in old and (old[e.id].start, old[e.id].end) != (e.start, e.end)]
+    return [f"  {e.id}: {old[e.id].planned_label} → {e.planned_label}" for e in after.events
+            if e.id != skip and e.id in old
+            and (old[e.id].planned_start, old[e.id].planned_end) != (e.planned_start, e.planned_end)]
 
 
 def events_of(root: yaml.Node) -> list[yaml.MappingNode]:

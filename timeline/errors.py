@@ -45,6 +45,15 @@ class FileAccessError(TimelineError):
     """The events file is missing, unreadable, too large, or cannot be written."""
 
 
+class DayOptionError(TimelineError):
+    """A day option that reads well but names a day outside the years 1 to 9999 once the
+    calendar's today is known (`--as-of 'in 9000 years'`): a usage error, exit 2."""
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        super().__init__(message)
+
+
 class RequestError(TimelineError):
     """A well-formed request that cannot be met (an unknown id, a chart too narrow): exit 1.
 

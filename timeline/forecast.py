@@ -106,6 +106,17 @@ class Forecast:
         return sorted((x for x in found if x[1] > 0), key=lambda x: (-x[1], x[0]))
 
 
+def bands(schedule: Schedule) -> dict[str, tuple[date, date, date]]:
+    """Each event's P10 start, P50 end and P90 end with the default runs and seed: what the
+    charts shade (`gantt --forecast`, the page of `build --forecast` and `serve --forecast`)."""
+    f = forecast(schedule)
+    out: dict[str, tuple[date, date, date]] = {}
+    for e in schedule.events:
+        p50, p90 = f.percentiles(e.id, "end", [50, 90])
+        out[e.id] = (f.percentiles(e.id, "start", [10])[0], p50, p90)
+    return out
+
+
 def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> Forecast:
     """Draw every event of a schedule (resolved as of its `today`, which is the as-of day)."""
     rng = np.random.default_rng(seed)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from .dates import DayArg
-from .errors import EventsFileError
+from .errors import DateSyntaxError, DayOptionError, EventsFileError
 from .loader import Source, read_source, validate
 from .resolve import Schedule, resolve_events
 
@@ -28,29 +28,31 @@ def today_in(zone_name: str, now: datetime) -> date:
     return now.astimezone(ZoneInfo(zone_name)).date()
 
 
-def load_schedule(path: str, now: datetime, day: DayArg | None = None, *, every_actual: bool = False) -> Schedule:
+def load_schedule(path: str, now: datetime, day: DayArg | None = None) -> Schedule:
     """Read, validate and resolve an events file; raise `EventsFileError` with every problem.
 
-    The schedule's `today` is `day` (relative words count from the calendar's today at
-    `now`), else the calendar's today. Actuals recorded after `today` are ignored, unless
-    `every_actual` (the plain schedule: `check`, `list`, `ics`).
+    Every command judges by one day: `day` (relative words count from the calendar's today
+    at `now`), else the calendar's today. Actuals recorded after it are not yet known, and
+    what happened by then projects what follows (`resolve`); only what is written can be
+    a problem, so a file valid on one day is valid on every day.
     """
-    return schedule_from_source(read_source(path), now, day, every_actual=every_actual)
+    return schedule_from_source(read_source(path), now, day)
 
 
 def schedule_from_source(
-    source: Source, now: datetime, day: DayArg | None = None, *, every_actual: bool = False,
-    root: yaml.Node | None = None,
+    source: Source, now: datetime, day: DayArg | None = None, *, root: yaml.Node | None = None,
 ) -> Schedule:
     """Validate and resolve already-read text (see `load_schedule`); `root` is its node tree
     when the caller composed it already (edits do)."""
     events_file, problems, known = validate(source, root)
     today = today_in(events_file.calendar.timezone, now)
     if day is not None:
-        today = day.on(today)
-    as_of = None if every_actual else today
-    events, more = resolve_events(events_file, as_of, known)
+        try:
+            today = day.on(today)
+        except DateSyntaxError as e:
+            raise DayOptionError("--as-of", str(e)) from None
+    events, more = resolve_events(events_file, today, known)
     problems = problems + [p for p in more if p not in problems]
     if problems:
         raise EventsFileError(problems)
-    return Schedule(source.path, events_file.calendar, events, today, as_of, events_file.mtime)
+    return Schedule(source.path, events_file.calendar, events, today, events_file.mtime)

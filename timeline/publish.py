@@ -1,4 +1,5 @@
-"""Writing a built site into a folder so that a reader never sees half of it."""
+"""The site: its files built from a schedule (the one function `build` and `serve` share),
+and written into a folder so that a reader never sees half of it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,44 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 
-from .errors import FileAccessError
+from .dates import DayArg
+from .errors import DateSyntaxError, DayOptionError, FileAccessError
+from .resolve import Schedule
+
+
+@dataclass(frozen=True)
+class SiteRequest:
+    """What `build` and `serve` are asked for, beyond the schedule."""
+
+    base_url: str | None = None
+    """Where the site is published, for subscribe links (default: `calendar.url`)."""
+    windows: str | None = None
+    """How uncertain windows appear in the feeds (default: `calendar.windows`)."""
+    since: DayArg | None = None
+    """Leave out events that ended before this day, counted from the schedule's day
+    (default: `calendar.keep`)."""
+    forecast: bool = False
+    """Shade each row's forecast in the page's chart."""
+
+
+def site_files(schedule: Schedule, request: SiteRequest, source_date_epoch: str | None) -> dict[str, bytes]:
+    """Every file of the site, by path: the feeds and the page, judged as of the schedule's day."""
+    from .render.ics import schedule_stamp
+    from .render.site import SiteOptions, render_site
+
+    stamp = schedule_stamp(schedule, source_date_epoch)
+    try:
+        since = request.since.on(schedule.today) if request.since is not None else None
+    except DateSyntaxError as e:
+        raise DayOptionError("--since", str(e)) from None
+    bands = None
+    if request.forecast:
+        from .forecast import bands as forecast_bands
+
+        bands = forecast_bands(schedule)
+    return render_site(schedule, SiteOptions(stamp, request.base_url, request.windows, since, bands))
 
 _RENAME_EXCHANGE = 2
 

@@ -1,11 +1,15 @@
 """Resolution: references, `after`/`before` and actuals → concrete windows for every event.
 
-Events are resolved in dependency order. Each event is resolved twice: once as planned
-(no actual counts: the baseline every slip is measured against) and once as of a date
-(actuals recorded on or before it replace the plan, and references follow them). A window
-that becomes empty is a contradiction and a dependency cycle is an error; both name every
-event involved with its FILE:LINE. This module neither reads files nor the clock: the
-road from a file to a `Schedule` is `timeline.pipeline`.
+Events are resolved in dependency order, three ways: as planned (no actual counts: what
+every slip is measured against), as baselined (the dates before the first move), and as
+of a day, the one every command judges by (actuals recorded by then replace the plan, an
+event whose window closed with no record is overdue, and whatever follows from either is
+*projected* through every link). Every problem of the file comes from what is written,
+the first two: a window that is empty there is a contradiction and a dependency cycle is
+an error, both naming every event involved with its FILE:LINE. What happened never makes
+the file an error: the third way opens a window it empties and says why. This module
+neither reads files nor the clock: the road from a file to a `Schedule` is
+`timeline.pipeline`.
 """
 
 from __future__ import annotations
@@ -56,8 +60,7 @@ class ResolvedEvent:
     """Human label of the baseline."""
     projected_by: int | None = None
     """When what happened upstream pushed this event (not done yet) past its own window: at
-    least how many days after its planned start window (a deadline: its due day) it can start
-    (see `projection`); else None."""
+    least how many days late its start or its end is against the plan (`late_by`); else None."""
     projection: str | None = None
     """Why it is projected: which events, done or projected themselves, hold it back."""
     overdue: bool = False
@@ -66,6 +69,12 @@ class ResolvedEvent:
     series: Series | None = None
     """The occurrences of a repeating event (its `start` is the first one's start, its `end`
     the last one's end, open when it never ends); None for an event that happens once."""
+    pushed_by: tuple[str, ...] = ()
+    """The events whose links (references, `after`) set a projected event's first possible
+    days: the next links of its chain (`explain` follows them)."""
+    at_risk: str | None = None
+    """Why it may not happen as planned though its own window still holds: an event that
+    must end before it starts can no longer, or the event it repeats until has no end."""
 
     @property
     def id(self) -> str:
@@ -157,9 +166,8 @@ class Schedule:
     events: tuple[ResolvedEvent, ...]
     """Events in chronological order, children right after their parent phase."""
     today: date
-    """The day the views judge by: today in the calendar's zone, or the day asked for."""
-    as_of: date | None = None
-    """Actuals after this day are ignored (None: every actual counts)."""
+    """The day every view judges by: today in the calendar's zone, or the day asked for
+    (`--as-of`); actuals after it are not yet known."""
     mtime: float | None = None
     """Modification time of the events file."""
 
@@ -218,6 +226,9 @@ class Schedule:
             and (start is None or e.latest is None or e.latest >= start)
             and (stop is None or e.earliest is None or e.earliest <= stop)
         )
+        shown = {e.id for e in chosen}
+        if any(e.parent is not None and e.parent not in shown for e in chosen):
+            chosen = tuple(display_order(chosen))  # a child whose phase is hidden takes its own date's place
         return replace(self, events=chosen)
 
 
@@ -228,18 +239,49 @@ SUGGESTIONS = 20
 """At most this many unknown references in a file get a "did you mean"."""
 
 
+CHAIN_LINKS = 4
+"""How many events behind a projected one its reason names."""
+MAX_STRETCHES = 8
+"""How many times a phase stretched over a late part may move what follows the phase
+before the schedule is taken as it stands (each time is one pass over the events)."""
+
+
+def late_by(plan: tuple[Window, Window], now: tuple[Window, Window]) -> int | None:
+    """At least how many days the windows `now` lie after the windows `plan` (the larger of
+    the start's and the end's; 1 when a side that closed is now open), or None when they
+    can still be kept: the one rule of "projected late" for every view."""
+    days = []
+    for was, is_ in zip(plan, now):
+        if was.latest is None:
+            continue
+        if is_.earliest is not None and is_.earliest > was.latest:
+            days.append((is_.earliest - was.latest).days)
+        elif is_.latest is None:
+            days.append(1)
+    return max(days) if days else None
+
+
+def _opened(w: Window) -> Window:
+    """A window that what happened emptied (its first possible day after its last): open
+    from that first day, as a projection is."""
+    if w.earliest is not None and w.latest is not None and w.earliest > w.latest:
+        return Window(w.earliest, None, w.approximate, w.uncertain)
+    return w
+
+
 def resolve_events(
-    events_file: EventsFile, as_of: date | None, known_ids: Iterable[str] = ()
+    events_file: EventsFile, as_of: date, known_ids: Iterable[str] = ()
 ) -> tuple[tuple[ResolvedEvent, ...], list[Problem]]:
-    """Resolve every event as of a day (None: every actual counts): the events in display
-    order and the problems found (empty when the file is valid)."""
+    """Resolve every event as of a day: the events in display order and the problems found
+    (empty when the file is valid). Problems come only from what is written (the plan with
+    no actual); what happened by `as_of` gives projections."""
     return _Resolver(events_file, as_of, set(known_ids)).run()
 
 
 class _Resolver:
     """Orders events by dependency and computes their windows."""
 
-    def __init__(self, events_file: EventsFile, as_of: date | None, known: set[str]) -> None:
+    def __init__(self, events_file: EventsFile, as_of: date, known: set[str]) -> None:
         self.file = events_file
         self.as_of = as_of
         self.events = {e.id: e for e in events_file.events}
@@ -249,8 +291,16 @@ class _Resolver:
         self.deps: dict[str, list[str]] = {}
         """The events each event's dates depend on (set by `order`)."""
         self.sorted_ids = sorted(self.known)
+        self.cyclic: set[str] = set()
+        """Events in a dependency cycle (set by `order`)."""
+        self.actuals: dict[str, tuple[Window, Window]] = {}
+        """The actual windows of each event that has one (set by `plan`)."""
         self.projected: dict[str, str] = {}
-        """Why each projected event is projected (see `projection`)."""
+        """Why each projected event is projected (set by `judge`)."""
+        self.pushed: dict[str, list[str]] = {}
+        """The events whose links pushed each projected event (set by `judge`)."""
+        self.at_risk: dict[str, str] = {}
+        """Why each event at risk is: a `before` that cannot hold, an end that is open."""
         self.overdue: set[str] = set()
         """Events not done whose window closed before the day judged."""
         self.suggestions = 0
@@ -258,7 +308,11 @@ class _Resolver:
         self.counted = 0
         """How many occurrences the counts of the series resolved so far add up to."""
         self.series: dict[str, Series] = {}
-        """The series of each repeating event (set by `anchor`)."""
+        """The series of each repeating event as planned (set by `anchor`)."""
+        self.moved_series: dict[str, Series] = {}
+        """The series whose `until:` event moved, as of the day (set by `judge`)."""
+        self.unstretched: dict[str, Window] = {}
+        """Each event's end as of the day before a late part stretched it (set by `judge`)."""
 
     def problem(self, event: Event, key: str, message: str) -> None:
         """Record a problem at an event's key."""
@@ -332,7 +386,7 @@ class _Resolver:
         """Report a dependency cycle at each event in it."""
         chain = " → ".join(self.where(i) for i in ids + ids[:1])
         first = self.events[ids[0]]
-        self.problems.append(Problem(self.file.path, first.line, first.col, f"dependency cycle: {chain}"))
+        self.located(first.line, first.col, f"dependency cycle: {chain}")
         self.cyclic.update(ids)
 
     def check_parents(self) -> list[Problem]:
@@ -363,15 +417,29 @@ class _Resolver:
 
     # -- windows ------------------------------------------------------------------
     def run(self) -> tuple[tuple[ResolvedEvent, ...], list[Problem]]:
-        """Resolve the plan and the state as of the date."""
-        self.cyclic: set[str] = set()
+        """Resolve the plan (where every problem of the file is found), then judge it as of
+        the day (which never finds one: what happened gives projections, not errors)."""
         order = self.order()
+        planned, baselined = self.plan(order)
+        stretched: dict[str, tuple[Window, str]] = {}
+        current, done = self.judge(order, planned, stretched)
+        for _ in range(MAX_STRETCHES):  # a phase stretched over a late part moves what follows the phase
+            more = self.stretches(planned, current, done)
+            if more == stretched:
+                break
+            stretched = more
+            current, done = self.judge(order, planned, stretched)
+        resolved = {
+            ident: self.finish(self.events[ident], planned[ident], current[ident], done[ident], baselined[ident])
+            for ident in planned
+        }
+        return tuple(display_order(resolved.values())), self.problems
+
+    def plan(self, order: list[str]) -> tuple[dict[str, tuple[Window, Window]], dict[str, tuple[Window, Window]]]:
+        """The windows of the plan and of the baseline (no actual counts), and each event's
+        actual: every problem of what is written is found here."""
         planned: dict[str, tuple[Window, Window]] = {}
         baselined: dict[str, tuple[Window, Window]] = {}
-        current: dict[str, tuple[Window, Window]] = {}
-        reach: dict[str, tuple[Window, Window]] = {}  # what later events see: an overdue one ends no earlier than today
-        done: dict[str, bool] = {}
-        moved: set[str] = set()  # events whose windows, as later events see them, differ from the plan
         rebased: set[str] = set()  # events whose baseline windows differ from the plan
         for ident in order:
             if ident in self.cyclic:
@@ -392,33 +460,215 @@ class _Resolver:
                     baselined[ident] = base
                     rebased.add(ident)
             actual = self.actual(event)
+            if actual is not None:
+                self.actuals[ident] = actual
+        return planned, baselined
+
+    def judge(
+        self, order: list[str], planned: dict[str, tuple[Window, Window]], stretched: dict[str, tuple[Window, str]],
+    ) -> tuple[dict[str, tuple[Window, Window]], dict[str, bool]]:
+        """The windows as of the day: actuals recorded by then replace the plan, an event not
+        done whose window has closed is overdue, and whatever follows from either is
+        projected through every link (`follow`); `stretched` holds the end of each phase
+        that a late part stretches (`stretches`). Nothing here is a problem of the file."""
+        self.projected, self.pushed, self.at_risk, self.overdue, self.moved_series = {}, {}, {}, set(), {}
+        current: dict[str, tuple[Window, Window]] = {}
+        reach: dict[str, tuple[Window, Window]] = {}  # what later events see: an overdue one ends no earlier than today
+        done: dict[str, bool] = {}
+        moved: set[str] = set()  # events whose windows, as later events see them, differ from the plan
+        for ident in order:
+            plan = planned.get(ident)
+            if plan is None:
+                continue
+            event = self.events[ident]
+            actual = self.actuals.get(ident)
             is_done = event.status == Status.DONE or actual is not None
-            if actual is not None and self.as_of is not None and actual[0].earliest is not None:
+            if actual is not None and actual[0].earliest is not None:
                 is_done = actual[0].earliest <= self.as_of
+            now = plan
             if is_done and actual is not None:
-                current[ident] = reach[ident] = actual
+                now = actual
+            elif event.status == Status.CANCELLED:
+                pass  # it will not happen: it keeps its plan, and is never late
+            elif moved and not moved.isdisjoint(self.deps[ident]):
+                now = self.follow(event, plan, reach, moved) if event.repeat is None else self.follow_series(event, plan, reach)
+            self.unstretched[ident] = now[1]
+            if ident in stretched and not is_done and event.status != Status.CANCELLED:
+                end, why = stretched[ident]
+                later = None if end.latest is None or now[1].latest is None else max(end.latest, now[1].latest)
+                now = (now[0], Window(max(d for d in (end.earliest, now[1].earliest) if d is not None), later))
+                self.note(ident, why)
+            if now != plan:
                 moved.add(ident)
-            elif moved and not moved.isdisjoint(self.deps[ident]) and event.repeat is None:
-                # what happened upstream moves it (a series keeps the dates its rule gives)
-                now = self.windows(event, reach, project=True)
-                current[ident] = reach[ident] = now if now is not None else plan
-                moved.add(ident)
-            else:
-                current[ident] = reach[ident] = plan
+            current[ident] = reach[ident] = now
             done[ident] = is_done
-            last = current[ident][1].latest
-            if (self.as_of is not None and not is_done and event.status != Status.CANCELLED
-                    and event.kind in OVERDUE_KINDS and last is not None and last < self.as_of):
+            last = now[1].latest
+            if (not is_done and event.status != Status.CANCELLED and event.kind in OVERDUE_KINDS
+                    and last is not None and last < self.as_of):
                 # overdue: it cannot end before the day judged; what follows sees it end then at
                 # the earliest (references follow it there, `after` starts no sooner)
-                reach[ident] = (current[ident][0], Window(self.as_of, self.as_of))
+                reach[ident] = (now[0], Window(self.as_of, self.as_of))
                 self.overdue.add(ident)
                 moved.add(ident)
-        resolved = {
-            ident: self.finish(self.events[ident], planned[ident], current[ident], done[ident], baselined[ident])
-            for ident in planned
-        }
-        return tuple(self.display_order(resolved)), self.problems
+        return current, done
+
+    def follow(
+        self, event: Event, plan: tuple[Window, Window], reach: dict[str, tuple[Window, Window]], moved: set[str],
+    ) -> tuple[Window, Window]:
+        """The windows of an event not done whose links moved: its references followed to
+        where the events they name are now, `after` and `before` applied. A side that what
+        happened empties opens ("from 18 Jun, projected") instead of contradicting, a
+        `before` it can no longer keep puts its target at risk, and every push past the
+        plan is recorded with its cause (`push`)."""
+        pushes: list[tuple[date, str, str]] = []  # (day, the event behind it, how it is linked)
+        start = self.followed(event, "start", plan[0], reach, moved, pushes)
+        end = self.followed(event, "end", plan[1], reach, moved, pushes) if event.is_span else start
+        for other in event.after:
+            lo = reach[other][1].earliest if other in reach else None
+            if lo is not None and (start.earliest is None or lo > start.earliest):
+                start = Window(lo, start.latest, start.approximate, start.uncertain)
+                if other in moved:
+                    pushes.append((lo, other, "after"))
+        for other in event.before:
+            hi = reach[other][0].latest if other in reach else None
+            floor = max((d for d in (start.earliest, end.earliest) if d is not None), default=None)
+            if hi is not None and (end.latest is None or hi < end.latest) and (floor is None or hi >= floor):
+                end = Window(end.earliest, hi, end.approximate, end.uncertain)
+        if not event.is_span:
+            same = start.earliest == end.earliest and start.latest == end.latest
+            start = end = _opened(start if same else Window(start.earliest, end.latest, start.approximate, start.uncertain))
+        else:
+            start = _opened(start)
+            if start.earliest is not None and (end.earliest is None or end.earliest < start.earliest):
+                end = Window(start.earliest, end.latest, end.approximate, end.uncertain)
+            end = _opened(end)
+            if start.latest is not None and end.latest is not None and start.latest > end.latest:
+                start = Window(start.earliest, end.latest, start.approximate, start.uncertain)
+        now = (start, end)
+        blocked = [(other, hi) for other in event.before  # what happened makes it end after `other` starts
+                   if other in reach and (hi := reach[other][0].latest) is not None
+                   and (first_end := end.earliest or start.earliest) is not None and first_end > hi]
+        if late_by(plan, now) is not None or blocked:
+            self.push(event, now, pushes, blocked)
+        return now
+
+    def followed(
+        self, event: Event, side: str, planned: Window, reach: dict[str, tuple[Window, Window]], moved: set[str],
+        pushes: list[tuple[date, str, str]],
+    ) -> Window:
+        """One side of an event as of the day: a reference followed to where its target is
+        now (a shift past the year 9999 leaves it open), a written date as planned."""
+        expr = event.start if side == "start" else event.end
+        if not isinstance(expr, RefExpr) or expr.target not in reach:
+            return planned
+        try:
+            w = referenced(expr, *reach[expr.target])
+        except DateSyntaxError:
+            w = Window(date.max, None)
+        if event.is_due and w.latest is not None:  # open at the start; projected open: from its first day
+            w = w.bounded(None, w.latest)
+        if expr.target in moved and w.earliest is not None:
+            pushes.append((w.earliest, expr.target, f"{event.date_key(side)}: {expr}"))
+        elif expr.target in moved and w.latest is not None:  # a deadline: its due day
+            pushes.append((w.latest, expr.target, f"{event.date_key(side)}: {expr}"))
+        return w
+
+    def follow_series(
+        self, event: Event, plan: tuple[Window, Window], reach: dict[str, tuple[Window, Window]],
+    ) -> tuple[Window, Window]:
+        """A series keeps the days its rule gives; one that repeats `until:` an event that
+        moved runs until that event's last possible day now (while that is open: as
+        planned, and at risk)."""
+        until = event.repeat.until if event.repeat is not None else None
+        series = self.series.get(event.id)  # as planned
+        if not isinstance(until, RefExpr) or until.target not in reach or series is None:
+            return plan
+        try:
+            last = referenced(until, *reach[until.target]).latest
+        except DateSyntaxError:
+            last = None
+        if last is None:
+            self.at_risk[event.id] = (f"it repeats until {until}, and {quote(until.target)} has no last day now "
+                                      f"({self.state(until.target)}); shown until its planned end")
+            return plan
+        if last == series.until:
+            return plan
+        moved = replace(series, until=last)
+        final = moved.last_start
+        if final is None or next(moved.starts(), None) is None or not moved.representable(final):
+            return plan
+        self.moved_series[event.id] = moved
+        now = (plan[0], moved.window(final, "end"))
+        if late_by(plan, now) is not None:
+            self.note(event.id, f"it repeats until {until}, and {quote(until.target)} is {self.state(until.target)}, "
+                      f"so until {last}")
+        return now
+
+    def push(
+        self, event: Event, now: tuple[Window, Window], pushes: list[tuple[date, str, str]], blocked: list[tuple[str, date]],
+    ) -> None:
+        """Record why an event is projected: the links that set its first possible days,
+        and each `before` it can no longer keep (whose target is then at risk)."""
+        reasons = []
+        firsts = {d for d in (now[0].earliest, now[1].earliest) if d is not None}
+        causes = [p for p in pushes if p[0] in firsts] or pushes
+        for day, other, how in sorted(set(causes), key=lambda c: (c[0], c[2], c[1])):
+            if how == "after":
+                reasons.append(f"it cannot start before {quote(other)} ({self.state(other)}) ends, on or after {day}")
+            else:
+                reasons.append(f"{how} follows {quote(other)} ({self.state(other)}), on or after {day}")
+            pushed = self.pushed.setdefault(event.id, [])
+            if other not in pushed:
+                pushed.append(other)
+        for other, hi in blocked:
+            reasons.append(f"it must end before {quote(other)} starts (by {hi}), which it no longer can")
+            self.at_risk[other] = (f"{quote(event.id)}, which must end before it starts, can end no sooner than "
+                                   f"{now[1].earliest or now[0].earliest}")
+        self.note(event.id, "; ".join(reasons) or "what happened upstream moved it past its window")
+
+    def note(self, ident: str, why: str) -> None:
+        """Add a reason to an event's projection."""
+        self.projected[ident] = f"{self.projected[ident]}; {why}" if ident in self.projected else why
+
+    def state(self, ident: str) -> str:
+        """How an event that moves another stands: done, overdue or itself projected."""
+        if ident in self.projected:
+            return "itself projected"
+        if ident in self.overdue:
+            return f"overdue: not done by {self.as_of}"
+        return "done"
+
+    def stretches(
+        self, planned: dict[str, tuple[Window, Window]], current: dict[str, tuple[Window, Window]], done: dict[str, bool],
+    ) -> dict[str, tuple[Window, str]]:
+        """The end of each phase (not done, not cancelled) that a part projected beyond it
+        stretches, with the reason; a stretched phase stretches its own phase in turn.
+        Measured against each phase's end before any stretch, so that the same schedule gives
+        the same stretches and the loop of `run` ends."""
+        out: dict[str, tuple[Window, str]] = {}
+        for ident in list(self.projected):
+            if done[ident]:
+                continue
+            child = self.events[ident]
+            end = current[ident][1]
+            seen: set[str] = set()
+            while child.parent in current and child.parent not in seen:
+                parent = self.events[child.parent]
+                seen.add(parent.id)
+                if done[parent.id] or parent.status == Status.CANCELLED:
+                    break
+                p_end = out[parent.id][0] if parent.id in out else self.unstretched[parent.id]
+                beyond = end.earliest is not None and p_end.latest is not None and (
+                    end.earliest > p_end.latest or end.latest is None)
+                if not beyond:
+                    break
+                lo = max(d for d in (p_end.earliest, end.earliest) if d is not None)
+                hi = None if end.latest is None else max(end.latest, p_end.latest)  # type: ignore[type-var]
+                planned_end = planned[parent.id][1].latest
+                out[parent.id] = (Window(lo, hi), f"its part {quote(child.id)} is projected to end on or after "
+                                  f"{end.earliest}, after the phase's planned end ({planned_end})")
+                child, end = parent, out[parent.id][0]
+        return out
 
     def anchor(
         self, event: Event, windows: tuple[Window, Window], table: dict[str, tuple[Window, Window]], keep: bool = True,
@@ -578,13 +828,10 @@ class _Resolver:
 
     def windows(
         self, event: Event, table: dict[str, tuple[Window, Window]], form: Event | Baseline | None = None,
-        *, project: bool = False,
     ) -> tuple[Window, Window] | None:
-        """Start and end windows from the expressions of `form` (the event's own dates, or its
-        baseline's), narrowed by after/before. With `project` (the windows as of a day, after
-        what happened upstream), a window that `after` empties is not a contradiction: what
-        happened wins over the hoped-for window, and the event gets a projected window
-        (`self.projected` says why)."""
+        """Start and end windows of the plan from the expressions of `form` (the event's own
+        dates, or its baseline's), narrowed by after/before; an empty window is a
+        contradiction of what is written (what happened never empties one: `follow`)."""
         form = form or event
         start = self.point(event, "start", table, form)
         if start is None:
@@ -618,10 +865,13 @@ class _Resolver:
                 start = start.bounded(start.earliest, end.latest)
         for w in (start, end):
             if w.earliest is not None and w.latest is not None and w.earliest > w.latest:
-                if project and reasons_lo and not reasons_hi:
-                    return self.projection(event, form, table, reasons_lo, start, end)
                 self.contradiction(event, w, reasons_lo, reasons_hi)
                 return None
+        if form.is_due and end.latest is None:
+            key = event.date_key("start") if form is event else "baseline"
+            self.problem(event, key, f"{key}: a deadline needs a last day (its due day), and this window is open at the "
+                         "end; expected a window that closes, such as due: 2026-05 or due: [2026-03-02..2026-05-31]")
+            return None
         if start.moment is not None and end.moment is not None and end.moment < start.moment:
             key = event.date_key("end")
             self.problem(event, key, f"{key}: the span ends ({end.moment:%Y-%m-%d %H:%M %Z}) before it starts "
@@ -645,26 +895,6 @@ class _Resolver:
         if expr.moment is None:
             return expr
         return self.localize(event, key, expr)
-
-    def projection(
-        self, event: Event, form: Event | Baseline, table: dict[str, tuple[Window, Window]], lo: list[str],
-        start: Window, end: Window,
-    ) -> tuple[Window, Window]:
-        """The windows of an event that what happened upstream pushed past its own window:
-        from the first day `after` allows, open-ended; the reason goes in `self.projected`."""
-        first = max(d for d in (table[i][1].earliest for i in lo) if d is not None)
-        causes = []
-        for i in lo:
-            if table[i][1].earliest == first:
-                how = ("itself projected" if i in self.projected else
-                       f"overdue: not done by {self.as_of}" if i in self.overdue else "done")
-                causes.append(f"{quote(i)} ({how})")
-        self.projected[event.id] = f"it cannot start before {' and '.join(causes)} ends, on or after {first}"
-        projected_start = Window(first, None)
-        if not form.is_span:
-            return projected_start, projected_start
-        end_latest = end.latest if end.latest is not None and end.latest >= first else None
-        return projected_start, Window(max(first, end.earliest or first), end_latest)
 
     def contradiction(self, event: Event, w: Window, lo: list[str], hi: list[str]) -> None:
         """Report an empty window, naming every event that narrowed it."""
@@ -704,15 +934,17 @@ class _Resolver:
             label = self.label(now, event.is_span, event.is_due, event.timezone)
         projected_by = projection = None
         if event.id in self.projected and not done:
-            projection = self.projected[event.id]
-            late = plan[0].latest  # the last day it was planned to start (a deadline: its due day)
-            projected_by = max(1, (now[0].earliest - late).days) if now[0].earliest and late else None
+            projection = self.chain(event.id)
+            projected_by = late_by(plan, now) or 1
             label = self.label(now, event.is_span, False) + " (projected)"
             if status != Status.CANCELLED:
                 status = Status.TENTATIVE
         series = self.series.get(event.id)
         if series is not None:
             planned_label = label = series.label()
+            if event.id in self.moved_series:
+                series = self.moved_series[event.id]
+                label = series.label() + (" (projected)" if projection is not None else "")
         baseline_label = planned_label
         if base is not plan:
             form = event.baseline or event
@@ -723,42 +955,62 @@ class _Resolver:
             baseline_start=base[0], baseline_end=base[1], baseline_label=baseline_label,
             projected_by=projected_by, projection=projection,
             overdue=event.id in self.overdue, series=series,
+            pushed_by=tuple(self.pushed.get(event.id, ())) if projection is not None else (),
+            at_risk=(self.at_risk.get(event.id) if not done and event.status != Status.CANCELLED
+                     and event.id not in self.overdue else None),
         )
+
+    def chain(self, ident: str) -> str:
+        """Why an event is projected, then why each projected event behind it is, for at
+        most `CHAIN_LINKS` links (`explain` follows the whole chain)."""
+        parts = [self.projected[ident]]
+        seen = {ident}
+        for _ in range(CHAIN_LINKS):
+            ident = next((o for o in self.pushed.get(ident, ()) if o in self.projected and o not in seen), "")
+            if not ident:
+                return "; ".join(parts)
+            seen.add(ident)
+            parts.append(f"{quote(ident)}: {self.projected[ident]}")
+        if any(o in self.projected and o not in seen for o in self.pushed.get(ident, ())):
+            parts.append("and so on (timeline explain shows the whole chain)")
+        return "; ".join(parts)
 
     def label(self, windows: tuple[Window, Window], span: bool, due: bool, own: str | None = None) -> str:
         """The label of an event's windows (`labels.label` in the calendar's zone)."""
         return label(windows, span, due, self.zone, own)
 
-    def display_order(self, resolved: dict[str, ResolvedEvent]) -> list[ResolvedEvent]:
-        """Chronological, children right after their parent phase, indented."""
-        index = {ident: i for i, ident in enumerate(self.events)}
 
-        def key(r: ResolvedEvent) -> tuple[date, date, int]:
-            first = r.start.earliest or r.start.latest or date.max
-            last = r.end.latest or r.end.earliest or date.max
-            return first, last, index[r.event.id]
+def display_order(events: Iterable[ResolvedEvent]) -> list[ResolvedEvent]:
+    """Chronological (first day, last day, then the order of the file), each child right
+    after its parent phase when the parent is among `events`: the one order of every view."""
+    resolved = {r.event.id: r for r in events}
 
-        children: dict[str | None, list[ResolvedEvent]] = {}
-        for r in resolved.values():
-            parent = r.event.parent if r.event.parent in resolved else None
-            children.setdefault(parent, []).append(r)
-        for group in children.values():
-            group.sort(key=key)
-        out: list[ResolvedEvent] = []
-        placed: set[str] = set()
-        stack = [iter(children.get(None, ()))]  # depth-first, without recursion: phases nest deep
-        while stack:
-            r = next(stack[-1], None)
-            if r is None:
-                stack.pop()
-                continue
-            ident = r.event.id
-            if ident in placed:
-                continue
-            placed.add(ident)
-            out.append(r)
-            if ident in children:
-                stack.append(iter(children[ident]))
-        if len(out) < len(resolved):  # parent cycles: shown flat, already reported
-            out.extend(sorted((r for r in resolved.values() if r.event.id not in placed), key=key))
-        return out
+    def key(r: ResolvedEvent) -> tuple[date, date, int, int]:
+        first = r.start.earliest or r.start.latest or date.max
+        last = r.end.latest or r.end.earliest or date.max
+        return first, last, r.event.line, r.event.col
+
+    children: dict[str | None, list[ResolvedEvent]] = {}
+    for r in resolved.values():
+        parent = r.event.parent if r.event.parent in resolved else None
+        children.setdefault(parent, []).append(r)
+    for group in children.values():
+        group.sort(key=key)
+    out: list[ResolvedEvent] = []
+    placed: set[str] = set()
+    stack = [iter(children.get(None, ()))]  # depth-first, without recursion: phases nest deep
+    while stack:
+        r = next(stack[-1], None)
+        if r is None:
+            stack.pop()
+            continue
+        ident = r.event.id
+        if ident in placed:
+            continue
+        placed.add(ident)
+        out.append(r)
+        if ident in children:
+            stack.append(iter(children[ident]))
+    if len(out) < len(resolved):  # parent cycles: shown flat, already reported
+        out.extend(sorted((r for r in resolved.values() if r.event.id not in placed), key=key))
+    return out

@@ -26,8 +26,8 @@ from typing import Any
 
 from .dates import DayArg
 from .errors import TimelineError
+from .publish import SiteRequest
 from .render.site import CONTENT_TYPES
-from .resolve import Schedule
 
 StartResponse = Callable[..., Any]
 
@@ -59,21 +59,21 @@ class Site:
 
     def __init__(self, path: str, base_url: str | None = None, clock: Callable[[], datetime] = _now,
                  log: Callable[[str], None] = log_to_stderr, windows: str | None = None,
-                 since: DayArg | None = None) -> None:
+                 since: DayArg | None = None, as_of: DayArg | None = None, forecast: bool = False) -> None:
         self.path = path
-        self.base_url = base_url
-        self.windows = windows
-        """`--windows` (None: the file's `calendar.windows`)."""
-        self.since = since
-        """`--since` (None: the file's `calendar.keep`), counted from each build's today."""
+        self.request = SiteRequest(base_url, windows, since, forecast)
+        """What is built: the same as `timeline build` is asked for."""
+        self.as_of = as_of
+        """`--as-of` (None: today in the calendar's zone), counted from each build's today."""
         self.clock = clock
         self.log = log
         self.files: dict[str, Entry] = {}
         self.error: str | None = None
         self.loaded_at: datetime | None = None
         self.max_age = 3600
-        self._built: tuple[tuple[object, ...], str, date] | None = None
-        """The file signature, calendar zone and today of the site being served."""
+        self._built: tuple[tuple[object, ...], str, date, date] | None = None
+        """The file signature, calendar zone, the calendar's today and the day judged by of
+        the site being served."""
         self._failed: tuple[object, ...] | None = None
         """The signature of the last file that failed (logged once)."""
         self._lock = threading.Lock()
@@ -82,7 +82,7 @@ class Site:
     @property
     def today(self) -> date | None:
         """The day the site being served was judged by (None: nothing built yet)."""
-        return self._built[2] if self._built is not None else None
+        return self._built[3] if self._built is not None else None
 
     # -- loading ------------------------------------------------------------------------
     def _file_signature(self) -> tuple[object, ...]:
@@ -96,6 +96,7 @@ class Site:
         """Rebuild when the events file or the calendar's today changed; keep the last good
         site on errors."""
         from .pipeline import load_schedule, today_in
+        from .publish import site_files
 
         signature = self._file_signature()
         with self._lock:
@@ -107,8 +108,8 @@ class Site:
             if self._failed == signature and (last is None or same_day):
                 return  # the same invalid file: reported already
             try:
-                schedule = load_schedule(self.path, now)
-                files = self._render(schedule)
+                schedule = load_schedule(self.path, now, self.as_of)
+                files = site_files(schedule, self.request, os.environ.get("SOURCE_DATE_EPOCH"))
             except TimelineError as e:
                 self._failed = signature
                 self.error = str(e)
@@ -132,17 +133,9 @@ class Site:
             self._failed = None
             self.loaded_at = stamp
             self.max_age = int(schedule.calendar.refresh.to_timedelta().total_seconds())
-            self._built = (signature, schedule.calendar.timezone, schedule.today)
+            self._built = (signature, schedule.calendar.timezone, today_in(schedule.calendar.timezone, now), schedule.today)
             if not first:
                 self.log(f"timeline serve: reloaded {self.path} ({len(entries)} files)")
-
-    def _render(self, schedule: Schedule) -> dict[str, bytes]:
-        from .render.ics import schedule_stamp
-        from .render.site import SiteOptions, render_site
-
-        stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
-        since = self.since.on(schedule.today) if self.since is not None else None
-        return render_site(schedule, SiteOptions(stamp, self.base_url, self.windows, since))
 
     # -- serving ------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

@@ -29,7 +29,7 @@ def test_json_holds_every_event_as_its_dict(path, day) -> None:
 
 
 def test_json_of_a_generated_file_is_one_event_per_line() -> None:
-    schedule = schedule_from_source(Source("generated.yaml", events_yaml(500), None), NOW, every_actual=True)
+    schedule = schedule_from_source(Source("generated.yaml", events_yaml(500), None), NOW)
     text = render_list(schedule, ListOptions(ListFormat.JSON))
     lines = text.splitlines()
     assert len(lines) == 2 + 1 + 500 + 2  # {, calendar, "events": [, one per event, ], }

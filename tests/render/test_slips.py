@@ -114,3 +114,20 @@ def test_nothing_to_compare(run, tmp_path):
     path = write(tmp_path, "events:\n  - {id: a, title: A, when: 2099-01}\n")
     assert run("slips", "-f", str(path), "--as-of", "2026-11-28").stdout == (
         "Nothing to compare yet: no event has an actual date, and no planned window has passed.\n")
+
+
+def test_one_reality_gives_one_verdict_however_it_was_recorded(tmp_path):
+    body = """\
+  - id: call
+    title: Weekly call
+    when: 2026-04-06
+    repeat: {every: week, count: 5}
+    occurrences:
+      2026-04-13: {when: 2026-04-14, status: done}
+      2026-04-20: {status: done, actual: 2026-04-21}
+"""
+    schedule = schedule_at(write(tmp_path, f"events:\n{body}"), date(2026, 5, 30))
+    baseline = {s.occurrence.day: (s.verdict.value, s.days) for s in find_slips(schedule)}
+    assert baseline == {date(2026, 4, 13): ("late", 1), date(2026, 4, 20): ("late", 1)}  # a day after the rule's day
+    current = {s.occurrence.day: (s.current.verdict.value, s.current.days) for s in find_slips(schedule)}
+    assert current[date(2026, 4, 13)] == ("on-plan", 0)  # as moved

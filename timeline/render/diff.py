@@ -1,9 +1,11 @@
 """`timeline diff`: what changed between two versions of a plan, window by window.
 
-Both versions are resolved, so a change is a change of the windows an event may fall in,
-not of the text: an event moved by a reference moves here too. For each event in both,
-the days each bound moved (earliest and latest of the whole event), a new title or a new
-status; events only in one version are added or removed.
+Both versions are resolved as of the same day, so a change is a change of the windows an
+event may fall in, not of the text: an event moved by a reference moves here too. For
+each event in both: the days each bound moved (and which bound, when the label stays the
+same), `done` when it was recorded done, and every other change a subscriber of the feed
+would see (title, status, kind, owners, location, tags, url, description, what became of
+single occurrences); events only in one version are added or removed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from ..model import OccurrenceRecord
 from ..resolve import ResolvedEvent, Schedule
 from .jsonout import dumps
 from .text import one_line
@@ -62,20 +65,80 @@ class Change:
                 for side, (a, b) in zip(("start", "end"), pairs) for which in ("earliest", "latest")}
 
     def what(self) -> list[str]:
-        """What changed: `moved` (the windows an event may fall in now), `re-planned` (its
-        plan, when what happened kept it where it was), `retitled`, `re-statused`."""
+        """What changed: `done` (recorded done since), `moved` (the windows an event may fall
+        in now), `re-planned` (its plan, when what happened kept it where it was),
+        `retitled`, `re-statused`, then each other field by name (`owners`, `location`,
+        `tags`, `kind`, `url`, `description`, `occurrences`)."""
         if self.old is None or self.new is None:
             return [self.kind]
+        old, new = self.old, self.new
         out = []
-        if (self.old.start, self.old.end) != (self.new.start, self.new.end):
+        if new.done and not old.done:
+            out.append("done")
+        elif (old.start, old.end) != (new.start, new.end):
             out.append("moved")
-        elif (self.old.planned_start, self.old.planned_end) != (self.new.planned_start, self.new.planned_end):
+        elif (old.planned_start, old.planned_end) != (new.planned_start, new.planned_end):
             out.append("re-planned")
-        if self.old.title != self.new.title:
+        if old.title != new.title:
             out.append("retitled")
-        if self.old.status != self.new.status:
+        if old.status != new.status and not (new.done and not old.done):
             out.append("re-statused")
+        out += [name for name in FIELDS if self.field(name)[0] != self.field(name)[1]]
+        if old.event.occurrences != new.event.occurrences:
+            out.append("occurrences")
         return out
+
+    def field(self, name: str) -> tuple[str | None, str | None]:
+        """A field as text, before and after."""
+        def text(e: ResolvedEvent | None) -> str | None:
+            if e is None:
+                return None
+            value = getattr(e.event, name)
+            if isinstance(value, tuple):
+                return ", ".join(value) or None
+            return value.value if hasattr(value, "value") else value
+        return text(self.old), text(self.new)
+
+    def occurrence_changes(self) -> list[str]:
+        """What became of single occurrences since: `2026-04-13 cancelled`, `2026-04-20 moved
+        to 21 Apr 2026`, `2026-04-27 done`, `2026-05-04 record removed`."""
+        before = {r.day: r for r in self.old.event.occurrences} if self.old else {}
+        after = {r.day: r for r in self.new.event.occurrences} if self.new else {}
+        out = []
+        for day in sorted(set(before) | set(after)):
+            a, b = before.get(day), after.get(day)
+            if a != b:
+                out.append(f"{day} {_record_text(b) if b is not None else 'record removed'}")
+        return out
+
+    def bounds(self) -> list[str]:
+        """`start earliest open → 2027-01-10`: each bound that changed, for a change whose label
+        did not (so that no line reads `by 31 Jan 2027 → by 31 Jan 2027`)."""
+        if self.old is None or self.new is None:
+            return []
+        out = []
+        for side in ("start", "end"):
+            for which in ("earliest", "latest"):
+                a, b = getattr(getattr(self.old, side), which), getattr(getattr(self.new, side), which)
+                if a != b:
+                    out.append(f"{side} {which} {a or 'open'} → {b or 'open'}")
+        return out
+
+
+FIELDS = ("kind", "owners", "location", "tags", "url", "description")
+"""The fields besides dates, title and status that a feed shows, in the order `diff` names them."""
+
+
+def _record_text(r: OccurrenceRecord) -> str:
+    """What one occurrence record says."""
+    parts = []
+    if r.status is not None:
+        parts.append(r.status.value)
+    if r.when is not None:
+        parts.append(f"moved to {r.when.moment or r.when.earliest}")
+    if r.actual is not None:
+        parts.append("with an actual")
+    return ", ".join(parts) or "noted"
 
 
 def _days(a: date | None, b: date | None) -> int | None:
@@ -114,15 +177,28 @@ def _line(change: Change) -> tuple[str, str]:
     if new is None:
         return "removed", f"{change.id}: {old.label}  {one_line(old.title)}"
     parts = []
-    if "moved" in change.what():
-        parts.append(f"{old.label} → {new.label}{_shift_text(change)}")
-    if "re-planned" in change.what():
-        parts.append(f"plan {old.planned_label} → {new.planned_label}{_shift_text(change)}")
-    if "retitled" in change.what():
+    what = change.what()
+    if "moved" in what or "done" in what:
+        text = f"{old.label} → {'done: ' if 'done' in what else ''}{new.label}{_shift_text(change)}"
+        if old.label == new.label and "done" not in what:
+            text += " (" + ", ".join(change.bounds()) + ")"
+        parts.append(text)
+    if "re-planned" in what:
+        text = f"plan {old.planned_label} → {new.planned_label}{_shift_text(change)}"
+        if old.planned_label == new.planned_label:
+            text += " (the plan's windows moved)"
+        parts.append(text)
+    if "retitled" in what:
         parts.append(f"title {one_line(old.title)!r} → {one_line(new.title)!r}")
-    if "re-statused" in change.what():
+    if "re-statused" in what:
         parts.append(f"status {old.status.value} → {new.status.value}")
-    return ", ".join(change.what()), f"{change.id}: " + "; ".join(parts)
+    for name in FIELDS:
+        if name in what:
+            a, b = change.field(name)
+            parts.append(f"{name} {one_line(a or 'none')!r} → {one_line(b or 'none')!r}")
+    if "occurrences" in what:
+        parts.append("occurrences: " + ", ".join(change.occurrence_changes()))
+    return ", ".join(what), f"{change.id}: " + "; ".join(parts)
 
 
 def render_diff(schedule: Schedule, options: DiffOptions) -> str:
@@ -132,7 +208,10 @@ def render_diff(schedule: Schedule, options: DiffOptions) -> str:
         return dumps({"old": options.old.path, "new": schedule.path, "changes": [
             {"id": c.id, "what": c.what(), "old": c.old and c.old.label, "new": c.new and c.new.label,
              "shift_days": c.shift(), "old_title": c.old and c.old.title, "new_title": c.new and c.new.title,
-             "old_status": c.old and c.old.status.value, "new_status": c.new and c.new.status.value}
+             "old_status": c.old and c.old.status.value, "new_status": c.new and c.new.status.value,
+             "fields": {name: dict(zip(("old", "new"), c.field(name))) for name in FIELDS if name in c.what()},
+             "occurrences": c.occurrence_changes() if "occurrences" in c.what() else [],
+             "bounds": c.bounds() if "moved" in c.what() else []}
             for c in found]})
     rows = [_line(c) for c in found]
     if options.format == DiffFormat.MARKDOWN:

@@ -95,9 +95,9 @@ def _step(
 
     if e.actual_recorded:
         return link(f"actual: {_text(ev.actual)}", "actual"), None
-    if e.overdue and side == "end" and schedule.as_of is not None:
-        return link(f"overdue: not done by {schedule.as_of} (planned {e.label}), so what follows takes it to "
-                    "end then at the earliest", key, schedule.as_of), None
+    if e.overdue and side == "end":
+        return link(f"overdue: not done by {schedule.today} (planned {e.label}), so what follows takes it to "
+                    "end then at the earliest", key, schedule.today), None
     if e.series is not None and side == "end":  # a series ends with its last occurrence
         rule = e.series.rule
         if rule.count is not None:
@@ -112,8 +112,13 @@ def _step(
         return link(f"repeat: its last occurrence on or before until: {_text(until)} ({e.series.words()})", "repeat"), following
     cause = _constraint(events, e, side, which, day)
     if e.projected_by is not None and (side, which) == ("start", "earliest"):
-        behind = next((o for o in ev.after if o in events and events[o].end.earliest == day), None)
-        return link(f"projected: {e.projection}", "after"), behind and (behind, "end", "earliest")
+        behind = next((o for o in e.pushed_by if o in events), None)  # the link that set its first day
+        part = "end"
+        for expr in (ev.start, ev.end):
+            if isinstance(expr, RefExpr) and expr.target == behind and expr.part == "start":
+                part = "start"
+        at = "after" if behind in ev.after else key
+        return link(f"projected: {e.projection}", at), behind and (behind, part, "earliest")
     if e.projected_by is not None and day is None:
         return link("projected: the window it was planned for cannot be kept, so this side stays open until "
                     "it happens", key), None

@@ -20,7 +20,7 @@ from ..model import Kind, Status
 from ..resolve import ResolvedEvent, Schedule
 from .chart import Axis, Mark, Shape, chart_range, known_days, months, shapes
 from .text import one_line, text_width, truncate
-from .words import distance
+from .words import days, distance
 
 MONTHS_2 = ("Ja", "Fe", "Mr", "Ap", "My", "Jn", "Jl", "Au", "Se", "Oc", "No", "De")
 """Two-letter months, for axes with three cells a month."""
@@ -297,7 +297,27 @@ def render_gantt(schedule: Schedule, opts: GanttOptions = GanttOptions()) -> str
     lines.append(_legend(opts, glyph, text))
     if opts.bands is not None:
         lines.append(f"{glyph(Glyph.BAND)} forecast P10–P90 (start to end)  {glyph(Glyph.P50)} P50 of the end")
+    lines += [text(line) for line in _why(events, today, opts.width)]
     return "\n".join(lines) + "\n"
+
+
+def _why(events: Sequence[ResolvedEvent], today: date, width: int) -> list[str]:
+    """Below the legend, why each row that what happened moved is where it is: projected
+    late, or at risk, with the chain behind it (the chart has no room for it in the row)."""
+    import textwrap
+
+    notes = []
+    for e in events:
+        if e.projected_by is not None:
+            notes.append(f"{one_line(e.title)}: {e.label}, at least {days(e.projected_by)} late: {e.projection}")
+        elif e.at_risk is not None:
+            notes.append(f"{one_line(e.title)}: at risk: {e.at_risk}")
+    if not notes:
+        return []
+    out = [f"As of {day_label(today)}:"]
+    for note in notes:
+        out += textwrap.wrap(note, max(width, 30), initial_indent="  ", subsequent_indent="    ")
+    return out
 
 
 def _heading(title: str, span: str, note: str, width: int, ellipsis: str) -> str:

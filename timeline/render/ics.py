@@ -172,6 +172,8 @@ def describe(e: ResolvedEvent, firm: bool) -> str:
         lines.append(f"Part of: {ev.parent}")
     if e.projected_by is not None:
         lines.append(f"Projected: at least {days(e.projected_by)} late ({e.projection}); planned: {e.planned_label}")
+    if e.at_risk is not None:
+        lines.append(f"At risk: {e.at_risk}")
     if e.replanned:
         lines.append(f"Planned: {e.baseline_label} (baseline), re-planned: {e.planned_label}")
     elif e.actual_recorded:

@@ -144,6 +144,10 @@ def event_json(schedule: Schedule, e: ResolvedEvent, options: ListOptions = List
             "end": window_dict(e.planned_end, zone),
         },
         "repeat": None,
+        "overdue": e.overdue,
+        "projected_by": e.projected_by,
+        "projection": e.projection,
+        "at_risk": e.at_risk,
     }
     if e.series is not None:
         found = occurrences_in(e, options)[0] if options.ranged else None

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 
 from ..dates import Window, span_label, window_label
 from ..model import Status
 from ..repeats import Occurrence
-from ..resolve import ResolvedEvent, Schedule, slip
+from ..resolve import ResolvedEvent, Schedule, late_by, slip
 from .jsonout import actual_dict, bounds_dict, dumps, iso_bound
 from .text import one_line, pad, text_width
 
@@ -105,10 +105,9 @@ def judge(e: ResolvedEvent, start: Window, end: Window, label: str, as_of: date)
     """An event against one plan's windows: its slip once done, no-record once the plan's
     window has passed, else None."""
     if e.actual_recorded:
-        days = slip(start, e.start)
-        return Judgement(Verdict.ON_PLAN if days == 0 else Verdict.LATE if days > 0 else Verdict.EARLY, days, label)
-    if e.projected_by is not None and e.start.earliest is not None and start.latest is not None:
-        return Judgement(Verdict.PROJECTED_LATE, max(1, (e.start.earliest - start.latest).days), label)
+        return _verdict(slip(start, e.start), label)
+    if e.projected_by is not None:
+        return Judgement(Verdict.PROJECTED_LATE, late_by((start, end), (e.start, e.end)) or 1, label)
     if not e.done and e.status != Status.CANCELLED and end.latest is not None and end.latest < as_of:
         return Judgement(Verdict.NO_RECORD, None, label)
     return None
@@ -117,20 +116,32 @@ def judge(e: ResolvedEvent, start: Window, end: Window, label: str, as_of: date)
 def occurrence_slips(e: ResolvedEvent, as_of: date, against: Against, unrecorded: bool) -> list[Slip]:
     """A series' occurrences up to `as_of` that are recorded done (on plan, or late or early
     by their actual), and with `unrecorded` those that passed with no record; cancelled
-    ones are not judged. A series keeps one plan: both judgements are the same."""
-    assert e.series is not None
+    ones are not judged. The baseline of an occurrence is the day the rule gives it, the
+    current plan where it was moved to: one reality gives one verdict against the rule,
+    whether it was recorded as moved and done, or as done on another day (`--on`)."""
+    series = e.series
+    assert series is not None
     out = []
-    for o in e.series.occurrences(e.start.earliest, as_of):
-        label = e.series.occurrence_label(o)
+    for o in series.occurrences(e.start.earliest, as_of):
+        label = series.occurrence_label(o)
         if o.status == Status.DONE and (o.actual is None or (o.actual[0].earliest or as_of) <= as_of):
-            days = slip(o.start, o.actual[0]) if o.actual is not None else 0
-            judgement = Judgement(Verdict.ON_PLAN if days == 0 else Verdict.LATE if days > 0 else Verdict.EARLY, days, label)
+            happened = o.actual[0] if o.actual is not None else o.start
+            ruled, rule_label = o.start, label
+            if o.moved:
+                naive = datetime.combine(o.day, series.naive_first.time())
+                ruled, rule_label = series.window(naive), series.occurrence_label(series.occurrence(naive, None))
+            baseline, current = _verdict(slip(ruled, happened), rule_label), _verdict(slip(o.start, happened), label)
         elif unrecorded and o.status != Status.CANCELLED and o.end.latest is not None and o.end.latest < as_of:
-            judgement = Judgement(Verdict.NO_RECORD, None, label)
+            baseline = current = Judgement(Verdict.NO_RECORD, None, label)
         else:
             continue
-        out.append(Slip(e, judgement, judgement, against, o))
+        out.append(Slip(e, baseline, current, against, o))
     return out
+
+
+def _verdict(days: int, label: str) -> Judgement:
+    """On plan, late or early by `days`."""
+    return Judgement(Verdict.ON_PLAN if days == 0 else Verdict.LATE if days > 0 else Verdict.EARLY, days, label)
 
 
 def find_slips(schedule: Schedule, against: Against = Against.BASELINE, occurrences: bool = False) -> list[Slip]:
@@ -191,6 +202,8 @@ def happened(s: Slip) -> str:
     """What happened, as the text shows it (`—` when nothing is recorded)."""
     if s.occurrence is not None and s.verdict != Verdict.NO_RECORD:
         actual = s.occurrence.actual
+        if actual is None and s.occurrence.moved and s.days:  # judged against the rule's day: where it went
+            return s.event.series.occurrence_label(s.occurrence) if s.event.series is not None else "moved"
         if actual is None:
             return "as planned"
         return span_label(*actual) if actual[0] != actual[1] else window_label(actual[0])

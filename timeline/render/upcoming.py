@@ -86,6 +86,9 @@ def classify(e: ResolvedEvent, as_of: date, horizon: date, warn: Duration | None
     first, last = e.start.earliest, e.end.latest
     if e.projected_by is not None and first is not None:  # what happened upstream makes it late
         return Item(e, State.AT_RISK, first, (first - as_of).days)
+    if e.at_risk is not None and not e.overdue and last is not None and last >= as_of:  # its window holds, but
+        day = first if first is not None and first > as_of else last                   # what it needs may not
+        return Item(e, State.AT_RISK, day, (day - as_of).days)
     # A deadline, or a point whose window is open at the start ("no later than X"), has a due date.
     has_due = last is not None and (e.kind == Kind.DEADLINE or (first is None and not e.event.is_span))
     if e.overdue and last is not None:  # the resolver's verdict (`resolve.OVERDUE_KINDS`)
@@ -171,8 +174,10 @@ def _text(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
             where = f"  @ {one_line(i.event.location)}" if i.event.location else ""
             if i.event.owners:
                 where += f"  [{', '.join(one_line(o) for o in i.event.owners)}]"
-            if i.state == State.AT_RISK:
+            if i.state == State.AT_RISK and i.event.projected_by is not None:
                 where += f"  (at least {days(i.event.projected_by)} late: {i.event.projection})"
+            elif i.state == State.AT_RISK:
+                where += f"  (at risk: {i.event.at_risk})"
             title = one_line(i.event.title) + (remark(i.occurrence) if i.occurrence else "")
             lines.append(f"{i.state.value:<8}  {pad(_label(i), label_w)}  {pad(humanize(i.date, as_of), when_w)}  "
                          f"{title}{where}")
@@ -202,7 +207,8 @@ def _json(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
     what the text shows (`by DAY` for a deadline), `when` the event's (or the occurrence's)
     label, `start` and `end` its windows (`{"earliest", "latest"}`, date-times with offsets
     for timed events), `late_days` and `why_late` say how late an at-risk item is and why
-    (else null), `occurrence` is the day the rule gives a series' occurrence (else null)."""
+    (else null; an item at risk whose own window still holds has `late_days` null and
+    `why_late` the risk), `occurrence` is the day the rule gives a series' occurrence (else null)."""
     as_of, zone = schedule.today, schedule.zone
 
     def item(i: Item) -> dict[str, object]:
@@ -214,7 +220,7 @@ def _json(schedule: Schedule, items: Sequence[Item], horizon: date) -> str:
                 "start": window_dict(start, zone), "end": window_dict(end, zone), "location": e.location,
                 "owners": list(e.owners),
                 "late_days": e.projected_by if i.state == State.AT_RISK else None,
-                "why_late": e.projection if i.state == State.AT_RISK else None,
+                "why_late": (e.projection or e.at_risk) if i.state == State.AT_RISK else None,
                 "occurrence": o.day.isoformat() if o is not None else None}
 
     return dumps({"as_of": as_of.isoformat(), "within_days": (horizon - as_of).days, "items": [item(i) for i in items]})
