@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 DEFAULT_EVENTS = ROOT / "events.yaml"
 
 
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 """The instant tests load schedules at (a day after the default data's last actual)."""
 
 

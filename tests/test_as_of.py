@@ -174,9 +174,9 @@ def plans(draw) -> str:
     lines = ["calendar: {timezone: Europe/Zurich}", "events:"]
     phases: list[str] = []
     ids: list[str] = []
+    written = date_text(NEAR).map(json.dumps)  # quoted for the flow mapping
     for i in range(count):
         ident = f"e{i}"
-        written = date_text(NEAR).map(json.dumps)  # quoted for the flow mapping
         date_of = (lambda: draw(st.one_of(written, reference(ids)))) if ids else (lambda: draw(written))
         shape = draw(st.sampled_from(["when", "due", "span", "series"]))
         if shape == "span":

@@ -13,6 +13,8 @@ from .conftest import DEFAULT_EVENTS, write
 from .pngread import count_color
 from .test_web import Running
 
+pytestmark = pytest.mark.clients
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]

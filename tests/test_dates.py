@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 import pytest
 
@@ -93,7 +93,7 @@ def test_timed_values():
     local = parse_point("2005-11-16T10:00")
     assert local.moment == datetime(2005, 11, 16, 10, 0) and local.is_day
     utc = parse_point("2005-11-16T10:00Z")
-    assert utc.moment == datetime(2005, 11, 16, 10, 0, tzinfo=timezone.utc)
+    assert utc.moment == datetime(2005, 11, 16, 10, 0, tzinfo=UTC)
     offset = parse_point("2005-11-16T10:00:30+01:00")
     assert offset.moment.utcoffset() == timedelta(hours=1) and offset.moment.second == 30
 

@@ -6,7 +6,7 @@ import difflib
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 import yaml
@@ -98,10 +98,10 @@ def test_done_without_on_records_the_planned_day_once_it_has_come(tmp_path, run,
     body = "calendar: {timezone: Europe/Zurich}\nevents:\n  - {id: day, title: D, when: 2005-11-17}\n" \
            "  - {id: span, title: S, when: 2005-11-14/2005-11-16}\n  - {id: month, title: M, when: 2005-11}\n"
     path = write(tmp_path, body)
-    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2005, 11, 16, 22, 30, tzinfo=timezone.utc))  # 23:30 in Zurich
+    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2005, 11, 16, 22, 30, tzinfo=UTC))  # 23:30 in Zurich
     early = run("done", "day", "-f", str(path))
     assert early.exit_code == 1 and "is planned for 17 Nov 2005, after today (2005-11-16)" in early.stderr
-    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2005, 11, 16, 23, 30, tzinfo=timezone.utc))  # the 17th there
+    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2005, 11, 16, 23, 30, tzinfo=UTC))  # the 17th there
     assert run("done", "day", "-f", str(path)).stdout == "day: done (2005-11-17)\n"
     assert run("done", "span", "-f", str(path)).stdout == "span: done (2005-11-14/2005-11-16)\n"
     window = run("done", "month", "-f", str(path))
@@ -113,7 +113,7 @@ def test_done_without_on_records_the_planned_day_once_it_has_come(tmp_path, run,
 def test_done_on_a_day_after_today_is_refused(tmp_path, run, monkeypatch, on):
     import timeline.cli as cli
 
-    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2005, 11, 17, 12, tzinfo=timezone.utc))
+    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2005, 11, 17, 12, tzinfo=UTC))
     path = write(tmp_path, COMMENTED)
     result = run("done", "summit", "-f", str(path), "--on", on)
     assert result.exit_code == 1 and "after today (2005-11-17)" in result.stderr
@@ -237,11 +237,11 @@ def test_yaml_scalar(text, written):
 
 @pytest.mark.parametrize("on, expected", [("yesterday", "2026-11-29"), ("3 days ago", "2026-11-27"), ("today", "2026-11-30")])
 def test_done_on_a_day_relative_to_the_calendars_today(tmp_path, run, monkeypatch, on, expected):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from timeline import cli
 
-    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2026, 11, 30, 12, tzinfo=timezone.utc))
+    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2026, 11, 30, 12, tzinfo=UTC))
     path = write(tmp_path, COMMENTED)
     result = run("done", "meeting", "-f", str(path), "--on", on)
     assert (result.exit_code, result.stdout) == (0, f"meeting: done ({expected})\n")

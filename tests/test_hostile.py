@@ -79,14 +79,16 @@ def corpus(tmp_path: Path) -> list[Path]:
     return sorted(HOSTILE.glob("*.yaml")) + generated(tmp_path)
 
 
+@pytest.mark.slow
 def test_every_command_on_every_hostile_file(tmp_path):
     cases = [(args, path) for path in corpus(tmp_path) for args in READING + [["build", str(tmp_path / "site")]]]
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda case: (case, run(case[0], case[1], tmp_path)), cases))
-    for (args, path), result in results:
+    for (_args, path), result in results:
         well_behaved(result, path)
 
 
+@pytest.mark.slow
 def test_every_edit_on_every_hostile_file_keeps_refused_files(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
@@ -149,6 +151,7 @@ def events_file(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(events_file())
 def test_arbitrary_files_are_handled_and_feeds_are_well_formed(tmp_path, text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import json
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -110,7 +110,7 @@ NOT_CARRIED = {
 
 def windows(e):
     def bound(w):
-        return w.earliest, w.latest, w.moment and w.moment.astimezone(timezone.utc)
+        return w.earliest, w.latest, w.moment and w.moment.astimezone(UTC)
     return bound(e.start), bound(e.end)
 
 

@@ -9,7 +9,7 @@ and no fewer, and the feed must pass a structural lint. The clients are installe
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,8 @@ from .interop.clients import (
     CLIENTS, EXPANDS_FAITHFULLY, CannotExpand, Pairs, day_pairs, fetch_nodeical, instant_pair, missing,
 )
 from .interop.lint import lint
+
+pytestmark = pytest.mark.clients
 
 LO, HI = date(2003, 1, 1), date(2007, 1, 1)
 FILES = {"default": DEFAULT_EVENTS, "stress": DATA / "stress.yaml"}
@@ -171,13 +173,13 @@ def expected_series() -> tuple[Pairs, Pairs, Pairs]:
                     fixed |= occurrence_pairs(o, title)
         given = [series.occurrence(naive, None) for naive in series.rrule().between(
             datetime.combine(SERIES_LO, datetime.min.time()), datetime.combine(SERIES_HI, datetime.min.time()))]
-        first_utc = series.first.astimezone(timezone.utc)
+        first_utc = series.first.astimezone(UTC)
         for o in given:
             cancelled = series.by_day.get(o.day) is not None and series.by_day[o.day].status == Status.CANCELLED
             if o.day in series.skipped or cancelled or o.day in series.by_day and series.by_day[o.day].when is not None:
                 removed |= occurrence_pairs(o, title)
             if o.day not in series.skipped and not cancelled:
-                at = datetime.combine(o.day, first_utc.time(), timezone.utc)
+                at = datetime.combine(o.day, first_utc.time(), UTC)
                 fixed |= instant_pair(at, title, SERIES_LO, SERIES_HI)
     return seen, removed, fixed
 
@@ -230,7 +232,7 @@ def test_libical_also_shows_removed_and_replaced_instances(series_feed):
     seen, removed, _ = expected_series()
     for e in schedule_at(EXAMPLE).events:
         if e.series is None and e.start.moment is not None and e.end.moment is not None:
-            start = e.start.moment.astimezone(timezone.utc)
+            start = e.start.moment.astimezone(UTC)
             for k in range(1, (e.end.moment.date() - e.start.moment.date()).days + 1):
                 seen |= instant_pair(start + timedelta(days=k), e.title, SERIES_LO, SERIES_HI)
     assert CLIENTS["libical (ical2html)"](series_feed, SERIES_LO, SERIES_HI) == seen | removed

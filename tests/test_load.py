@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 from .loadgen import run_load
 
@@ -28,6 +30,7 @@ def start_server(events: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]
     raise AssertionError(f"the server did not start: {log.read_text()}")
 
 
+@pytest.mark.slow
 def test_two_hundred_clients_fifty_requests_each(default_events, tmp_path):
     proc, port = start_server(default_events, tmp_path / "access.log")
     try:

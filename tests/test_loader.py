@@ -53,7 +53,7 @@ events:
     result = run("check", "-f", str(path))
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert [l.split(":")[1:3] for l in lines] == [["2", "9"], ["7", "11"], ["11", "5"]]
+    assert [line.split(":")[1:3] for line in lines] == [["2", "9"], ["7", "11"], ["11", "5"]]
 
 
 def test_missing_file_is_one_line(run, tmp_path):

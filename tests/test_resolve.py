@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 import pytest
 
@@ -176,7 +176,7 @@ def test_ambiguous_local_time_takes_the_first(tmp_path):
 
 
 def test_today_depends_on_zone():
-    instant = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+    instant = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
     assert today_in("Pacific/Auckland", instant) == D(2026, 11, 29)
     assert today_in("America/Los_Angeles", instant) == D(2026, 11, 28)
 

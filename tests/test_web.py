@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -133,10 +133,10 @@ def test_reload_on_change_and_last_good_on_a_bad_edit(served):
 def test_unchanged_files_keep_their_last_modified(tmp_path):
     body = "calendar: {updated: 2005-01-01}\nevents:\n  - {id: a, title: A, when: 2005-01-01, tags: [y]}\n  - {id: b, title: B, when: 2005, tags: [x]}\n"
     path = write(tmp_path, body)
-    clock = [datetime(2026, 1, 1, tzinfo=timezone.utc)]
+    clock = [datetime(2026, 1, 1, tzinfo=UTC)]
     site = Site(str(path), clock=lambda: clock[0], log=lambda line: None)
     before = dict(site.files)
-    clock[0] = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
+    clock[0] = datetime(2026, 1, 1, 12, tzinfo=UTC)
     path.write_text(body.replace("title: B,", "title: B2,"), encoding="utf-8")
     os.utime(path, (time.time() + 5, time.time() + 5))
     site.refresh()
@@ -209,6 +209,7 @@ def _serve(path):
     return proc, int(first.split(":")[3].split("/")[0])
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_server_with_a_half_sent_request_open(tmp_path):
     import socket
     import time
@@ -226,6 +227,7 @@ def test_sigterm_stops_the_server_with_a_half_sent_request_open(tmp_path):
         sock.close()
 
 
+@pytest.mark.slow
 def test_a_silent_connection_is_closed_after_the_read_timeout(tmp_path):
     import socket
     import time

@@ -12,9 +12,9 @@ string at each start, which more than doubles the time it takes to build the com
 
 import os
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from enum import Enum
-from typing import Annotated, Optional, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -28,13 +28,13 @@ class _Group(TyperGroup):
     """Translates library errors into exit code 1 with the message on stderr; a bare
     `timeline` prints the help on stdout and exits 0 (README: exit codes)."""
 
-    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+    def parse_args(self, ctx, args):
         if not args and not ctx.resilient_parsing:
             typer.echo(ctx.get_help())
             ctx.exit(0)
         return super().parse_args(ctx, args)
 
-    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except DayOptionError as e:  # a day option out of range once today is known: a usage error
@@ -58,7 +58,7 @@ app = typer.Typer(
 
 def now_utc() -> datetime:
     """The current instant; the one place the CLI reads the clock."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _write(text: str) -> None:
@@ -115,7 +115,7 @@ def _to_day(text: str) -> DayArg:
         raise typer.BadParameter(str(e)) from None
 
 
-def _on(arg: Optional[DayArg], today: date, option: str) -> Optional[date]:
+def _on(arg: DayArg | None, today: date, option: str) -> date | None:
     """The day a day option names, counted from the schedule's day (out of range: exit 2)."""
     if arg is None:
         return None
@@ -148,7 +148,7 @@ def _base_url(text: str) -> str:
         raise typer.BadParameter(str(e)) from None
 
 
-def _move_to(text: str):  # type: ignore[no-untyped-def]
+def _move_to(text: str):
     """`move WHEN`: a date expression to write into the file, or a shift (`+2w`, `-3d`)."""
     from .dates import SHIFT, parse_expr
     from .edit import Shift, WrittenDate
@@ -163,7 +163,7 @@ def _move_to(text: str):  # type: ignore[no-untyped-def]
         raise typer.BadParameter(f"{e}; or a shift such as +2w or -3d") from None
 
 
-def _when_done(text: str):  # type: ignore[no-untyped-def]
+def _when_done(text: str):
     """`done --on`: a date expression for what happened, or a day relative to today."""
     from .dates import parse_expr, refers
     from .edit import WrittenDate
@@ -197,7 +197,7 @@ def _occurrence(ident: str) -> tuple[str, date | None]:
 
 # -- completion ---------------------------------------------------------------------------
 
-def _written_events(ctx: typer.Context):  # type: ignore[no-untyped-def]
+def _written_events(ctx: typer.Context):
     """The events of the file named on the command line so far, as far as they are valid."""
     from .loader import read_source, validate
 
@@ -229,29 +229,29 @@ FileOpt = Annotated[
     typer.Option("-f", "--file", envvar="TIMELINE_FILE", metavar="PATH",
                  help="Events file (default: $TIMELINE_FILE, else ./events.yaml; '-' is standard input)."),
 ]
-TagOpt = Annotated[Optional[list[str]], typer.Option("--tag", metavar="T", autocompletion=_complete_tags,
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", metavar="T", autocompletion=_complete_tags,
                                                      help="Only events with this tag (repeatable).")]
-OwnerOpt = Annotated[Optional[list[str]], typer.Option("--owner", metavar="NAME", help="Only events this person or body is responsible for (repeatable; case does not matter).")]
-KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", metavar="K", autocompletion=_complete_kinds,
+OwnerOpt = Annotated[list[str] | None, typer.Option("--owner", metavar="NAME", help="Only events this person or body is responsible for (repeatable; case does not matter).")]
+KindOpt = Annotated[list[str] | None, typer.Option("--kind", metavar="K", autocompletion=_complete_kinds,
                                                       help="Only events of this kind (repeatable).")]
 DAY = "YYYY-MM-DD|today|'in 2 weeks'|..."
 _AS_OF_HELP = ("Judge as of this day: actuals recorded by then count, and what they (or events overdue by then) "
                "delay is projected (default: today in the calendar's zone).")
-AsOfOpt = Annotated[Optional[DayArg], typer.Option("--as-of", parser=_day, metavar=DAY, help=_AS_OF_HELP)]
-AsOfTodayOpt = Annotated[Optional[DayArg], typer.Option("--as-of", "--today", parser=_day, metavar=DAY,
+AsOfOpt = Annotated[DayArg | None, typer.Option("--as-of", parser=_day, metavar=DAY, help=_AS_OF_HELP)]
+AsOfTodayOpt = Annotated[DayArg | None, typer.Option("--as-of", "--today", parser=_day, metavar=DAY,
                                                         help=_AS_OF_HELP + " --today is the same option.")]
 MAX_WIDTH = 10_000
 """The widest chart `gantt --width` draws."""
-WindowsOpt = Annotated[Optional[str], typer.Option("--windows", metavar="quiet|span|start|end", help="How an uncertain window appears in feeds: quiet (a window of a week or less as a span, a longer one as a marker on the day it opens and one on the day it closes), span (the whole window), start or end (its first or last possible day). Default: calendar.windows, else quiet.")]
-SinceOpt = Annotated[Optional[DayArg], typer.Option("--since", parser=_from_day, metavar=DAY, help="Leave out events that ended before this day ('1 year ago', 2025-01). Default: calendar.keep before today, else keep all.")]
-FromOpt = Annotated[Optional[DayArg], typer.Option("--from", parser=_from_day, metavar=DAY, help="Only events that may fall on or after this day (or the first day of a date expression: 2026-12, 2026-Q2).")]
-ToOpt = Annotated[Optional[DayArg], typer.Option("--to", parser=_to_day, metavar=DAY, help="Only events that may fall on or before this day (or the last day of a date expression).")]
+WindowsOpt = Annotated[str | None, typer.Option("--windows", metavar="quiet|span|start|end", help="How an uncertain window appears in feeds: quiet (a window of a week or less as a span, a longer one as a marker on the day it opens and one on the day it closes), span (the whole window), start or end (its first or last possible day). Default: calendar.windows, else quiet.")]
+SinceOpt = Annotated[DayArg | None, typer.Option("--since", parser=_from_day, metavar=DAY, help="Leave out events that ended before this day ('1 year ago', 2025-01). Default: calendar.keep before today, else keep all.")]
+FromOpt = Annotated[DayArg | None, typer.Option("--from", parser=_from_day, metavar=DAY, help="Only events that may fall on or after this day (or the first day of a date expression: 2026-12, 2026-Q2).")]
+ToOpt = Annotated[DayArg | None, typer.Option("--to", parser=_to_day, metavar=DAY, help="Only events that may fall on or before this day (or the last day of a date expression).")]
 IdArg = Annotated[str, typer.Argument(metavar="ID", autocompletion=_complete_ids, help="The event's id.")]
-NoteOpt = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="A remark recorded with the event.")]
+NoteOpt = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A remark recorded with the event.")]
 
 
-def _chosen(schedule, tags: Optional[list[str]], kinds: list[str], start: Optional[date] = None,  # type: ignore[no-untyped-def]
-            stop: Optional[date] = None, owners: Optional[list[str]] = None):
+def _chosen(schedule, tags: list[str] | None, kinds: list[str], start: date | None = None,
+            stop: date | None = None, owners: list[str] | None = None):
     """`Schedule.select` with the --tag and --owner values checked against the file's: an
     unknown one is a usage error naming the known ones (a typo must never hide an event
     from a cron job)."""
@@ -260,7 +260,7 @@ def _chosen(schedule, tags: Optional[list[str]], kinds: list[str], start: Option
     return schedule.select(tags or (), kinds, start, stop, owners or ())
 
 
-def _known(what: str, given: Optional[list[str]], known: list[str], path: str) -> None:
+def _known(what: str, given: list[str] | None, known: list[str], path: str) -> None:
     """A usage error for a --tag or --owner value the file does not have, naming the known ones."""
     folded = {k.casefold() for k in known} if what == "owner" else set(known)
     for value in given or ():
@@ -274,7 +274,7 @@ def _known(what: str, given: Optional[list[str]], known: list[str], path: str) -
                                      param_hint=f"'--{what}'")
 
 
-def _windows(value: Optional[str]) -> Optional[str]:
+def _windows(value: str | None) -> str | None:
     """Check --windows (None: the file's `calendar.windows`)."""
     from .loader import WINDOW_MODES
 
@@ -284,7 +284,7 @@ def _windows(value: Optional[str]) -> Optional[str]:
     return value
 
 
-def _kinds(kinds: Optional[list[str]]) -> list[str]:
+def _kinds(kinds: list[str] | None) -> list[str]:
     """Check --kind values (an unknown one is a usage error)."""
     from .model import Kind
 
@@ -311,7 +311,7 @@ def _main(
 
 @app.command()
 def init(
-    path: Annotated[Optional[str], typer.Argument(metavar="[PATH]", help="Where to write it (default: $TIMELINE_FILE, else events.yaml).")] = None,
+    path: Annotated[str | None, typer.Argument(metavar="[PATH]", help="Where to write it (default: $TIMELINE_FILE, else events.yaml).")] = None,
 ) -> None:
     """Write a short, commented starter events file that shows every date form and key once
     and passes check (its dates are in the coming year). An existing file is never
@@ -327,7 +327,7 @@ def init(
     _write(f"{target}: written; see it with: timeline list -f {target}\n")
 
 
-Opt = Optional[str]
+Opt = str | None
 
 
 @app.command()
@@ -340,10 +340,10 @@ def add(
     end: Annotated[Opt, typer.Option("--end", metavar="DATE-EXPRESSION", help="The end of a span (with --start).")] = None,
     due: Annotated[Opt, typer.Option("--due", metavar="DATE-EXPRESSION", help="A deadline: by the last day of this window.")] = None,
     kind: Annotated[Opt, typer.Option("--kind", metavar="phase|meeting|milestone|deadline", autocompletion=_complete_kinds, help="Its kind (default: from the date's form).")] = None,
-    after: Annotated[Optional[list[str]], typer.Option("--after", metavar="ID", autocompletion=_complete_ids, help="An event it cannot start before the end of (repeatable).")] = None,
-    before: Annotated[Optional[list[str]], typer.Option("--before", metavar="ID", autocompletion=_complete_ids, help="An event it must end before the start of (repeatable).")] = None,
+    after: Annotated[list[str] | None, typer.Option("--after", metavar="ID", autocompletion=_complete_ids, help="An event it cannot start before the end of (repeatable).")] = None,
+    before: Annotated[list[str] | None, typer.Option("--before", metavar="ID", autocompletion=_complete_ids, help="An event it must end before the start of (repeatable).")] = None,
     parent: Annotated[Opt, typer.Option("--parent", metavar="ID", autocompletion=_complete_ids, help="The phase it belongs to.")] = None,
-    tag: Annotated[Optional[list[str]], typer.Option("--tag", metavar="T", autocompletion=_complete_tags, help="A tag (repeatable).")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", metavar="T", autocompletion=_complete_tags, help="A tag (repeatable).")] = None,
     location: Annotated[Opt, typer.Option("--location", metavar="TEXT", help="Where it happens.")] = None,
     description: Annotated[Opt, typer.Option("--description", metavar="TEXT", help="Free text.")] = None,
     url: Annotated[Opt, typer.Option("--url", metavar="URL", help="A link about it (http or https).")] = None,
@@ -489,7 +489,7 @@ def list_(
 @app.command()
 def ics(
     file: FileOpt = "events.yaml",
-    output: Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help="Write the feed to FILE atomically instead of stdout.")] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", metavar="FILE", help="Write the feed to FILE atomically instead of stdout.")] = None,
     tag: TagOpt = None,
     kind: KindOpt = None,
     owner: OwnerOpt = None,
@@ -523,7 +523,7 @@ def ics(
 def upcoming(
     file: FileOpt = "events.yaml",
     as_of: AsOfOpt = None,
-    within: Annotated[Optional[Duration], typer.Option("--within", parser=_within, metavar="DURATION", help="A hard horizon, such as 30d, 2w or 1m: nothing starting or due later is listed. Without it: 30 days, and each event's warn lead time (else calendar.warn) also announces it earlier.")] = None,
+    within: Annotated[Duration | None, typer.Option("--within", parser=_within, metavar="DURATION", help="A hard horizon, such as 30d, 2w or 1m: nothing starting or due later is listed. Without it: 30 days, and each event's warn lead time (else calendar.warn) also announces it earlier.")] = None,
     tag: TagOpt = None,
     kind: KindOpt = None,
     owner: OwnerOpt = None,
@@ -548,10 +548,10 @@ def upcoming(
 @app.command()
 def gantt(
     file: FileOpt = "events.yaml",
-    width: Annotated[Optional[int], typer.Option("--width", metavar="N", max=MAX_WIDTH, help="Columns (default: the terminal's width, else 80).")] = None,
+    width: Annotated[int | None, typer.Option("--width", metavar="N", max=MAX_WIDTH, help="Columns (default: the terminal's width, else 80).")] = None,
     scale: Annotated[str, typer.Option("--scale", metavar="auto|week|month|quarter|year", help="Units of the time axis.")] = "auto",
-    from_: Annotated[Optional[DayArg], typer.Option("--from", parser=_from_day, metavar=DAY, help="First day shown (or the first day of a date expression: 2026-12, 2026-Q2).")] = None,
-    to: Annotated[Optional[DayArg], typer.Option("--to", parser=_to_day, metavar=DAY, help="Last day shown (or the last day of a date expression).")] = None,
+    from_: Annotated[DayArg | None, typer.Option("--from", parser=_from_day, metavar=DAY, help="First day shown (or the first day of a date expression: 2026-12, 2026-Q2).")] = None,
+    to: Annotated[DayArg | None, typer.Option("--to", parser=_to_day, metavar=DAY, help="Last day shown (or the last day of a date expression).")] = None,
     as_of: AsOfTodayOpt = None,
     ascii_: Annotated[bool, typer.Option("--ascii", help="Only ASCII characters.")] = False,
     color: Annotated[str, typer.Option("--color", metavar="auto|always|never", help="ANSI colors (auto: on a terminal, unless NO_COLOR is set).")] = "auto",
@@ -593,7 +593,7 @@ def gantt(
 def done(
     ident: IdArg,
     file: FileOpt = "events.yaml",
-    on: Annotated[Optional[str], typer.Option("--on", parser=_when_done, metavar="DATE-EXPRESSION", help="When it happened: a day, a span, a window, or yesterday, '3 days ago' (default: the planned day, when the event is planned for one exact day that has come).")] = None,
+    on: Annotated[str | None, typer.Option("--on", parser=_when_done, metavar="DATE-EXPRESSION", help="When it happened: a day, a span, a window, or yesterday, '3 days ago' (default: the planned day, when the event is planned for one exact day that has come).")] = None,
     note: NoteOpt = None,
 ) -> None:
     """Record that an event happened: sets `actual` and `status: done` in the events file.
@@ -670,7 +670,7 @@ def baseline(file: FileOpt = "events.yaml") -> None:
     from .edit import clear_baselines, edit_file
 
     before, after = edit_file(file, clear_baselines, now_utc(), compare=True)
-    count = sum(1 for e in before.events if e.replanned) if before is not None else 0  # type: ignore[union-attr]
+    count = sum(1 for e in before.events if e.replanned) if before is not None else 0
     _write(f"{file}: the current plan is the baseline ({count} re-planned events)\n")
 
 
@@ -718,7 +718,7 @@ def explain(
 @app.command()
 def diff(
     old: Annotated[str, typer.Argument(metavar="OLD", help="The earlier version: a file, or a git revision of the events file (HEAD~1, main@{1.week.ago}).")] = "HEAD",
-    new: Annotated[Optional[str], typer.Argument(metavar="NEW", help="The later version (default: the events file as it is).")] = None,
+    new: Annotated[str | None, typer.Argument(metavar="NEW", help="The later version (default: the events file as it is).")] = None,
     file: FileOpt = "events.yaml",
     fmt: Annotated[str, typer.Option("--format", metavar="text|markdown|json", help="Output format.")] = "text",
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 4 when anything changed.")] = False,
@@ -799,7 +799,7 @@ def forecast_(
 def build(
     outdir: Annotated[str, typer.Argument(metavar="OUTDIR", help="The folder to write the site into (replaced atomically).")],
     file: FileOpt = "events.yaml",
-    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", parser=_base_url, help="Where the folder will be published, for subscribe links (default: calendar.url).")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", metavar="URL", parser=_base_url, help="Where the folder will be published, for subscribe links (default: calendar.url).")] = None,
     as_of: AsOfTodayOpt = None,
     windows: WindowsOpt = None,
     since: SinceOpt = None,
@@ -830,7 +830,7 @@ def serve(
     file: FileOpt = "events.yaml",
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).")] = 8000,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", parser=_base_url, help="Public URL of the site, for subscribe links.")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", metavar="URL", parser=_base_url, help="Public URL of the site, for subscribe links.")] = None,
     windows: WindowsOpt = None,
     since: SinceOpt = None,
     as_of: AsOfOpt = None,

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from datetime import date, datetime, timedelta, timezone
-from typing import Union
+from datetime import date, datetime, timedelta, timezone, UTC
 
 from .errors import DateSyntaxError, quote
 
@@ -226,7 +225,7 @@ class Window:
             latest = last_of_month(latest)
         nominal = None
         if self.nominal is not None:
-            nominal = (move(self.nominal[0]), move(self.nominal[1]))  # type: ignore[assignment]
+            nominal = (shift_date(self.nominal[0], amount, unit), shift_date(self.nominal[1], amount, unit))
         moment = None
         if self.moment is not None and unit in ("d", "w"):
             try:
@@ -284,10 +283,10 @@ class SpanExpr:
     """When it ends."""
 
 
-PointExpr = Union[Window, RefExpr]
+PointExpr = Window | RefExpr
 """A single date: either a literal window or a reference."""
 
-DateExpr = Union[Window, RefExpr, SpanExpr]
+DateExpr = Window | RefExpr | SpanExpr
 """Anything a date key may hold."""
 
 _ID = r"[a-z0-9][a-z0-9-]*"
@@ -506,7 +505,7 @@ def _parse_datetime(text: str, m: re.Match[str]) -> Window:
     moment = naive
     if zone:
         if zone == "Z":
-            tz = timezone.utc
+            tz = UTC
         else:
             sign = -1 if zone[0] == "-" else 1
             digits = zone[1:].replace(":", "")
@@ -516,7 +515,7 @@ def _parse_datetime(text: str, m: re.Match[str]) -> Window:
             tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
         moment = naive.replace(tzinfo=tz)
         try:
-            moment.astimezone(timezone.utc)
+            moment.astimezone(UTC)
         except OverflowError:
             raise DateSyntaxError(f"bad date-time {quote(text)}: in UTC it falls outside the years 1 to 9999") from None
     day = naive.date()
@@ -734,8 +733,8 @@ def shift_written(text: str, amount: int, unit: str) -> str:
         if dtext:
             return shift_date(date.fromisoformat(text.rstrip("~?%")), amount, unit).isoformat() + qualifier
         if mtext and int(mtext) <= 12 and unit in ("m", "y"):
-            moved = shift_date(date(int(ytext), int(mtext), 1), amount, unit)
-            return f"{moved.year:04d}-{moved.month:02d}{qualifier}"
+            month = shift_date(date(int(ytext), int(mtext), 1), amount, unit)
+            return f"{month.year:04d}-{month.month:02d}{qualifier}"
         if not mtext and unit == "y":
             return f"{int(ytext) + amount:04d}{qualifier}" if 1 <= int(ytext) + amount <= 9999 else _refuse(OUT_OF_RANGE)
     return _refuse(f"cannot move {quote(text)} by {'+' if amount >= 0 else '-'}{abs(amount)}{unit} in the form it "

@@ -207,11 +207,9 @@ def _side(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn], rng
     lo, hi = planned.earliest, planned.latest
     if isinstance(expr, Window):
         lo, hi = expr.earliest, expr.latest  # the written window: `after` is applied per run
-    if lo is None and hi is None:
-        lo = hi = as_of
     notes = []
     if lo is None:
-        lo = min(as_of, hi)  # type: ignore[type-var]
+        lo = as_of if hi is None else min(as_of, hi)
         notes.append(f"opens on the as-of day ({as_of})")
     if hi is None:
         hi = _later(lo, OPEN_END_DAYS)

@@ -19,7 +19,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from typing import Any
 
 from .append import NewEvent, YamlText, suggest_id
@@ -269,9 +269,9 @@ def _timed(start: datetime, end: Any, zone: str, kind: str | None) -> dict[str, 
         fields["when"] = _clock(start)
         fields["timezone"] = key
     else:
-        fields["when"] = _clock(start.astimezone(timezone.utc)) + "Z"
+        fields["when"] = _clock(start.astimezone(UTC)) + "Z"
     if isinstance(end, datetime) and end > start:
-        length = end.astimezone(timezone.utc) - start.astimezone(timezone.utc) if start.tzinfo else end - start
+        length = end.astimezone(UTC) - start.astimezone(UTC) if start.tzinfo else end - start
         if length <= timedelta(days=31):
             fields["duration"] = length_text(length)
         else:
@@ -312,7 +312,7 @@ def _repeat(ev: Any, start: date, what: str, zone: str) -> YamlText:
     if "UNTIL" in parts:
         until = parts["UNTIL"][0]
         if isinstance(until, datetime):
-            local = until if until.tzinfo is None else until.astimezone(getattr(start, "tzinfo", None) or timezone.utc)
+            local = until if until.tzinfo is None else until.astimezone(getattr(start, "tzinfo", None) or UTC)
             until = local.date()
         out.append(f"until: {until.isoformat()}")
     if "COUNT" in parts:

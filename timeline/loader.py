@@ -14,8 +14,8 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import date, datetime, timedelta, UTC
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from yaml import MappingNode, Node, ScalarNode, SequenceNode
 from .dates import (
     DateExpr,
     Duration,
+    RefExpr,
     SpanExpr,
     Window,
     iso_day,
@@ -87,7 +88,7 @@ def plain_tag(text: str) -> str:
     return _PLAIN_TAGS.get(text, STR)
 
 
-@lru_cache(maxsize=None)
+@cache
 def yaml_loader() -> type:
     """PyYAML's C composer (where libyaml is built in) with a fast implicit-tag resolver.
 
@@ -101,16 +102,16 @@ def yaml_loader() -> type:
     plain = _PLAIN_TAGS.get
 
     class Loader(base):  # type: ignore[misc, valid-type]
-        def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+        def resolve(self, kind, value, implicit):
             if kind is ScalarNode:
                 return plain(value, STR) if implicit[0] else STR
             return SEQ if kind is SequenceNode else MAP
 
         # no path resolvers are registered: the composer's hooks for them have nothing to do
-        def descend_resolver(self, current_node, current_index):  # type: ignore[no-untyped-def]
+        def descend_resolver(self, current_node, current_index):
             pass
 
-        def ascend_resolver(self):  # type: ignore[no-untyped-def]
+        def ascend_resolver(self):
             pass
 
     return Loader
@@ -647,11 +648,14 @@ class _Validator:
             if every is not None and any(nth for _, nth in on) and every[0] != "month":
                 self.problem(keys["on"], f"repeat.on: the n-th weekday is for monthly repeats, not every {every[0]}; "
                                          "write a weekday such as tue")
-        until = count = None
+        until: Window | RefExpr | None = None
+        count: int | None = None
         if "until" in keys and "count" in keys:
             self.problem(keys["count"], "repeat has both 'until' and 'count'; expected one of them (or neither: it never ends)")
         elif "until" in keys:
-            until = self.date_expr(keys["until"], "repeat.until", point=True)
+            written = self.date_expr(keys["until"], "repeat.until", point=True)
+            assert not isinstance(written, SpanExpr)  # point=True
+            until = written
             if isinstance(until, Window) and (until.moment is not None or not until.is_day
                                               or until.approximate or until.uncertain):
                 self.problem(keys["until"], "repeat.until: expected one day such as 2027-06-30, or an event's id")
@@ -753,7 +757,7 @@ class _Validator:
         if not items:
             self.problem(node, "owner: expected a name, or a list of names such as [WGIG, secretariat]")
             return None
-        out = []
+        out: list[str] = []
         for item in items:
             name = self.text(item, "owner")
             if name is None:
@@ -793,7 +797,7 @@ def _lengthened(
     start = dates[0]
     begin = start.moment if start.moment.tzinfo is not None else start.moment.replace(tzinfo=ZoneInfo(zone))
     try:
-        moment = (begin.astimezone(timezone.utc) + (length or DEFAULT_MEETING_LENGTH)).astimezone(begin.tzinfo)
+        moment = (begin.astimezone(UTC) + (length or DEFAULT_MEETING_LENGTH)).astimezone(begin.tzinfo)
     except OverflowError:
         return dates  # at the very end of 9999: the start alone (the resolver refuses such a time anyway)
     day = moment.date()

@@ -10,7 +10,7 @@ caller's: the CLI reads the clock once per command, the server once per request.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -24,7 +24,7 @@ from .resolve import Schedule, resolve_events
 def today_in(zone_name: str, now: datetime) -> date:
     """The local date in a zone at an instant (naive instants are UTC)."""
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
+        now = now.replace(tzinfo=UTC)
     return now.astimezone(ZoneInfo(zone_name)).date()
 
 

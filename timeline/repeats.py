@@ -16,9 +16,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from .dates import MONTHS, SpanExpr, Window, day_label
@@ -26,7 +26,7 @@ from .errors import DateSyntaxError, quote
 from .labels import label
 from .model import OccurrenceRecord, Repeat, Status
 
-UNITS = {"day": 3, "week": 2, "month": 1, "year": 0}
+UNITS: dict[str, Literal[0, 1, 2, 3]] = {"day": 3, "week": 2, "month": 1, "year": 0}
 """The frequencies of `every:`, as dateutil numbers them (DAILY 3 ... YEARLY 0; a test holds
 them equal): dateutil is imported only when occurrences are computed, so that the commands
 that never compute one do not pay for it."""
@@ -244,7 +244,7 @@ class Series:
         end = naive + self.length
         if zone is calendar and end.date() == naive.date() and end.hour < 22:
             return naive.date(), naive.date()  # the same day whatever the clocks do
-        start = naive.replace(tzinfo=zone).astimezone(timezone.utc)
+        start = naive.replace(tzinfo=zone).astimezone(UTC)
         return start.astimezone(calendar).date(), (start + self.length).astimezone(calendar).date()
 
     def window(self, naive: datetime, side: str = "start") -> Window:
@@ -252,7 +252,7 @@ class Series:
         if isinstance(self.first, datetime):
             moment = naive.replace(tzinfo=self.first.tzinfo)
             if side == "end":
-                moment = (moment.astimezone(timezone.utc) + self.length).astimezone(self.first.tzinfo)
+                moment = (moment.astimezone(UTC) + self.length).astimezone(self.first.tzinfo)
             day = moment.astimezone(self.calendar_zone).date()
             return Window(day, day, moment=moment)
         day = naive.date() + (self.length if side == "end" else timedelta(0))
@@ -311,7 +311,7 @@ class Series:
             starts.append(moment)
             if len(starts) >= enough:
                 break
-        gaps = [b - a for a, b in zip(starts, starts[1:])]
+        gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
         return (min(gaps), max(gaps)) if gaps else None
 
     def marks(self, lo: date, hi: date, cells: int) -> list[tuple[date, date]]:
@@ -353,7 +353,7 @@ class Series:
         text = self.words()
         if isinstance(self.first, datetime):
             zone = self.first.tzinfo
-            end = (self.first.astimezone(timezone.utc) + self.length).astimezone(zone)
+            end = (self.first.astimezone(UTC) + self.length).astimezone(zone)
             clock = f"{self.first:%H:%M}–{end:%H:%M}" + ("" if end.date() == self.first.date() else " the next day")
             key = getattr(zone, "key", "UTC")
             if key == self.calendar_zone.key or key == "UTC":
@@ -421,7 +421,7 @@ class Series:
         elif self.last_start is not None:
             last = self.last_start
             if isinstance(self.first, datetime):
-                utc = last.replace(tzinfo=self.first.tzinfo).astimezone(timezone.utc)
+                utc = last.replace(tzinfo=self.first.tzinfo).astimezone(UTC)
                 parts.append(f"UNTIL={utc.year:04d}{utc:%m%dT%H%M%S}Z")
             else:
                 parts.append(f"UNTIL={last.year:04d}{last:%m%d}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -251,7 +251,7 @@ def late_by(plan: tuple[Window, Window], now: tuple[Window, Window]) -> int | No
     the start's and the end's; 1 when a side that closed is now open), or None when they
     can still be kept: the one rule of "projected late" for every view."""
     days = []
-    for was, is_ in zip(plan, now):
+    for was, is_ in zip(plan, now, strict=False):
         if was.latest is None:
             continue
         if is_.earliest is not None and is_.earliest > was.latest:
@@ -809,7 +809,7 @@ class _Resolver:
         try:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=own)
-                back = moment.astimezone(timezone.utc).astimezone(own)
+                back = moment.astimezone(UTC).astimezone(own)
                 if back.replace(tzinfo=None) != w.moment:
                     self.problem(event, key, f"{key}: {w.moment:%Y-%m-%d %H:%M} does not exist in "
                                  f"{own.key} (the clocks skip it); expected a time outside the change")
@@ -838,9 +838,10 @@ class _Resolver:
             return None
         end = start
         if form.is_span:
-            end = self.point(event, "end", table, form)
-            if end is None:
+            written_end = self.point(event, "end", table, form)
+            if written_end is None:
                 return None
+            end = written_end
         reasons_lo: list[str] = []
         reasons_hi: list[str] = []
         for other in event.after:
@@ -1000,15 +1001,15 @@ def display_order(events: Iterable[ResolvedEvent]) -> list[ResolvedEvent]:
     placed: set[str] = set()
     stack = [iter(children.get(None, ()))]  # depth-first, without recursion: phases nest deep
     while stack:
-        r = next(stack[-1], None)
-        if r is None:
+        nxt = next(stack[-1], None)
+        if nxt is None:
             stack.pop()
             continue
-        ident = r.event.id
+        ident = nxt.event.id
         if ident in placed:
             continue
         placed.add(ident)
-        out.append(r)
+        out.append(nxt)
         if ident in children:
             stack.append(iter(children[ident]))
     if len(out) < len(resolved):  # parent cycles: shown flat, already reported

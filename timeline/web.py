@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
@@ -47,7 +47,7 @@ class Entry:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def log_to_stderr(line: str) -> None:
@@ -120,7 +120,7 @@ class Site:
             first = not self.files
             stamp = now.replace(microsecond=0)
             if first and signature[0] != "missing":  # the first version dates from the file
-                stamp = min(stamp, datetime.fromtimestamp(int(signature[0]) // 10**9, timezone.utc))  # type: ignore[call-overload]
+                stamp = min(stamp, datetime.fromtimestamp(int(signature[0]) // 10**9, UTC))  # type: ignore[call-overload]
             entries = {}
             for path, body in files.items():
                 etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -178,7 +178,7 @@ class Site:
             except (TypeError, ValueError):
                 return False
             if since.tzinfo is None:
-                since = since.replace(tzinfo=timezone.utc)
+                since = since.replace(tzinfo=UTC)
             return entry.last_modified <= since
         return False
 
@@ -236,7 +236,7 @@ STOP_WITHIN = 3.0
 """Seconds `server_close` waits for requests in flight before it leaves them."""
 
 
-def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None] = log_to_stderr):  # type: ignore[no-untyped-def]
+def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None] = log_to_stderr):
     """A threaded HTTP server for the site (port 0: any free port), whose clients cannot hold
     it: each connection has a read timeout, their number is capped, and closing it waits
     at most `STOP_WITHIN` seconds for requests in flight."""
@@ -254,13 +254,13 @@ def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None
             self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
             self.live: set[threading.Thread] = set()
 
-        def process_request(self, request, client_address):  # type: ignore[no-untyped-def]
+        def process_request(self, request, client_address):
             if not self.slots.acquire(blocking=False):
                 self.shutdown_request(request)  # over the cap: close at once, hold nothing
                 return
             super().process_request(request, client_address)
 
-        def process_request_thread(self, request, client_address):  # type: ignore[no-untyped-def]
+        def process_request_thread(self, request, client_address):
             self.live.add(threading.current_thread())
             try:
                 super().process_request_thread(request, client_address)

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,7 +40,7 @@ def day_pairs(first: date, end_exclusive: date, summary: str, lo: date, hi: date
 
 def instant_pair(moment: datetime, summary: str, lo: date, hi: date) -> Pairs:
     """The pair of a timed event's start, when it falls inside [lo, hi) in UTC."""
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     if lo <= utc.date() < hi:
         return {("T", utc.strftime("%Y-%m-%dT%H:%M"), summary)}
     return set()
@@ -91,7 +91,7 @@ def read_libical(path: Path, lo: date, hi: date) -> Pairs:
     for start, clock, summary in pattern.findall(out):
         text = html.unescape(summary)
         if clock:
-            moment = datetime.strptime(start + clock, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+            moment = datetime.strptime(start + clock, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
             pairs |= instant_pair(moment, text, lo, hi)
         else:
             day = datetime.strptime(start, "%Y%m%d").date()
@@ -134,7 +134,7 @@ def read_khal(path: Path, lo: date, hi: date) -> Pairs:
         elif line.strip() and today:
             start_date, start_time, title = line.split("|", 2)
             if start_time:
-                moment = datetime.fromisoformat(f"{start_date}T{start_time}").replace(tzinfo=timezone.utc)
+                moment = datetime.fromisoformat(f"{start_date}T{start_time}").replace(tzinfo=UTC)
                 pairs |= instant_pair(moment, title, lo, hi)
             elif lo.isoformat() <= today < hi.isoformat():
                 pairs.add(("D", today, title))
@@ -162,7 +162,7 @@ def read_calcurse(path: Path, lo: date, hi: date) -> Pairs:
             pairs.add(("D", today, line[3:]))
         elif line.startswith("@T|"):
             start, title = line[3:].split("|", 1)
-            pairs |= instant_pair(datetime.fromisoformat(start).replace(tzinfo=timezone.utc), title, lo, hi)
+            pairs |= instant_pair(datetime.fromisoformat(start).replace(tzinfo=UTC), title, lo, hi)
     return pairs
 
 
@@ -174,7 +174,7 @@ def read_vobject(path: Path, lo: date, hi: date) -> Pairs:
     def instant(value: date) -> date:
         """A start as compared with RECURRENCE-ID: a date, or the UTC instant of a time."""
         if isinstance(value, datetime):
-            return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+            return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
         return value
 
     pairs: Pairs = set()
@@ -187,7 +187,7 @@ def read_vobject(path: Path, lo: date, hi: date) -> Pairs:
         length = event.dtend.value - start if hasattr(event, "dtend") else timedelta(days=0 if timed else 1)
         starts = [start]
         if hasattr(event, "rrule") and not hasattr(event, "recurrence_id"):
-            zone = timezone.utc if timed and start.tzinfo else None
+            zone = UTC if timed and start.tzinfo else None
             after = datetime.combine(lo - timedelta(days=2), datetime.min.time(), zone)
             before = datetime.combine(hi, datetime.min.time(), zone)
             found = event.getrruleset(addRDate=True).between(after, before, inc=True)
@@ -195,7 +195,7 @@ def read_vobject(path: Path, lo: date, hi: date) -> Pairs:
             starts = [s for s in starts if (event.uid.value, instant(s)) not in replaced]
         for first in starts:
             if timed:
-                pairs |= instant_pair(first if first.tzinfo else first.replace(tzinfo=timezone.utc), summary, lo, hi)
+                pairs |= instant_pair(first if first.tzinfo else first.replace(tzinfo=UTC), summary, lo, hi)
             else:
                 pairs |= day_pairs(first, first + length, summary, lo, hi)
     return pairs

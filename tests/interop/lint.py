@@ -36,7 +36,7 @@ def lint(data: bytes) -> list[str]:
     tzids: set[str] = set()
     zones: set[str] = set()
     recurrence = ""
-    for line, name in zip(logical, names):
+    for line, name in zip(logical, names, strict=False):
         if name == "BEGIN":
             stack.append(line[6:])
             if line[6:] == "VEVENT":

@@ -60,7 +60,7 @@ def test_default_data_reads_right_at_every_width(default_events, width):
     lines = text.splitlines()
     assert all(text_width(line) <= width for line in lines)
     assert len(lines) == 3 + len(schedule.events) + 1
-    by_id = dict(zip((e.id for e in schedule.events), lines[3:-1]))
+    by_id = dict(zip((e.id for e in schedule.events), lines[3:-1], strict=False))
     label_w, axis = layout(schedule, row_labels(schedule, False), GanttOptions(width=width))
     start = label_w + 1
     assert all(text_width(line[:start]) == start for line in lines[3:-1])
@@ -154,7 +154,7 @@ def test_scales_and_range(run, default_events):
     out = run("gantt", "-f", str(default_events), "--width", "120", "--scale", "week", "--from", "2004-10-01", "--to", "2004-12-31").stdout
     lines = out.splitlines()
     assert "Oct 2004" in lines[1] and "Nov 2004" in lines[1] and " 4 " in lines[2]
-    assert not any(l.startswith("Tunis phase PrepCom-3") for l in lines)
+    assert not any(line.startswith("Tunis phase PrepCom-3") for line in lines)
     year = run("gantt", "-f", str(default_events), "--width", "120", "--scale", "year").stdout.splitlines()
     assert year[1].split() == ["2000s"] and year[2].split() == ["2004", "2005"]  # no blank axis row
     assert run("gantt", "-f", str(default_events), "--scale", "decade").exit_code == 2

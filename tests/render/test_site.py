@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 import icalendar
 import pytest
@@ -14,7 +14,7 @@ from timeline.render.site import SiteOptions, render_site
 from ..conftest import schedule_at, write
 
 
-STAMP = datetime(2005, 11, 18, tzinfo=timezone.utc)
+STAMP = datetime(2005, 11, 18, tzinfo=UTC)
 
 
 def site(path, base_url=None, today=date(2005, 3, 1)):

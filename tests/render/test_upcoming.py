@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 import pytest
 
@@ -185,7 +185,7 @@ def test_within_and_filters(run, default_events):
 def test_today_follows_the_calendar_zone(run, tmp_path, monkeypatch):
     import timeline.cli as cli
 
-    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2005, 3, 1, 12, 0, tzinfo=timezone.utc))
+    monkeypatch.setattr(cli, "now_utc", lambda: datetime(2005, 3, 1, 12, 0, tzinfo=UTC))
     body = "events:\n  - {id: a, title: A, due: 2005-03-01}\n"
     auckland = write(tmp_path, "calendar: {timezone: Pacific/Auckland}\n" + body, "auckland.yaml")
     los_angeles = write(tmp_path, "calendar: {timezone: America/Los_Angeles}\n" + body, "la.yaml")

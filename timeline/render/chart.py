@@ -110,9 +110,9 @@ def shapes(e: ResolvedEvent, start: date | None = None, stop: date | None = None
     where they are denser than the `cells` of the medium, one mark a cell: `Series.marks`).
     """
     if e.series is not None:
-        lo = start or e.start.earliest or date.min
-        hi = stop or e.end.latest or e.start.earliest or date.max
-        return [Shape(Mark.OCCURRENCE, first, last) for first, last in e.series.marks(lo, hi, cells)]
+        first_day = start or e.start.earliest or date.min
+        last_day = stop or e.end.latest or e.start.earliest or date.max
+        return [Shape(Mark.OCCURRENCE, first, last) for first, last in e.series.marks(first_day, last_day, cells)]
     plan_s, plan_e = (e.planned_start, e.planned_end) if e.done else (e.start, e.end)
     lo = plan_s.earliest if plan_s.earliest is not None else plan_s.latest
     hi = plan_e.latest if plan_e.latest is not None else plan_e.earliest

@@ -62,7 +62,7 @@ class Change:
         else:
             pairs = ((old.start, new.start), (old.end, new.end))
         return {f"{side} {which}": _days(getattr(a, which), getattr(b, which))
-                for side, (a, b) in zip(("start", "end"), pairs) for which in ("earliest", "latest")}
+                for side, (a, b) in zip(("start", "end"), pairs, strict=False) for which in ("earliest", "latest")}
 
     def what(self) -> list[str]:
         """What changed: `done` (recorded done since), `moved` (the windows an event may fall
@@ -209,7 +209,7 @@ def render_diff(schedule: Schedule, options: DiffOptions) -> str:
             {"id": c.id, "what": c.what(), "old": c.old and c.old.label, "new": c.new and c.new.label,
              "shift_days": c.shift(), "old_title": c.old and c.old.title, "new_title": c.new and c.new.title,
              "old_status": c.old and c.old.status.value, "new_status": c.new and c.new.status.value,
-             "fields": {name: dict(zip(("old", "new"), c.field(name))) for name in FIELDS if name in c.what()},
+             "fields": {name: dict(zip(("old", "new"), c.field(name), strict=False)) for name in FIELDS if name in c.what()},
              "occurrences": c.occurrence_changes() if "occurrences" in c.what() else [],
              "bounds": c.bounds() if "moved" in c.what() else []}
             for c in found]})

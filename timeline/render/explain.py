@@ -118,7 +118,7 @@ def _step(
             if isinstance(expr, RefExpr) and expr.target == behind and expr.part == "start":
                 part = "start"
         at = "after" if behind in ev.after else key
-        return link(f"projected: {e.projection}", at), behind and (behind, part, "earliest")
+        return link(f"projected: {e.projection}", at), (behind, part, "earliest") if behind else None
     if e.projected_by is not None and day is None:
         return link("projected: the window it was planned for cannot be kept, so this side stays open until "
                     "it happens", key), None

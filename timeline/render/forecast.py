@@ -31,8 +31,8 @@ def _event(f: Forecast, e: ResolvedEvent, qs: Sequence[int]) -> dict[str, object
     met = f.met(e)
     return {
         "id": e.id, "title": e.title, "kind": e.kind.value, "planned": e.planned_label,
-        "start": {str(q): d.isoformat() for q, d in zip(qs, f.percentiles(e.id, "start", qs))},
-        "end": {str(q): d.isoformat() for q, d in zip(qs, f.percentiles(e.id, "end", qs))},
+        "start": {str(q): d.isoformat() for q, d in zip(qs, f.percentiles(e.id, "start", qs), strict=False)},
+        "end": {str(q): d.isoformat() for q, d in zip(qs, f.percentiles(e.id, "end", qs), strict=False)},
         "p_in_window": round(f.inside(e), 4), "p_met": None if met is None else round(met, 4),
         "drivers": [{"id": i, "share": round(share, 4)} for i, share in f.drivers(e.id)] if met is not None else [],
         "impossible_runs": drawn.impossible, "assumed": drawn.assumed,

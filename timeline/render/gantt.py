@@ -250,7 +250,7 @@ def row_labels(schedule: Schedule, ascii_only: bool) -> list[str]:
 def layout(schedule: Schedule, labels: Sequence[str], opts: GanttOptions) -> tuple[int, Axis]:
     """The label column's width and the time axis of the chart area beside it."""
     start, stop = chart_range(schedule.events, opts.start, opts.stop, schedule.today)
-    label_w = min(max([text_width(l) for l in labels] + [8]), max(10, opts.width * 2 // 5))
+    label_w = min(max([text_width(label) for label in labels] + [8]), max(10, opts.width * 2 // 5))
     return label_w, Axis(start, stop, opts.width - label_w - 1)
 
 
@@ -285,7 +285,7 @@ def render_gantt(schedule: Schedule, opts: GanttOptions = GanttOptions()) -> str
     lines.append(" " * (label_w + 1) + years)
     lines.append(" " * (label_w + 1) + units)
     today_col = axis.col(today) if axis.inside(today) else None
-    for e, label in zip(events, labels):
+    for e, label in zip(events, labels, strict=False):
         cells = paint(e, axis)
         if opts.bands is not None and e.id in opts.bands:
             band(cells, axis, *opts.bands[e.id])
@@ -345,7 +345,7 @@ def _colored(ch: str, g: Glyph, e: ResolvedEvent, color: bool) -> str:
     return f"\x1b[{code}m{ch}\x1b[0m"
 
 
-def _legend(opts: GanttOptions, glyph, text) -> str:  # type: ignore[no-untyped-def]
+def _legend(opts: GanttOptions, glyph, text) -> str:
     """One line: as many legend entries as fit the width."""
     entries = [((Glyph.SOLID,), "certain"), ((Glyph.LIGHT,), "possible"), ((Glyph.DAY,), "one day"),
                ((Glyph.DUE,), "due"), ((Glyph.LEFT, Glyph.RIGHT), "open before/after"), ((Glyph.CANCELLED,), "cancelled"),

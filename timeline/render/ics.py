@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from enum import Enum
 from functools import lru_cache
 
@@ -56,20 +56,20 @@ def feed_stamp(calendar: CalendarSettings, mtime: float | None, source_date_epoc
 
             updated = updated.replace(tzinfo=ZoneInfo(calendar.timezone))
         try:
-            return updated.astimezone(timezone.utc)
+            return updated.astimezone(UTC)
         except OverflowError:  # a local time in the first or last hours of the years 1 to 9999
-            return (datetime.min if updated.year == 1 else datetime.max).replace(microsecond=0, tzinfo=timezone.utc)
+            return (datetime.min if updated.year == 1 else datetime.max).replace(microsecond=0, tzinfo=UTC)
     if isinstance(updated, date):
-        return datetime.combine(updated, time(), timezone.utc)
+        return datetime.combine(updated, time(), UTC)
     if source_date_epoch and source_date_epoch.strip().isdigit():
         try:
-            return datetime.fromtimestamp(int(source_date_epoch), timezone.utc)
+            return datetime.fromtimestamp(int(source_date_epoch), UTC)
         except (OverflowError, OSError, ValueError):
             raise RequestError(f"SOURCE_DATE_EPOCH={quote(source_date_epoch)}: expected seconds since "
                                "1970-01-01 that fall before the year 10000") from None
     if mtime is not None:
-        return datetime.fromtimestamp(int(mtime), timezone.utc)
-    return datetime.combine(fallback, time(), timezone.utc)
+        return datetime.fromtimestamp(int(mtime), UTC)
+    return datetime.combine(fallback, time(), UTC)
 
 
 def schedule_stamp(schedule: Schedule, source_date_epoch: str | None) -> datetime:
@@ -248,7 +248,7 @@ def _when(name: str, value: date | datetime, schedule: Schedule) -> str:
     zone = _tzid(value)
     if zone is not None:
         return f"{name};TZID={zone}:{_stamp(value)}"
-    return f"{name}:{_stamp(value.astimezone(timezone.utc))}Z"
+    return f"{name}:{_stamp(value.astimezone(UTC))}Z"
 
 
 def _stamp(value: datetime) -> str:
@@ -370,7 +370,7 @@ def categories(e: ResolvedEvent) -> str:
 @lru_cache(maxsize=4)
 def _dtstamp(stamp: datetime) -> str:
     """The DTSTAMP line (one per feed, so formatted once)."""
-    return f"DTSTAMP:{_stamp(stamp.astimezone(timezone.utc))}Z"
+    return f"DTSTAMP:{_stamp(stamp.astimezone(UTC))}Z"
 
 
 def _tzid(value: datetime) -> str | None:

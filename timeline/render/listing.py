@@ -185,13 +185,13 @@ def _csv(schedule: Schedule, options: ListOptions) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for e in schedule.events:
-        j = event_json(schedule, e)
-        actual = j["actual"] or {}
+        start, end = window_dict(e.start, schedule.zone), window_dict(e.end, schedule.zone)
+        actual = actual_dict(e, schedule.zone) or {}
         writer.writerow([
             e.id, printable(e.title), e.kind.value, e.status.value, e.label,
-            j["start"]["earliest"], j["start"]["latest"], j["end"]["earliest"], j["end"]["latest"],  # type: ignore[index]
+            start["earliest"], start["latest"], end["earliest"], end["latest"],
             e.parent, " ".join(e.tags), e.location and printable(e.location),
-            actual.get("start"), actual.get("end"), e.slip_days, e.event.source and printable(e.event.source),  # type: ignore[union-attr]
+            actual.get("start"), actual.get("end"), e.slip_days, e.event.source and printable(e.event.source),
             e.event.line, "; ".join(printable(o) for o in e.owners),
         ])
     return out.getvalue()

@@ -183,11 +183,11 @@ def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None,
     each a link to its row), the schedule as a table whose rows open on descriptions."""
     name = escape(one_line(schedule.calendar.name))
     base = _base(base_url)
-    owners = {path: name for name, path in owner_paths(schedule).items()}
+    owner_of = {path: name for name, path in owner_paths(schedule).items()}
     links = []
     for path in feeds:
         folder, _, stem = path.removesuffix(".ics").rpartition("/")
-        label = {"": "Everything", "tags": f"tag {stem}", "kinds": f"{stem}s", "owners": f"owner {owners.get(path, stem)}"}[folder]
+        label = {"": "Everything", "tags": f"tag {stem}", "kinds": f"{stem}s", "owners": f"owner {owner_of.get(path, stem)}"}[folder]
         parts = [f'<a href="{escape(path)}" download>download</a>']
         if base:
             https = base + path

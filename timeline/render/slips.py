@@ -222,9 +222,9 @@ def _text(slips: Sequence[Slip]) -> str:
         rows.append((s.verdict.value, days, s.chosen.label, happened(s), one_line(s.event.title) + _aside(s)))
     widths = [max(text_width(r[i]) for r in rows + [("verdict", "slip", "planned", "actual", "")]) for i in range(4)]
     head = ("verdict", "slip", "planned", "actual")
-    lines = ["  ".join(pad(h, w) for h, w in zip(head, widths)) + "  event"]
+    lines = ["  ".join(pad(h, w) for h, w in zip(head, widths, strict=False)) + "  event"]
     for r in rows:
-        lines.append("  ".join(pad(c, w) for c, w in zip(r[:4], widths)) + "  " + r[4])
+        lines.append("  ".join(pad(c, w) for c, w in zip(r[:4], widths, strict=False)) + "  " + r[4])
     lines.append(summary_line(slips))
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
@@ -250,7 +250,7 @@ def _json(schedule: Schedule, slips: Sequence[Slip]) -> str:
                 {"start": iso_bound(o.start.earliest, o.start.moment, zone), "end": iso_bound(o.end.latest, o.end.moment, zone)}
                 if o.actual is None else
                 {"start": iso_bound(o.actual[0].earliest, None, zone), "end": iso_bound(o.actual[1].latest, None, zone)})
-        item = {
+        item: dict[str, object] = {
             "id": e.id, "title": e.title, "planned": bounds_dict(chosen[0], chosen[1], zone),
             "actual": actual, "slip_days": s.days, "verdict": s.verdict.value,
             "against": s.against.value, "replanned": e.replanned,

@@ -72,8 +72,8 @@ def render_svg(schedule: Schedule, options: SvgOptions = SvgOptions()) -> str:
             out.append(f'<text x="4" y="{y + 15}" class="label">{label}<title>{escape(e.label)}</title></text>')
         if options.bands is not None and e.id in options.bands:
             lo, mid, hi = options.bands[e.id]
-            left, right = x(max(lo, start)), x(day_after(min(hi, stop)) or stop)
-            out.append(f'<rect x="{left}" y="{y + 1}" width="{round(max(right - left, 2.0), 1)}" height="{ROW - 2}" '
+            band_left, band_right = x(max(lo, start)), x(day_after(min(hi, stop)) or stop)
+            out.append(f'<rect x="{band_left}" y="{y + 1}" width="{round(max(band_right - band_left, 2.0), 1)}" height="{ROW - 2}" '
                        f'fill="#dd6b20" fill-opacity="0.18" class="forecast"><title>forecast P10–P90: '
                        f'{lo.isoformat()} – {hi.isoformat()}, P50 {mid.isoformat()}</title></rect>')
             if start <= mid <= stop:

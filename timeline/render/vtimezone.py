@@ -10,7 +10,7 @@ DAYLIGHT sub-component with `RRULE:FREQ=YEARLY;BYMONTH=..;BYDAY=..`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
@@ -51,8 +51,8 @@ class Transition:
 def transitions(zone: ZoneInfo, first_year: int, last_year: int) -> list[Transition]:
     """Every offset change of `zone` from the start of `first_year` to the end of `last_year`."""
     out: list[Transition] = []
-    start = datetime(first_year, 1, 1, tzinfo=timezone.utc)
-    end = datetime(last_year + 1, 1, 1, tzinfo=timezone.utc)
+    start = datetime(first_year, 1, 1, tzinfo=UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
     step = timedelta(days=1)
     t, off = start, start.astimezone(zone).utcoffset()
     while t < end:
@@ -89,7 +89,7 @@ def build_vtimezone(name: str, first_year: int, last_year: int) -> Timezone:
     tz.add("tzid", name)
     # The state at the start of the range, stated explicitly so that no client has to guess
     # the offset before the first change (Zurich had no summer time before 1981, say).
-    at = datetime(first_year, 1, 1, tzinfo=timezone.utc).astimezone(zone)
+    at = datetime(first_year, 1, 1, tzinfo=UTC).astimezone(zone)
     initial = TimezoneDaylight() if at.dst() else TimezoneStandard()
     initial.add("dtstart", at.replace(tzinfo=None) - timedelta(days=1))
     initial.add("tzoffsetfrom", at.utcoffset())
@@ -108,7 +108,8 @@ def build_vtimezone(name: str, first_year: int, last_year: int) -> Timezone:
             part.add("tzname", first.name)
             if rule is not None:  # a run of one change (a one-off) needs no rule
                 nth, month, weekday = rule[0], rule[1], rule[2]
-                recur = {"freq": "yearly", "bymonth": month, "byday": f"{nth}{_WEEKDAYS[weekday]}"}  # type: ignore[index]
+                assert isinstance(weekday, int)
+                recur = {"freq": "yearly", "bymonth": month, "byday": f"{nth}{_WEEKDAYS[weekday]}"}
                 if i < len(runs) - 1:  # the last run of each kind stays open-ended
                     recur["until"] = run[-1].utc
                 part.add("rrule", vRecur(recur))
@@ -138,4 +139,4 @@ def _pick(candidates: set[tuple[object, ...]]) -> tuple[object, ...] | None:
     """The preferred rule: 'last weekday' (-1) when it fits, else the nth weekday."""
     if not candidates:
         return None
-    return sorted(candidates, key=lambda r: (r[0] != -1, r[0]))[0]  # type: ignore[operator]
+    return sorted(candidates, key=lambda r: (r[0] != -1, r[0]))[0]
