@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from timeline.dates import DayArg
 from timeline.pipeline import load_schedule
-from timeline.resolve import ResolvedEvent, Schedule
+from timeline.schedule import ResolvedEvent, Schedule
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.resolve import slip
+from timeline.schedule import slip
 
 from .conftest import DEFAULT_EVENTS, by_id, schedule_at, write
 

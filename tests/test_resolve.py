@@ -9,7 +9,7 @@ import pytest
 from timeline.errors import EventsFileError
 from timeline.model import Status
 from timeline.pipeline import today_in
-from timeline.resolve import slip
+from timeline.schedule import slip
 
 from .conftest import by_id, schedule_at, write
 from timeline.dates import Window

@@ -18,7 +18,7 @@ from .edit import content_end, line_end, newline, rewrite, yaml_scalar
 from .errors import RequestError
 from .loader import ID_PATTERN, Source, parse_expr_or_none
 from .render.text import slug
-from .resolve import Schedule
+from .schedule import Schedule
 
 MAX_ID = 48
 """Ids suggested from titles are at most this long."""

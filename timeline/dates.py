@@ -173,7 +173,7 @@ class Window:
     """The possible days of one date: `[earliest, latest]`, either bound open (`None`).
 
     Hashable and treated as immutable, like the other value types; not `frozen`, which
-    made building one 3.7 times slower (README design notes).
+    made building one 3.7 times slower (docs/design.md).
     """
 
     earliest: date | None
@@ -233,12 +233,6 @@ class Window:
             except OverflowError:
                 raise DateSyntaxError(OUT_OF_RANGE) from None
         return Window(move(self.earliest), latest, self.approximate, self.uncertain, nominal, moment)
-
-    def contains(self, day: date) -> bool:
-        """True when `day` is a possible day of this window."""
-        return (self.earliest is None or self.earliest <= day) and (
-            self.latest is None or day <= self.latest
-        )
 
 
 def hull(a: Window, b: Window) -> Window:

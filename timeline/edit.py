@@ -27,7 +27,7 @@ from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, 
 from .fsutil import atomic_write, remove_leftovers
 from .loader import Source, access_error, compose, read_source, validate_calendar
 from .pipeline import schedule_from_source, today_in
-from .resolve import ResolvedEvent, Schedule
+from .schedule import ResolvedEvent, Schedule
 
 _PLAIN_SAFE = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./:+~?%_-]*")
 

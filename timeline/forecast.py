@@ -6,7 +6,7 @@ that run's date of the event it names (shifted), a parent phase stretches over i
 children, a done event keeps its actual dates. Runs are computed together, one array of
 days per event (numpy: 10,000 runs of the default plan are about as costly as one), and the
 percentiles, the chance of meeting a deadline and the events that drive it are read off the
-arrays. The rules (README: Forecast):
+arrays. The rules (docs/forecast.md):
 
 - Within a window every day is equally likely; `likely:` (a day, or a sub-window) makes the
   density a trapezoid: flat over the likely days, falling to zero at the window's edges (a
@@ -34,7 +34,8 @@ import numpy as np
 
 from .dates import RefExpr, Window
 from .model import Event, Kind
-from .resolve import OVERDUE_KINDS, ResolvedEvent, Schedule
+from .schedule import ResolvedEvent, Schedule
+from .resolve import OVERDUE_KINDS
 
 OPEN_END_DAYS = 365
 """Days a window open at the end is taken to last (stated in every forecast)."""

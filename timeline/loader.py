@@ -83,11 +83,6 @@ _PLAIN_TAGS = {
 }
 
 
-def plain_tag(text: str) -> str:
-    """The tag of a plain scalar: null and booleans by spelling, anything else text."""
-    return _PLAIN_TAGS.get(text, STR)
-
-
 @cache
 def yaml_loader() -> type:
     """PyYAML's C composer (where libyaml is built in) with a fast implicit-tag resolver.
@@ -95,7 +90,7 @@ def yaml_loader() -> type:
     PyYAML resolves every plain scalar against a table of regular expressions in Python,
     which was most of the composing time. Nothing here needs ints, floats or timestamps
     told apart from text (a date is read from the text as written), only null and the
-    booleans, so plain scalars are resolved by spelling (`plain_tag`), and a quoted
+    booleans, so plain scalars are resolved by spelling (`_PLAIN_TAGS`), and a quoted
     scalar is text, as in YAML's own rules.
     """
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

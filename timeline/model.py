@@ -1,5 +1,5 @@
 """The events file as data: the calendar settings (a frozen dataclass) and the events
-(slotted dataclasses, hashable and treated as immutable: see the README's design notes).
+(slotted dataclasses, hashable and treated as immutable: see docs/design.md).
 
 This is the model *as written*: date expressions are still symbolic (references are
 unresolved). `timeline.resolve` turns it into a `Schedule` of concrete windows.

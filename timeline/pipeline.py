@@ -18,7 +18,8 @@ import yaml
 from .dates import DayArg
 from .errors import DateSyntaxError, DayOptionError, EventsFileError
 from .loader import Source, read_source, validate
-from .resolve import Schedule, resolve_events
+from .schedule import Schedule
+from .resolve import resolve_events
 
 
 def today_in(zone_name: str, now: datetime) -> date:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .dates import DayArg
 from .errors import DateSyntaxError, DayOptionError, FileAccessError
-from .resolve import Schedule
+from .schedule import Schedule
 
 
 @dataclass(frozen=True)

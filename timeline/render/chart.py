@@ -14,7 +14,7 @@ from enum import Enum
 from ..dates import day_after, last_of_month
 from ..errors import RequestError
 from ..model import Kind
-from ..resolve import ResolvedEvent
+from ..schedule import ResolvedEvent
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import date
 from enum import Enum
 
 from ..model import OccurrenceRecord
-from ..resolve import ResolvedEvent, Schedule
+from ..schedule import ResolvedEvent, Schedule
 from .jsonout import dumps
 from .text import one_line
 

@@ -15,7 +15,7 @@ from datetime import date
 
 from ..dates import RefExpr, SpanExpr, Window, referenced, window_label
 from ..errors import RequestError, quote
-from ..resolve import ResolvedEvent, Schedule
+from ..schedule import ResolvedEvent, Schedule
 from .jsonout import dumps
 
 BOUNDS = (("start", "earliest"), ("start", "latest"), ("end", "earliest"), ("end", "latest"))

@@ -9,7 +9,7 @@ from datetime import date
 
 from ..dates import Duration
 from ..forecast import Forecast, percentile_rank
-from ..resolve import ResolvedEvent
+from ..schedule import ResolvedEvent
 from .jsonout import dumps
 from .text import one_line, pad, text_width
 

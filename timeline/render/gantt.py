@@ -17,7 +17,7 @@ from enum import Enum
 from ..dates import MONTHS, day_label
 from ..errors import RequestError
 from ..model import Kind, Status
-from ..resolve import ResolvedEvent, Schedule
+from ..schedule import ResolvedEvent, Schedule
 from .chart import Axis, Mark, Shape, chart_range, known_days, months, shapes
 from .text import one_line, text_width, truncate
 from .words import days, distance

@@ -21,7 +21,7 @@ from ..errors import RequestError, quote
 from ..model import Calendar as CalendarSettings
 from ..model import Kind, Status
 from ..repeats import Series
-from ..resolve import ResolvedEvent, Schedule, slip
+from ..schedule import ResolvedEvent, Schedule, slip
 from .text import printable
 from .words import days
 

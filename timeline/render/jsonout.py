@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..dates import Window
-from ..resolve import ResolvedEvent
+from ..schedule import ResolvedEvent
 
 
 def iso_bound(day: date | None, moment: datetime | None, zone: ZoneInfo) -> str | None:

@@ -10,7 +10,7 @@ from enum import Enum
 
 from ..dates import shift_within
 from ..repeats import Occurrence
-from ..resolve import ResolvedEvent, Schedule
+from ..schedule import ResolvedEvent, Schedule
 from .jsonout import actual_dict, dumps, iso_bound, window_dict
 from .text import one_line, pad, printable, text_width
 from .words import remark

@@ -13,7 +13,7 @@ from html import escape
 
 from .. import __version__
 from ..model import Kind
-from ..resolve import ResolvedEvent, Schedule
+from ..schedule import ResolvedEvent, Schedule
 from .ics import feed_options, render_ics
 from .svg import COLORS, SvgOptions, render_svg
 from .text import one_line, slug

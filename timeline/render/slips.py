@@ -16,7 +16,7 @@ from enum import Enum
 from ..dates import Window, span_label, window_label
 from ..model import Status
 from ..repeats import Occurrence
-from ..resolve import ResolvedEvent, Schedule, late_by, slip
+from ..schedule import ResolvedEvent, Schedule, late_by, slip
 from .jsonout import actual_dict, bounds_dict, dumps, iso_bound
 from .text import one_line, pad, text_width
 

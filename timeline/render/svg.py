@@ -15,7 +15,7 @@ from html import escape
 
 from ..dates import day_after
 from ..model import Kind, Status
-from ..resolve import ResolvedEvent, Schedule
+from ..schedule import ResolvedEvent, Schedule
 from .chart import Axis, Mark, chart_range, months, shapes
 from .text import one_line
 

@@ -16,7 +16,7 @@ from enum import Enum
 from ..dates import Duration, day_label, shift_within
 from ..model import Kind, Status
 from ..repeats import Occurrence
-from ..resolve import ResolvedEvent, Schedule
+from ..schedule import ResolvedEvent, Schedule
 from .jsonout import dumps, window_dict
 from .text import one_line, pad, text_width
 from .words import days, humanize, remark
