@@ -113,7 +113,7 @@ def test_python_dash_m_and_no_traceback_on_bad_file(tmp_path):
 
 def test_every_choice_is_accepted_and_others_refused(run, default_events):
     from timeline.render.gantt import Scale
-    from timeline.render.ics import WindowMode
+    from timeline.analysis.placement import WindowMode
     from timeline.render.listing import ListFormat
 
     for option, command, kind in (("--format", "list", ListFormat), ("--windows", "ics", WindowMode), ("--scale", "gantt", Scale)):

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 
 from timeline.model import Status
-from timeline.render.ics import (
-    SHORT_WINDOW, IcsOptions, WindowMode, feed_stamp, latest_day, place, placements, render_ics, schedule_stamp, summary,
-)
+from timeline.analysis.placement import SHORT_WINDOW, WindowMode, place, placements
+from timeline.render.ics import IcsOptions, feed_stamp, latest_day, render_ics, schedule_stamp, summary
 from .conftest import DATA, DEFAULT_EVENTS, ROOT, schedule_at
 
 from .interop.clients import (

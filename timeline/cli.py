@@ -535,13 +535,14 @@ def upcoming(
     Example: timeline upcoming --as-of 2004-10-15 --within 30d
     """
     from .pipeline import load_schedule
-    from .render.upcoming import State, UpcomingOptions, find_upcoming, render_upcoming
+    from .analysis.upcoming import find_upcoming
+    from .render.upcoming import UpcomingOptions, render_upcoming
 
     kinds = _kinds(kind)
     schedule = _chosen(load_schedule(file, now_utc(), as_of), tag, kinds, owners=owner)
-    options = UpcomingOptions(within, json_)
-    _write(render_upcoming(schedule, options))
-    if fail_on_overdue and any(i.state == State.OVERDUE for i in find_upcoming(schedule, options)):
+    found = find_upcoming(schedule, within)
+    _write(render_upcoming(schedule, found, UpcomingOptions(json_)))
+    if fail_on_overdue and found.overdue:
         raise typer.Exit(3)
 
 
@@ -689,11 +690,12 @@ def slips(
     Example: timeline slips --json --against current
     """
     from .pipeline import load_schedule
-    from .render.slips import Against, SlipsOptions, render_slips
+    from .analysis.slips import Against, find_slips
+    from .render.slips import SlipsOptions, render_slips
 
     plan = _choice(Against, against, "--against")
     schedule = _chosen(load_schedule(file, now_utc(), as_of), None, [], owners=owner)
-    _write(render_slips(schedule, SlipsOptions(json_, plan, occurrences)))
+    _write(render_slips(schedule, find_slips(schedule, plan, occurrences), SlipsOptions(json_)))
 
 
 @app.command()
@@ -731,15 +733,17 @@ def diff(
     """
     from .loader import read_source
     from .pipeline import schedule_from_source
-    from .render.diff import DiffFormat, DiffOptions, changes, render_diff
+    from .analysis.changes import changes
+    from .render.diff import DiffFormat, DiffOptions, render_diff
     from .revisions import read_version
 
     form = _choice(DiffFormat, fmt, "--format")
     now = now_utc()
     before = schedule_from_source(read_version(old, file), now, as_of)
     after = schedule_from_source(read_version(new, file) if new else read_source(file), now, as_of)
-    _write(render_diff(after, DiffOptions(before, form)))
-    if exit_code and changes(before, after):
+    found = changes(before, after)
+    _write(render_diff(after, found, DiffOptions(before, form)))
+    if exit_code and found:
         raise typer.Exit(4)
 
 
@@ -767,7 +771,8 @@ def forecast_(
 
     from .forecast import forecast
     from .pipeline import load_schedule
-    from .render.forecast import ForecastOptions, render_backtest, render_forecast, replay
+    from .forecast import backtest as replays_of
+    from .render.forecast import ForecastOptions, render_backtest, render_forecast
 
     try:
         qs = tuple(int(p) for p in percentiles.split(","))
@@ -778,15 +783,9 @@ def forecast_(
         raise typer.BadParameter("expected rising percentiles from 0 to 100, such as 10,50,90", param_hint="'--percentiles'")
     kinds = _kinds(kind)
     if backtest:
-        now = load_schedule(file, now_utc(), as_of)
-        chosen = _chosen(now, tag, kinds, owners=owner)
-        replays = []
-        for e in chosen.events:
-            if not e.actual_recorded or e.start.earliest is None or e.end.latest is None:
-                continue
-            day = lead.before(e.start.earliest)
-            f = forecast(load_schedule(file, now_utc(), DayArg(day.isoformat(), day)), runs, seed)
-            replays.append(replay(f, e, e.end.latest))
+        chosen = _chosen(load_schedule(file, now_utc(), as_of), tag, kinds, owners=owner)
+        replays = replays_of(chosen.events, lambda day: load_schedule(file, now_utc(), DayArg(day.isoformat(), day)),
+                             lead, runs, seed)
         _write(render_backtest(replays, lead, json_))
         return
     schedule = load_schedule(file, now_utc(), as_of)

@@ -26,13 +26,13 @@ arrays. The rules (docs/forecast.md):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 
-from .dates import RefExpr, Window
+from .dates import Duration, RefExpr, Window
 from .model import Event, Kind
 from .schedule import ResolvedEvent, Schedule
 from .resolve import OVERDUE_KINDS
@@ -302,3 +302,36 @@ def percentile_rank(days: np.ndarray, day: date) -> float:
     """Where a day falls among drawn days: the share drawn before it, plus half of those on it."""
     value = day.toordinal()
     return (float(np.count_nonzero(days < value)) + float(np.count_nonzero(days == value)) / 2) / len(days)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """One recorded actual against the forecast made `lead` days before it."""
+
+    event: ResolvedEvent
+    """The event, with its actual."""
+    as_of: date
+    """The day of the forecast."""
+    rank: float
+    """Where the actual end fell among the forecast's draws (0 to 1)."""
+    certain: bool = False
+    """The forecast gave one day only (planned to the day): nothing to calibrate."""
+
+
+def replay(f: Forecast, e: ResolvedEvent, actual_end: date) -> Replay:
+    """An actual end day against a forecast's draws of that event."""
+    days = f.drawn[e.id].end
+    return Replay(e, f.as_of, percentile_rank(days, actual_end), bool(days.min() == days.max()))
+
+
+def backtest(events: Iterable[ResolvedEvent], schedule_on: Callable[[date], Schedule], lead: Duration,
+             runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> list[Replay]:
+    """Each recorded actual of `events` against the forecast made `lead` before it, from the
+    schedule as of that day (`schedule_on`)."""
+    out = []
+    for e in events:
+        if not e.actual_recorded or e.start.earliest is None or e.end.latest is None:
+            continue
+        f = forecast(schedule_on(lead.before(e.start.earliest)), runs, seed)
+        out.append(replay(f, e, e.end.latest))
+    return out

@@ -47,7 +47,7 @@ MAX_EXPANSION = 10
 TOP_KEYS = dict.fromkeys(("calendar", "events"))
 CALENDAR_KEYS = dict.fromkeys(("name", "domain", "timezone", "updated", "warn", "refresh", "url", "windows", "keep"))
 WINDOW_MODES = ("quiet", "span", "start", "end")
-"""The values of `calendar.windows` and `--windows` (`render.ics.WindowMode`)."""
+"""The values of `calendar.windows` and `--windows` (`analysis.placement.WindowMode`)."""
 MAX_OWNER = 100
 """The longest owner name."""
 EVENT_KEYS = dict.fromkeys((

@@ -59,7 +59,7 @@ class Calendar:
     timezone_set: bool = False
     """True when `timezone` was written in the file (X-WR-TIMEZONE is emitted then)."""
     windows: str = "quiet"
-    """How an uncertain window becomes a feed event (`render.ics.WindowMode`)."""
+    """How an uncertain window becomes a feed event (`analysis.placement.WindowMode`)."""
     keep: Duration | None = None
     """Feeds drop events that ended more than this before today (None: keep all)."""
 

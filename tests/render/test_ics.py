@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from timeline.render import ics as ics_module
 from timeline.errors import FileAccessError
 from timeline.fsutil import atomic_write
-from timeline.render.ics import IcsOptions, WindowMode, feed_stamp, latest_day, render_ics
+from timeline.analysis.placement import WindowMode
+from timeline.render.ics import IcsOptions, feed_stamp, latest_day, render_ics
 from timeline.model import Calendar
 from ..conftest import DATA, ROOT, assert_golden, schedule_at, write
 

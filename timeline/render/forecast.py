@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from ..dates import Duration
-from ..forecast import Forecast, percentile_rank
+from ..forecast import Forecast, Replay
 from ..schedule import ResolvedEvent
 from .jsonout import dumps
 from .text import one_line, pad, text_width
@@ -72,20 +71,6 @@ def render_forecast(f: Forecast, options: ForecastOptions = ForecastOptions()) -
     return "\n".join(lines) + "\n"
 
 
-@dataclass(frozen=True)
-class Replay:
-    """One recorded actual against the forecast made `lead` days before it."""
-
-    event: ResolvedEvent
-    """The event, with its actual."""
-    as_of: date
-    """The day of the forecast."""
-    rank: float
-    """Where the actual end fell among the forecast's draws (0 to 1)."""
-    certain: bool = False
-    """The forecast gave one day only (planned to the day): nothing to calibrate."""
-
-
 def render_backtest(replays: Sequence[Replay], lead: Duration, json: bool = False) -> str:
     """Where each actual fell in its forecast, and how often inside P10–P90 (over the actuals
     whose forecast had more than one day: one planned to the day tests nothing)."""
@@ -112,9 +97,3 @@ def render_backtest(replays: Sequence[Replay], lead: Duration, json: bool = Fals
         lines += ["", f"Calibration: {inside} of {len(tested)} uncertain actuals ({share:.0%}) fell inside P10–P90 "
                       "(a well-calibrated plan: about 80%)"]
     return "\n".join(lines) + "\n"
-
-
-def replay(f: Forecast, e: ResolvedEvent, actual_end: date) -> Replay:
-    """An actual end day against a forecast's draws of that event."""
-    days = f.drawn[e.id].end
-    return Replay(e, f.as_of, percentile_rank(days, actual_end), bool(days.min() == days.max()))

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from ..conftest import schedule_at, write
-from timeline.render.slips import Verdict, find_slips, summary_line
+from timeline.analysis.slips import Verdict, find_slips
+from timeline.render.slips import summary_line
 
 
 AS_OF = date(2006, 1, 1)

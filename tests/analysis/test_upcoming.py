@@ -9,7 +9,7 @@ import pytest
 
 from timeline.dates import Duration
 from ..conftest import schedule_at, write
-from timeline.render.upcoming import UpcomingOptions, find_upcoming
+from timeline.analysis.upcoming import find_upcoming
 
 
 D = date
@@ -20,7 +20,7 @@ def states(tmp_path, body, as_of=AS_OF, within=None, calendar=""):
     """States as `upcoming` finds them; `within` None: not given (30 days, and each event's warn)."""
     path = write(tmp_path, f"{calendar}events:\n{body}")
     schedule = schedule_at(path, as_of)
-    items = find_upcoming(schedule, UpcomingOptions(None if within is None else Duration(within, "d")))
+    items = find_upcoming(schedule, None if within is None else Duration(within, "d")).items
     return {i.event.id: (i.state.value, i.date.isoformat(), i.days) for i in items}
 
 
@@ -196,6 +196,6 @@ def test_today_follows_the_calendar_zone(run, tmp_path, monkeypatch):
 
 
 def test_lead_in_hours():
-    from timeline.render.upcoming import lead_start
+    from timeline.analysis.upcoming import lead_start
 
     assert lead_start(D(2005, 3, 10), Duration(36, "h")) == D(2005, 3, 8)
