@@ -197,3 +197,14 @@ def test_from_and_to_take_date_expressions(run, default_events, written, days):
     """`--from` takes a date expression's first day, `--to` its last."""
     listed = run("list", "-f", str(default_events), *written).stdout
     assert listed == run("list", "-f", str(default_events), *days).stdout and listed.count("\n") > 4
+
+
+@pytest.mark.parametrize("args", [["upcoming", "--as-of", "2005-01-01"], ["slips", "--as-of", "2005-08-01"],
+                                  ["explain", "report"], ["forecast", "--runs", "100", "--as-of", "2004-06-24"]])
+def test_format_json_and_the_json_alias_are_one_option(run, default_events, args):
+    by_format = run(*args, "-f", str(default_events), "--format", "json")
+    by_alias = run(*args, "-f", str(default_events), "--json")
+    assert by_format.exit_code == 0 and by_format.stdout == by_alias.stdout and by_format.stdout.startswith("{")
+    text = run(*args, "-f", str(default_events), "--format", "text")
+    assert text.exit_code == 0 and not text.stdout.startswith("{")
+    assert run(*args, "-f", str(default_events), "--format", "xml").exit_code == 2

@@ -248,6 +248,17 @@ FromOpt = Annotated[DayArg | None, typer.Option("--from", parser=_from_day, meta
 ToOpt = Annotated[DayArg | None, typer.Option("--to", parser=_to_day, metavar=DAY, help="Only events that may fall on or before this day (or the last day of a date expression).")]
 IdArg = Annotated[str, typer.Argument(metavar="ID", autocompletion=_complete_ids, help="The event's id.")]
 NoteOpt = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A remark recorded with the event.")]
+FormatOpt = Annotated[str, typer.Option("--format", metavar="text|json", help="Output format.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="The same as --format json.")]
+
+
+def _json_format(fmt: str, json_: bool) -> bool:
+    """`--format text|json` (with `--json` as its alias): True for JSON."""
+    if json_:
+        return True
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(f"unknown format {quote(fmt)}; expected text or json", param_hint="'--format'")
+    return fmt == "json"
 
 
 def _chosen(schedule, tags: list[str] | None, kinds: list[str], start: date | None = None,
@@ -527,7 +538,8 @@ def upcoming(
     tag: TagOpt = None,
     kind: KindOpt = None,
     owner: OwnerOpt = None,
-    json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    fmt: FormatOpt = "text",
+    json_: JsonOpt = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 3 when anything is overdue.")] = False,
 ) -> None:
     """List what is overdue, due, ongoing or starting soon.
@@ -541,7 +553,7 @@ def upcoming(
     kinds = _kinds(kind)
     schedule = _chosen(load_schedule(file, now_utc(), as_of), tag, kinds, owners=owner)
     found = find_upcoming(schedule, within)
-    _write(render_upcoming(schedule, found, UpcomingOptions(json_)))
+    _write(render_upcoming(schedule, found, UpcomingOptions(_json_format(fmt, json_))))
     if fail_on_overdue and found.overdue:
         raise typer.Exit(3)
 
@@ -679,7 +691,8 @@ def baseline(file: FileOpt = "events.yaml") -> None:
 def slips(
     file: FileOpt = "events.yaml",
     as_of: AsOfOpt = None,
-    json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    fmt: FormatOpt = "text",
+    json_: JsonOpt = False,
     against: Annotated[str, typer.Option("--against", metavar="baseline|current", help="The plan the verdict is measured against (the other is shown beside it).")] = "baseline",
     occurrences: Annotated[bool, typer.Option("--occurrences", help="Also list the past occurrences of repeating events that have no record.")] = False,
     owner: OwnerOpt = None,
@@ -695,7 +708,7 @@ def slips(
 
     plan = _choice(Against, against, "--against")
     schedule = _chosen(load_schedule(file, now_utc(), as_of), None, [], owners=owner)
-    _write(render_slips(schedule, find_slips(schedule, plan, occurrences), SlipsOptions(json_)))
+    _write(render_slips(schedule, find_slips(schedule, plan, occurrences), SlipsOptions(_json_format(fmt, json_))))
 
 
 @app.command()
@@ -703,7 +716,8 @@ def explain(
     ident: IdArg,
     file: FileOpt = "events.yaml",
     as_of: AsOfOpt = None,
-    json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    fmt: FormatOpt = "text",
+    json_: JsonOpt = False,
 ) -> None:
     """Show why an event's windows are what they are: for each bound, the chain of written
     dates, references, after/before, actuals and projections behind it, with file:line.
@@ -714,7 +728,7 @@ def explain(
     from .render.explain import ExplainOptions, render_explain
 
     schedule = load_schedule(file, now_utc(), as_of)
-    _write(render_explain(schedule, ExplainOptions(ident, json_)))
+    _write(render_explain(schedule, ExplainOptions(ident, _json_format(fmt, json_))))
 
 
 @app.command()
@@ -757,7 +771,8 @@ def forecast_(
     tag: TagOpt = None,
     kind: KindOpt = None,
     owner: OwnerOpt = None,
-    json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    fmt: FormatOpt = "text",
+    json_: JsonOpt = False,
     backtest: Annotated[bool, typer.Option("--backtest", help="Replay the forecast as of each recorded actual minus --lead, and say where each actual fell.")] = False,
     lead: Annotated[Duration, typer.Option("--lead", parser=_within, metavar="DURATION", help="For --backtest: how long before each actual the forecast is made.")] = "90d",  # type: ignore[assignment]
 ) -> None:
@@ -782,16 +797,17 @@ def forecast_(
     if not qs or any(not 0 <= q <= 100 for q in qs) or list(qs) != sorted(set(qs)):
         raise typer.BadParameter("expected rising percentiles from 0 to 100, such as 10,50,90", param_hint="'--percentiles'")
     kinds = _kinds(kind)
+    as_json = _json_format(fmt, json_)
     if backtest:
         chosen = _chosen(load_schedule(file, now_utc(), as_of), tag, kinds, owners=owner)
         replays = replays_of(chosen.events, lambda day: load_schedule(file, now_utc(), DayArg(day.isoformat(), day)),
                              lead, runs, seed)
-        _write(render_backtest(replays, lead, json_))
+        _write(render_backtest(replays, lead, as_json))
         return
     schedule = load_schedule(file, now_utc(), as_of)
     chosen = _chosen(schedule, tag, kinds, owners=owner)
     result = forecast(schedule, runs, seed)
-    _write(render_forecast(replace(result, schedule=chosen), ForecastOptions(qs, json_)))
+    _write(render_forecast(replace(result, schedule=chosen), ForecastOptions(qs, as_json)))
 
 
 @app.command()
