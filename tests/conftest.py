@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from timeline.dates import DayArg
+from timeline.days import DayArg
 from timeline.pipeline import load_schedule
 from timeline.schedule import ResolvedEvent, Schedule
 

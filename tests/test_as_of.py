@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from timeline import cli
-from timeline.dates import DayArg
+from timeline.days import DayArg
 from timeline.pipeline import load_schedule
 from timeline.web import Site
 

@@ -6,19 +6,8 @@ from datetime import date, datetime, timedelta, UTC
 
 import pytest
 
-from timeline.dates import (
-    RefExpr,
-    SpanExpr,
-    Window,
-    parse_duration,
-    parse_expr,
-    parse_point,
-    range_label,
-    shift_date,
-    shift_written,
-    span_label,
-    window_label,
-)
+from timeline.dates import RefExpr, SpanExpr, Window, parse_duration, parse_expr, parse_point, shift_date, shift_written
+from timeline.labels import range_label, span_label, window_label
 from timeline.errors import DateSyntaxError
 
 D = date

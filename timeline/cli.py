@@ -20,7 +20,8 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .dates import DayArg, Duration, parse_bound, parse_day
+from .dates import Duration
+from .days import DayArg, parse_bound, parse_day
 from .errors import DateSyntaxError, DayOptionError, FileAccessError, RequestError, TimelineError, quote
 
 

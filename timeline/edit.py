@@ -22,7 +22,9 @@ from datetime import date, datetime, timedelta
 
 import yaml
 
-from .dates import DateExpr, DayArg, SpanExpr, Window, parse_expr, refers, shift_written
+from .dates import DateExpr, SpanExpr, Window, parse_expr, refers, shift_written
+
+from .days import DayArg
 from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, RequestError, quote
 from .fsutil import atomic_write, remove_leftovers
 from .loader import Source, access_error, compose, read_source, validate_calendar

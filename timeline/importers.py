@@ -25,6 +25,7 @@ from typing import Any
 from .append import NewEvent, YamlText, suggest_id
 from .dates import DateSyntaxError, length_text, parse_expr
 from .errors import EventsFileError, Problem, RequestError, quote
+from .feedtext import CANCELLED, DUE, FIRST_MARKER_TITLE, LAST_MARKER, OWNER_LINES, PRODID_PREFIX, WINDOW_TITLE
 from .loader import ID_PATTERN, parse_expr_or_none, web_url
 from .model import Kind
 from .repeats import ICAL_DAYS, WEEKDAYS
@@ -36,11 +37,6 @@ CSV_COLUMNS = (
 """The columns a CSV file may have (`title` and a date are required)."""
 _LISTS = ("after", "before", "tags")
 _DATES = ("when", "start", "end", "due")
-OWN_PRODID = "-//timeline//"
-_WINDOW_TITLE = re.compile(r"^(.*) \((.+), date to be set\)$")
-_MARKER_TITLE = re.compile(r"^(.*) · (?:window opens|starts) \((.+?)(, date to be set)?\)$")
-"""The title of a quiet feed's marker on a long stretch's first day (its last day is the VEVENT
-whose UID has `.end` before the `@`)."""
 _FREQS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
 _ORDINAL_WORDS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th", -1: "last"}
 
@@ -113,7 +109,7 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
     except ValueError as e:
         raise RequestError(f"{name}: not a readable iCalendar file: {quote(str(e), 200)}") from None
     out = Imported()
-    own = str(feed.get("PRODID", "")).startswith(OWN_PRODID)
+    own = str(feed.get("PRODID", "")).startswith(PRODID_PREFIX)
     for key, setting in (("X-WR-CALNAME", "name"), ("X-WR-TIMEZONE", "timezone")):
         if feed.get(key):
             out.calendar[setting] = _unescape(str(feed.get(key)))
@@ -128,10 +124,10 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
     if own:  # a quiet feed's marker on a long stretch's last day: `<id>.end@<domain>`
         for ev in events:
             marker = str(ev.get("UID", ""))
-            if ".end@" in marker and "DTSTART" in ev:
-                last_days[marker.replace(".end@", "@", 1)] = ev.decoded("DTSTART")
+            if f"{LAST_MARKER}@" in marker and "DTSTART" in ev:
+                last_days[marker.replace(f"{LAST_MARKER}@", "@", 1)] = ev.decoded("DTSTART")
     for number, ev in enumerate(events, 1):
-        if ev.get("RECURRENCE-ID") is not None or own and ".end@" in str(ev.get("UID", "")):
+        if ev.get("RECURRENCE-ID") is not None or own and f"{LAST_MARKER}@" in str(ev.get("UID", "")):
             continue
         uid = str(ev.get("UID", "")) or None
         what = f"VEVENT {number}" + (f" (UID {quote(uid, 60)})" if uid else "")
@@ -164,12 +160,12 @@ def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any], last
     due = window = False
     label = ""
     if own:
-        if summary.startswith("Due: "):
-            summary, due = summary[5:], True
-        if summary.endswith(" (cancelled)"):
-            summary = summary[: -len(" (cancelled)")]
-        marker = _MARKER_TITLE.match(summary) if last_day is not None else None
-        match = _WINDOW_TITLE.match(summary)
+        if summary.startswith(DUE):
+            summary, due = summary[len(DUE):], True
+        if summary.endswith(CANCELLED):
+            summary = summary[: -len(CANCELLED)]
+        marker = FIRST_MARKER_TITLE.match(summary) if last_day is not None else None
+        match = WINDOW_TITLE.match(summary)
         if marker:
             summary, label, window = marker.group(1), marker.group(2), bool(marker.group(3))
         elif match:
@@ -236,7 +232,7 @@ def _own_owners(description: str, categories: list[str]) -> list[str]:
     """The owners of an event of our own feed: the last CATEGORIES, as many as make the
     DESCRIPTION's `Owner:` (or `Owners:`) line when joined with commas."""
     line = next((x for x in description.replace("\r\n", "\n").split("\n\n")[0].split("\n")
-                 if x.startswith(("Owner: ", "Owners: "))), None)
+                 if x.startswith(OWNER_LINES)), None)
     if line is None:
         return []
     text = line.split(": ", 1)[1]

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from .dates import DayArg
+from .days import DayArg
 from .errors import DateSyntaxError, DayOptionError, EventsFileError
 from .loader import Source, read_source, validate
 from .schedule import Schedule

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 
-from .dates import DayArg
+from .days import DayArg
 from .errors import DateSyntaxError, DayOptionError, FileAccessError
 from .schedule import Schedule
 

@@ -21,7 +21,8 @@ from functools import cached_property
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from .dates import MONTHS, SpanExpr, Window, day_label
+from .dates import MONTHS, SpanExpr, Window
+from .labels import day_label
 from .errors import DateSyntaxError, quote
 from .labels import label
 from .model import OccurrenceRecord, Repeat, Status

@@ -19,7 +19,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, UTC
 from zoneinfo import ZoneInfo
 
-from .dates import RefExpr, SpanExpr, Window, day_label, length_text, referenced
+from .dates import RefExpr, SpanExpr, Window, length_text, referenced
+from .labels import day_label
 from .labels import label
 from .errors import DateSyntaxError, Problem, quote
 from .model import Baseline, Event, EventsFile, Kind, Status

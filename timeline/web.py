@@ -24,7 +24,7 @@ from datetime import date, datetime, UTC
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
-from .dates import DayArg
+from .days import DayArg
 from .errors import TimelineError
 from .publish import SiteRequest
 from .render.site import CONTENT_TYPES

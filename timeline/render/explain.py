@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..dates import RefExpr, SpanExpr, Window, referenced, window_label
+from ..dates import RefExpr, SpanExpr, Window, referenced
+from ..labels import window_label
 from ..errors import RequestError, quote
 from ..schedule import ResolvedEvent, Schedule
 from .jsonout import dumps

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from ..dates import MONTHS, day_label
+from ..dates import MONTHS
+from ..labels import day_label
 from ..errors import RequestError
 from ..model import Kind, Status
 from ..schedule import ResolvedEvent, Schedule

@@ -15,21 +15,21 @@ from datetime import date, datetime, time, timedelta, UTC
 from functools import lru_cache
 
 from .. import __version__
-from ..dates import day_after, day_label
+from ..dates import day_after
+from ..labels import day_label
 from ..errors import RequestError, quote
 from ..model import Calendar as CalendarSettings
 from ..model import Kind, Status
 from ..repeats import Series
 from ..analysis.placement import Placement, WindowMode, placements
+from ..feedtext import CANCELLED, DUE, LAST_MARKER, OWNER_LINES, PRODID_PREFIX, TO_BE_SET, marker_title, window_title
 from ..schedule import ResolvedEvent, Schedule, slip
 from .text import printable
 from .words import days
 
-PRODID = f"-//timeline//timeline {__version__}//EN"
+PRODID = f"{PRODID_PREFIX}timeline {__version__}//EN"
 
 
-LAST_MARKER = ".end"
-"""Added to an id for the UID of the quiet mode's marker on the last day (no id has a dot)."""
 
 
 def feed_stamp(calendar: CalendarSettings, mtime: float | None, source_date_epoch: str | None, fallback: date) -> datetime:
@@ -81,9 +81,9 @@ def describe(e: ResolvedEvent, firm: bool) -> str:
     `firm` is the placement's (whether the date is set does not depend on `--windows`).
     """
     ev = e.event
-    lines = [f"When: {e.label}" + ("" if firm else " (date to be set)")]
+    lines = [f"When: {e.label}" + ("" if firm else f" ({TO_BE_SET})")]
     if ev.owners:
-        lines.append(f"Owner{'s' if len(ev.owners) > 1 else ''}: {', '.join(ev.owners)}")
+        lines.append(OWNER_LINES[len(ev.owners) > 1] + ", ".join(ev.owners))
     lines.append(f"Status: {e.status.value}")
     # Other events are named by id, which never changes, so that editing one title
     # changes only that event's lines in the feed.
@@ -119,15 +119,13 @@ def summary(e: ResolvedEvent, placement: Placement) -> str:
     """SUMMARY: the title, saying so when the date is not set yet or the event is cancelled."""
     title = clean(e.title).replace("\n", " ")
     if e.status == Status.CANCELLED:
-        return f"{title} (cancelled)"
+        return title + CANCELLED
     if e.kind == Kind.DEADLINE and not e.done:
-        return f"Due: {title}"
-    if placement.marker in ("opens", "closes"):
-        return f"{title} · window {placement.marker} ({e.label}, date to be set)"
+        return DUE + title
     if placement.marker:
-        return f"{title} · {placement.marker} ({e.label})"
+        return marker_title(title, placement.marker, e.label, placement.marker in ("opens", "closes"))
     if not placement.firm:
-        return f"{title} ({e.label}, date to be set)"
+        return window_title(title, e.label)
     return title
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..analysis.slips import Against, Slip, Verdict
-from ..dates import span_label, window_label
+from ..labels import span_label, window_label
 from ..model import Status
 from ..schedule import Schedule
 from .jsonout import actual_dict, bounds_dict, dumps, iso_bound

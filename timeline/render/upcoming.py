@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..analysis.upcoming import Item, State, Upcoming
-from ..dates import day_label
+from ..labels import day_label
 from ..model import Kind, Status
 from ..schedule import Schedule
 from .jsonout import dumps, window_dict

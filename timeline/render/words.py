@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..dates import day_label
+from ..labels import day_label
 from ..repeats import Occurrence
 from .text import one_line
 
