@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from timeline.edit import yaml_scalar
-from timeline.loader import yaml_loader
+from timeline.source import yaml_loader
 
 from .conftest import ROOT, by_id, schedule_at, write
 

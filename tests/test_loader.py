@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline import loader
+from timeline import loader, source
 from timeline.errors import EventsFileError, FileAccessError
 from timeline.model import Kind, Status
 
@@ -17,7 +17,7 @@ BAD = sorted((DATA / "bad").glob("*.yaml"))
 
 def load_events(path: str):  # type: ignore[no-untyped-def]
     """Read and validate a file (no resolution), raising every problem."""
-    events_file, problems, _ = loader.validate(loader.read_source(path))
+    events_file, problems, _ = loader.validate(source.read_source(path))
     if problems:
         raise EventsFileError(problems)
     return events_file
@@ -64,7 +64,7 @@ def test_missing_file_is_one_line(run, tmp_path):
 
 def test_file_over_size_limit_is_refused(tmp_path, monkeypatch):
     path = write(tmp_path, "events: []\n" + "# padding\n" * 20)
-    monkeypatch.setattr(loader, "MAX_BYTES", 100)
+    monkeypatch.setattr(source, "MAX_BYTES", 100)
     with pytest.raises(FileAccessError, match="the limit is 100 bytes"):
         load_events(str(path))
 

@@ -16,7 +16,8 @@ import yaml
 
 from .edit import content_end, line_end, newline, rewrite, yaml_scalar
 from .errors import RequestError
-from .loader import ID_PATTERN, Source, parse_expr_or_none
+from .source import Source
+from .values import ID_PATTERN, parse_expr_or_none
 from .render.text import slug
 from .schedule import Schedule
 

@@ -141,7 +141,7 @@ def _within(text: str) -> Duration:
 
 def _base_url(text: str) -> str:
     """`--base-url`: where the site is published (http, https or webcal)."""
-    from .loader import feed_url
+    from .values import feed_url
 
     try:
         return feed_url(text)
@@ -200,7 +200,8 @@ def _occurrence(ident: str) -> tuple[str, date | None]:
 
 def _written_events(ctx: typer.Context):
     """The events of the file named on the command line so far, as far as they are valid."""
-    from .loader import read_source, validate
+    from .loader import validate
+    from .source import read_source
 
     path = ctx.params.get("file") or os.environ.get("TIMELINE_FILE") or "events.yaml"
     try:
@@ -288,12 +289,12 @@ def _known(what: str, given: list[str] | None, known: list[str], path: str) -> N
 
 def _windows(value: str | None) -> str | None:
     """Check --windows (None: the file's `calendar.windows`)."""
-    from .loader import WINDOW_MODES
+    from .values import parse_windows
 
-    if value is not None and value not in WINDOW_MODES:
-        raise typer.BadParameter(f"unknown mode {quote(value)}; expected one of {', '.join(WINDOW_MODES)}",
-                                 param_hint="'--windows'")
-    return value
+    try:
+        return None if value is None else parse_windows(value)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="'--windows'") from None
 
 
 def _kinds(kinds: list[str] | None) -> list[str]:
@@ -371,7 +372,8 @@ def add(
     Example: timeline add --title "First meeting" --when "[2004-11, 2004-12]" --after composition --tag wgig
     """
     from .append import NewEvent, append_events, suggest_id
-    from .loader import read_source, validate
+    from .loader import validate
+    from .source import read_source
 
     if not title.strip():
         raise typer.BadParameter("every event has a title; give --title TEXT", param_hint="'--title'")
@@ -407,7 +409,7 @@ def import_(
     from .append import append_events
     from .fsutil import create_new
     from .importers import new_file_text, read_import, yaml_items
-    from .loader import MAX_BYTES, Source
+    from .source import MAX_BYTES, Source
     from .pipeline import load_schedule, schedule_from_source
 
     if source == "-":
@@ -746,7 +748,7 @@ def diff(
 
     Example: timeline diff HEAD~1 --format markdown
     """
-    from .loader import read_source
+    from .source import read_source
     from .pipeline import schedule_from_source
     from .analysis.changes import changes
     from .render.diff import DiffFormat, DiffOptions, render_diff

@@ -27,7 +27,8 @@ from .dates import DateExpr, SpanExpr, Window, parse_expr, refers, shift_written
 from .days import DayArg
 from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, RequestError, quote
 from .fsutil import atomic_write, remove_leftovers
-from .loader import Source, access_error, compose, read_source, validate_calendar
+from .loader import validate_calendar
+from .source import access_error, compose, read_source, Source
 from .pipeline import schedule_from_source, today_in
 from .schedule import ResolvedEvent, Schedule
 

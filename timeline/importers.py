@@ -26,7 +26,7 @@ from .append import NewEvent, YamlText, suggest_id
 from .dates import DateSyntaxError, length_text, parse_expr
 from .errors import EventsFileError, Problem, RequestError, quote
 from .feedtext import CANCELLED, DUE, FIRST_MARKER_TITLE, LAST_MARKER, OWNER_LINES, PRODID_PREFIX, WINDOW_TITLE
-from .loader import ID_PATTERN, parse_expr_or_none, web_url
+from .values import ID_PATTERN, parse_expr_or_none, web_url
 from .model import Kind
 from .repeats import ICAL_DAYS, WEEKDAYS
 

@@ -9,17 +9,11 @@ same nodes' marks. Every problem in the file is collected and reported together.
 
 from __future__ import annotations
 
-import os
-import re
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, UTC
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
 from yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 from .dates import (
@@ -35,19 +29,14 @@ from .dates import (
     parse_point,
     refers,
 )
-from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, quote
+from .errors import DateSyntaxError, EventsFileError, Problem, quote
 from .model import DEFAULT_MEETING_LENGTH, Baseline, Calendar, Event, EventsFile, Kind, OccurrenceRecord, Repeat, Status
 from .repeats import MAX_COUNT, parse_every, parse_on
-
-MAX_BYTES = 64 * 1024 * 1024
-"""Files larger than this are refused before parsing."""
-MAX_EXPANSION = 10
-"""Aliases may make the document at most this many times its own node count (plus a margin)."""
+from .source import BOOL, NULL, TEXTUAL, Source, compose, node_at
+from .values import HOST_NAME, ID_PATTERN, check_zone, feed_url, parse_expr_or_none, parse_windows, web_url
 
 TOP_KEYS = dict.fromkeys(("calendar", "events"))
 CALENDAR_KEYS = dict.fromkeys(("name", "domain", "timezone", "updated", "warn", "refresh", "url", "windows", "keep"))
-WINDOW_MODES = ("quiet", "span", "start", "end")
-"""The values of `calendar.windows` and `--windows` (`analysis.placement.WindowMode`)."""
 MAX_OWNER = 100
 """The longest owner name."""
 EVENT_KEYS = dict.fromkeys((
@@ -68,183 +57,6 @@ SYNONYMS = {
     "recurrence": "repeat", "rrule": "repeat", "repeats": "repeat", "every": "repeat",
 }
 """Keys people write for the ones we have, for "did you mean" where spelling is no guide."""
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-"""Ids and tags alike: tags name feed files, so they follow the same rule."""
-NULL = "tag:yaml.org,2002:null"
-BOOL = "tag:yaml.org,2002:bool"
-STR = "tag:yaml.org,2002:str"
-SEQ = "tag:yaml.org,2002:seq"
-MAP = "tag:yaml.org,2002:map"
-_TEXTUAL = {STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
-"""Tags of scalars read as text (the last three only appear when written explicitly, as `!!int 5`)."""
-_PLAIN_TAGS = {
-    **dict.fromkeys(("", "~", "null", "Null", "NULL"), NULL),
-    **dict.fromkeys((v for w in ("yes", "no", "true", "false", "on", "off") for v in (w, w.capitalize(), w.upper())), BOOL),
-}
-
-
-@cache
-def yaml_loader() -> type:
-    """PyYAML's C composer (where libyaml is built in) with a fast implicit-tag resolver.
-
-    PyYAML resolves every plain scalar against a table of regular expressions in Python,
-    which was most of the composing time. Nothing here needs ints, floats or timestamps
-    told apart from text (a date is read from the text as written), only null and the
-    booleans, so plain scalars are resolved by spelling (`_PLAIN_TAGS`), and a quoted
-    scalar is text, as in YAML's own rules.
-    """
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    plain = _PLAIN_TAGS.get
-
-    class Loader(base):  # type: ignore[misc, valid-type]
-        def resolve(self, kind, value, implicit):
-            if kind is ScalarNode:
-                return plain(value, STR) if implicit[0] else STR
-            return SEQ if kind is SequenceNode else MAP
-
-        # no path resolvers are registered: the composer's hooks for them have nothing to do
-        def descend_resolver(self, current_node, current_index):
-            pass
-
-        def ascend_resolver(self):
-            pass
-
-    return Loader
-
-
-@dataclass(frozen=True)
-class Source:
-    """The raw text of an events file and where it came from."""
-
-    path: str
-    """The file as the user named it (`<stdin>` for `-`)."""
-    text: str
-    """Its contents."""
-    mtime: float | None
-    """Its modification time (None for standard input)."""
-    bom: bool = False
-    """True when the file began with a UTF-8 byte order mark (edits keep it)."""
-
-
-def read_source(path: str) -> Source:
-    """Read an events file (`-` is standard input), refusing missing, huge or non-UTF-8 files."""
-    if path == "-":
-        return decode_source("<stdin>", sys.stdin.buffer.read(MAX_BYTES + 1), None)
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise FileAccessError(f"{path}: file is {size} bytes; the limit is {MAX_BYTES} bytes")
-        with open(path, "rb") as f:
-            data = f.read(MAX_BYTES + 1)  # bounded: /dev/zero or a pipe reports no size
-            mtime = os.fstat(f.fileno()).st_mtime
-    except OSError as e:
-        raise access_error(path, e) from None
-    return decode_source(path, data, mtime)
-
-
-def access_error(path: str, e: OSError) -> FileAccessError:
-    """The message for an events file that cannot be opened or read."""
-    if isinstance(e, FileNotFoundError):
-        return FileAccessError(f"{path}: no such file (give one with -f PATH or $TIMELINE_FILE)")
-    if isinstance(e, IsADirectoryError):
-        return FileAccessError(f"{path}: is a directory, expected an events file")
-    if isinstance(e, PermissionError):
-        return FileAccessError(f"{path}: permission denied")
-    return FileAccessError(f"{path}: cannot read: {e.strerror}")
-
-
-def decode_source(name: str, data: bytes, mtime: float | None) -> Source:
-    """An events file's bytes as text (a BOM is dropped), refusing huge or non-UTF-8 input."""
-    if len(data) > MAX_BYTES:
-        raise FileAccessError(f"{name}: input exceeds the limit of {MAX_BYTES} bytes")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        raise EventsFileError(
-            [Problem(name, line, col, "the file is not valid UTF-8; save it as UTF-8")]
-        ) from None
-    return Source(name, text, mtime, data.startswith(b"\xef\xbb\xbf"))
-
-
-def compose(source: Source) -> Node:
-    """The node tree of a source (with marks and styles), or an `EventsFileError` for
-    syntax errors and alias bombs."""
-    try:
-        root = yaml.compose(source.text, Loader=yaml_loader())
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        what = " ".join(x for x in (e.context, e.problem) if x)
-        if e.context_mark is not None and e.problem_mark is not None and e.context_mark.line != e.problem_mark.line:
-            what += f" (the construct began at line {e.context_mark.line + 1}, column {e.context_mark.column + 1})"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if "mapping values are not allowed" in what:
-            what += ("; a value with ': ' in it must be quoted, such as title: \"Report: final draft\" "
-                     "(the colon here made it look like a new key)")
-        raise EventsFileError([Problem(source.path, line, col, f"YAML syntax error: {what}")]) from None
-    except yaml.reader.ReaderError as e:  # a character YAML does not allow
-        before = source.text[: e.position]
-        line, col = before.count("\n") + 1, e.position - (before.rfind("\n") + 1) + 1
-        char = f"U+{e.character:04X}" if isinstance(e.character, int) else quote(str(e.character))
-        raise EventsFileError([Problem(source.path, line, col, f"the character {char} is not allowed in YAML; "
-                                       "remove it (write a line break as \\n inside double quotes)")]) from None
-    except yaml.YAMLError as e:
-        message = " ".join(str(e).split())
-        raise EventsFileError([Problem(source.path, 1, 1, f"YAML error: {quote(message, 200)}")]) from None
-    if root is None:
-        raise EventsFileError(
-            [Problem(source.path, 1, 1, "the file is empty; expected a mapping with an 'events' list")]
-        )
-    if "*" in source.text:  # an alias needs a '*'; without one there is nothing to expand
-        _refuse_alias_bombs(source.path, root)
-    return root
-
-
-def _refuse_alias_bombs(path: str, root: Node) -> None:
-    """Refuse documents whose aliases expand far beyond their written size."""
-    sizes: dict[int, int] = {}
-    reused: list[Node] = []
-    # each node's expanded size, children first, without recursion (nesting can be deep)
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        if not children_done:
-            if key in sizes:
-                reused.append(node)
-                continue
-            sizes[key] = 1  # a recursive alias counts once
-            stack.append((node, True))
-            stack.extend((child, False) for child in _children(node))
-        else:
-            sizes[key] = min(1 + sum(sizes[id(child)] for child in _children(node)), sys.maxsize)
-    expanded = sizes[id(root)]
-    limit = MAX_EXPANSION * len(sizes) + 10_000
-    if expanded > limit:
-        at = reused[0].start_mark if reused else root.start_mark
-        raise EventsFileError([
-            Problem(path, at.line + 1, at.column + 1,
-                    f"YAML aliases expand the document to {expanded} nodes (limit {limit}); "
-                    "write the values out instead of nesting aliases")
-        ])
-
-
-def _children(node: Node) -> list[Node]:
-    """The nodes directly inside a node (keys and values of a mapping)."""
-    if isinstance(node, SequenceNode):
-        return node.value
-    if isinstance(node, MappingNode):
-        return [n for pair in node.value for n in pair]
-    return []
-
-
-def _at(node: Node) -> tuple[int, int]:
-    """1-based (line, column) where a node starts."""
-    mark = node.start_mark
-    return mark.line + 1, mark.column + 1
-
-
 def validate(source: Source, root: Node | None = None) -> tuple[EventsFile, list[Problem], set[str]]:
     """The valid part of a source, every problem found, and every id written (valid or not).
 
@@ -282,7 +94,7 @@ class _Validator:
     # -- helpers -------------------------------------------------------------------
     def problem(self, node: Node | tuple[int, int], message: str) -> None:
         """Record a problem at a node (or a (line, col) pair)."""
-        line, col = node if isinstance(node, tuple) else _at(node)
+        line, col = node if isinstance(node, tuple) else node_at(node)
         self.problems.append(Problem(self.source.path, line, col, message))
 
     def mapping(
@@ -293,11 +105,11 @@ class _Validator:
         for knode, vnode in node.value:
             key = knode.value if isinstance(knode, ScalarNode) else None
             if key is None or key not in allowed or key in out:
-                self.bad_key(node, key, _at(knode), allowed, what)
+                self.bad_key(node, key, node_at(knode), allowed, what)
                 continue
             out[key] = vnode
             if where is not None:
-                where[key] = _at(vnode)
+                where[key] = node_at(vnode)
         return out
 
     def bad_key(self, node: MappingNode, key: str | None, at: tuple[int, int], allowed: dict[str, None], what: str) -> None:
@@ -318,7 +130,7 @@ class _Validator:
 
     def text(self, node: Node, what: str, *, allow_empty: bool = False) -> str | None:
         """A scalar's text as written, or a problem when it is not text."""
-        if not isinstance(node, ScalarNode) or node.tag not in _TEXTUAL:
+        if not isinstance(node, ScalarNode) or node.tag not in TEXTUAL:
             kind = _kind_of(node)
             self.problem(node, f"{what} must be text, not {kind}")
             return None
@@ -344,7 +156,7 @@ class _Validator:
         if isinstance(node, SequenceNode):
             parts = []
             for item in node.value:
-                if not isinstance(item, ScalarNode) or item.tag not in _TEXTUAL:
+                if not isinstance(item, ScalarNode) or item.tag not in TEXTUAL:
                     self.problem(item, f"{what}: a set holds dates, not {_kind_of(item)}")
                     return None
                 parts.append(item.value)
@@ -368,7 +180,7 @@ class _Validator:
         out = []
         bad = False
         for item in items:  # every bad one is reported
-            if isinstance(item, ScalarNode) and item.tag in _TEXTUAL and ID_PATTERN.match(item.value):
+            if isinstance(item, ScalarNode) and item.tag in TEXTUAL and ID_PATTERN.match(item.value):
                 out.append(item.value)
                 continue
             value = self.text(item, what)
@@ -416,7 +228,7 @@ class _Validator:
         if values.get("url"):
             values["url"] = self.converted(keys["url"], "calendar.url", feed_url)
         if "timezone" in keys:
-            values["timezone"] = self.converted(keys["timezone"], "calendar.timezone", _check_zone)
+            values["timezone"] = self.converted(keys["timezone"], "calendar.timezone", check_zone)
             values["timezone_set"] = True
         if "updated" in keys:
             values["updated"] = self.converted(keys["updated"], "calendar.updated", _parse_updated)
@@ -424,7 +236,7 @@ class _Validator:
             if key in keys:
                 values[key] = self.converted(keys[key], f"calendar.{key}", parse_duration)
         if "windows" in keys:
-            values["windows"] = self.converted(keys["windows"], "calendar.windows", _parse_windows)
+            values["windows"] = self.converted(keys["windows"], "calendar.windows", parse_windows)
         if "refresh" in keys and isinstance(values.get("refresh"), Duration):
             if values["refresh"].unit in ("m", "y") or values["refresh"].to_timedelta().total_seconds() <= 0:
                 self.problem(keys["refresh"], "calendar.refresh must be hours, days or weeks above zero, such as 12h or 1d")
@@ -466,7 +278,7 @@ class _Validator:
                 self.problem(keys["id"], f"bad id {quote(ident)}: an id must not look like a date")
                 ident = None
             elif ident is not None and ident in seen:
-                line, col = _at(seen[ident])
+                line, col = node_at(seen[ident])
                 self.problem(keys["id"], f"duplicate id {quote(ident)}: already used at {self.source.path}:{line}:{col}")
                 ident = None
             elif ident is not None:
@@ -498,7 +310,7 @@ class _Validator:
         if "warn" in keys:
             get["warn"] = self.converted(keys["warn"], "warn", parse_duration)
         if "timezone" in keys:
-            get["timezone"] = self.converted(keys["timezone"], "timezone", _check_zone)
+            get["timezone"] = self.converted(keys["timezone"], "timezone", check_zone)
         status = None
         if "status" in keys:
             status = self.converted(keys["status"], "status", _parse_status)
@@ -556,7 +368,7 @@ class _Validator:
             self.problem(node, "a deadline is a single date; write due: DATE (or give kind: phase for a span)")
             return None
         # every None put in `get` came with a problem: here it holds values only
-        line, col = _at(node)
+        line, col = node_at(node)
         return Event(
             id=ident, title=title, kind=kind, start=start, end=end, is_span=is_span, is_due=is_due,
             line=line, col=col,
@@ -662,7 +474,7 @@ class _Validator:
             skip = [d for item in items if (d := self.converted(item, "repeat.skip", iso_day)) is not None]
         if len(self.problems) > before or every is None:
             return None
-        line, col = _at(node)
+        line, col = node_at(node)
         return Repeat(every[0], every[1], on, until, count, tuple(skip), line, col)
 
     def occurrences(self, node: Node) -> tuple[OccurrenceRecord, ...]:
@@ -680,7 +492,7 @@ class _Validator:
             if day in seen:
                 self.problem(knode, f"occurrences: {day} is named twice (first at line {seen[day]})")
                 continue
-            seen[day] = _at(knode)[0]
+            seen[day] = node_at(knode)[0]
             if not isinstance(vnode, MappingNode):
                 self.problem(vnode, f"occurrences: {day}: expected a mapping such as {{status: cancelled}} or "
                                     f"{{when: {day}T16:00}}, not {_kind_of(vnode)}")
@@ -703,7 +515,7 @@ class _Validator:
                     self.problem(keys["actual"], "actual must be a date (what really happened), not a reference")
             if "note" in keys:
                 values["note"] = self.text(keys["note"], "note")
-            line, col = _at(knode)
+            line, col = node_at(knode)
             out.append(OccurrenceRecord(day, **{k: v for k, v in values.items() if v is not None}, line=line, col=col))
         return tuple(out)
 
@@ -801,15 +613,7 @@ def _lengthened(
 
 def _key_at(node: MappingNode, key: str) -> tuple[int, int]:
     """(line, col) of the first `key` in a mapping node."""
-    return next(_at(k) for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key)
-
-
-def parse_expr_or_none(text: str) -> DateExpr | None:
-    """`parse_expr`, or None when the text is not a date expression."""
-    try:
-        return parse_expr(text)
-    except DateSyntaxError:
-        return None
+    return next(node_at(k) for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key)
 
 
 def _kind_of(node: Node) -> str:
@@ -823,47 +627,6 @@ def _kind_of(node: Node) -> str:
     if node.tag == BOOL:
         return f"the boolean {node.value}"
     return quote(node.value)
-
-
-HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*")
-"""A host name: the domain of every UID (`fullmatch`: a final line break is not a host name)."""
-
-
-def web_url(text: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
-    """An absolute web address: the only kind that may become a link or a feed's URI.
-
-    A scheme of `schemes`, a host, and no space or control character anywhere (a line break
-    would end the feed's content line and start another one).
-    """
-    from urllib.parse import urlsplit
-
-    expected = ", ".join(schemes[:-1]) + f" or {schemes[-1]}"
-    if any(c.isspace() or not c.isprintable() for c in text):
-        raise ValueError(f"an address must not contain spaces or control characters; expected an {expected} address "
-                         "such as https://example.org/wgig/")
-    try:
-        parts = urlsplit(text)
-    except ValueError as e:
-        raise ValueError(f"not an address ({e}); expected an {expected} address such as https://example.org/wgig/") from None
-    if parts.scheme.lower() not in schemes or not parts.hostname:
-        raise ValueError(f"expected an {expected} address such as https://example.org/wgig/, not {quote(text)}")
-    return text
-
-
-def feed_url(text: str) -> str:
-    """Where a feed is published: an http, https or webcal address."""
-    return web_url(text, ("http", "https", "webcal"))
-
-
-def _check_zone(name: str) -> str:
-    """An IANA zone name that exists."""
-    from zoneinfo import ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {quote(name)}; expected an IANA name such as Europe/Zurich or UTC") from None
-    return name
 
 
 def _parse_updated(text: str) -> date | datetime:
@@ -881,13 +644,6 @@ def _parse_count(text: str) -> int:
     if not text.strip().isdigit() or not 1 <= int(text) <= MAX_COUNT:
         raise ValueError(f"expected a whole number from 1 to {MAX_COUNT}, not {quote(text)}")
     return int(text)
-
-
-def _parse_windows(text: str) -> str:
-    """How uncertain windows appear in feeds."""
-    if text not in WINDOW_MODES:
-        raise ValueError(f"unknown mode {quote(text)}; expected one of {', '.join(WINDOW_MODES)}")
-    return text
 
 
 def _parse_status(text: str) -> Status:

@@ -17,7 +17,8 @@ import yaml
 
 from .days import DayArg
 from .errors import DateSyntaxError, DayOptionError, EventsFileError
-from .loader import Source, read_source, validate
+from .loader import validate
+from .source import read_source, Source
 from .schedule import Schedule
 from .resolve import resolve_events
 

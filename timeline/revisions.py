@@ -10,7 +10,7 @@ import os
 import subprocess
 
 from .errors import FileAccessError, quote
-from .loader import MAX_BYTES, Source, decode_source, read_source
+from .source import MAX_BYTES, decode_source, read_source, Source
 
 
 def read_version(spec: str, path: str) -> Source:

@@ -206,7 +206,7 @@ def create_app(path: str | None = None, base_url: str | None = None) -> Site:
     """A WSGI application for `path` (default: `$TIMELINE_FILE`, else ./events.yaml), its
     subscribe links under `base_url` (default: `$TIMELINE_BASE_URL`, else `calendar.url`)."""
     from .errors import RequestError
-    from .loader import feed_url
+    from .values import feed_url
 
     base_url = base_url or os.environ.get("TIMELINE_BASE_URL")
     if base_url:

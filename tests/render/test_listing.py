@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from timeline.loader import Source
+from timeline.source import Source
 from timeline.pipeline import schedule_from_source
 from timeline.render.gantt import GanttOptions, render_gantt
 from timeline.render.listing import ListFormat, ListOptions, event_json, render_list
