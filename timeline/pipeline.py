@@ -1,11 +1,12 @@
 """The one road from an events file to a resolved schedule.
 
-    read (`loader.read_source`) → validate (`loader.validate`) → today, computed once from
-    `now` in the calendar's zone → resolve (`resolve.resolve_events`) → `Schedule`
+    read (`source.read_source`) → validate (`loader.validate`) → the day judged by: today
+    in the calendar's zone at `now`, or `--as-of` → resolve (`resolve.resolve_events`) →
+    `schedule.Schedule`
 
-Every command, the web server, the static build and the edits reach a schedule through
-this module; nothing else reads the events file or decides what "today" is. `now` is the
-caller's: the CLI reads the clock once per command, the server once per request.
+Every command, the web server, the static build and the edits get their schedule through
+this module, and nothing else decides what day it is. `now` is the caller's: the CLI's
+`now_utc`, the server's clock once per request.
 """
 
 from __future__ import annotations
