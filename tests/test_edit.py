@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.edit import yaml_scalar
+from timeline.yamltext import yaml_scalar
 from timeline.source import yaml_loader
 
 from .conftest import ROOT, by_id, schedule_at, write

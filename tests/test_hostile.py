@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.edit import yaml_scalar
+from timeline.yamltext import yaml_scalar
 
 from .conftest import DATA, ROOT
 from .interop.lint import lint

@@ -14,7 +14,8 @@ from datetime import date, datetime
 
 import yaml
 
-from .edit import content_end, line_end, newline, rewrite, yaml_scalar
+from .edit import rewrite
+from .yamltext import content_end, line_end, newline, yaml_scalar
 from .errors import RequestError
 from .source import Source
 from .values import ID_PATTERN, parse_expr_or_none

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import difflib
 import fcntl
-import json
 import os
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -31,8 +29,8 @@ from .loader import validate_calendar
 from .source import access_error, compose, read_source, Source
 from .pipeline import schedule_from_source, today_in
 from .schedule import ResolvedEvent, Schedule
+from .yamltext import Change, apply_splices, event_splices, yaml_scalar
 
-_PLAIN_SAFE = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./:+~?%_-]*")
 
 
 class EditRefused(EventsFileError):
@@ -42,23 +40,6 @@ class EditRefused(EventsFileError):
         super().__init__(problems)
         self.args = (f"{path}: not changed: after this edit the file would be invalid "
                      f"(line numbers as they would be):\n{self.args[0]}",)
-
-
-@dataclass(frozen=True)
-class Change:
-    """Set a key to a value, or remove it when `text` is None."""
-
-    key: str
-    """The event key."""
-    text: str | None
-    """The new value as plain text, or None to remove the key."""
-    yaml: bool = False
-    """True when `text` is YAML already (a flow mapping such as `{when: 2004-10}`)."""
-
-    @property
-    def value(self) -> str | None:
-        """The new value as YAML text."""
-        return None if self.text is None else self.text if self.yaml else yaml_scalar(self.text)
 
 
 @dataclass(frozen=True)
@@ -74,21 +55,6 @@ class WrittenDate:
 Plan = Callable[[yaml.MappingNode, date, "ResolvedEvent | None"], list[Change]]
 """What an edit changes, decided from the event's mapping, the calendar's today and (when
 the edit asked for it) the event as resolved before the edit."""
-
-
-def yaml_scalar(text: str) -> str:
-    """YAML text for a value that reads back as exactly `text`: plain when that is so,
-    else double-quoted with every character YAML would not keep as itself escaped."""
-    special = text.lower() in ("yes", "no", "true", "false", "on", "off", "null", "y", "n", "~")  # YAML 1.1
-    if (_PLAIN_SAFE.fullmatch(text) and ": " not in text and " #" not in text and not text.endswith((" ", ":"))
-            and not special):
-        return text
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
-
-
-_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
-"""Characters that a double-quoted YAML scalar would not keep as they are (line breaks such
-as NEL, non-printable ones): written as `\\uXXXX` escapes, which `json.dumps` leaves raw."""
 
 
 @contextmanager
@@ -223,97 +189,6 @@ def find_event(path: str, root: yaml.Node, ident: str) -> yaml.MappingNode:
     close = difflib.get_close_matches(ident, ids, n=1)
     hint = f"; did you mean {quote(close[0])}?" if close else ""
     raise RequestError(f"{path}: no event with id {quote(ident)}{hint}")
-
-
-def newline(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
-
-
-def line_start(text: str, index: int) -> int:
-    return text.rfind("\n", 0, index) + 1
-
-
-def line_end(text: str, index: int) -> int:
-    """Index just after the newline ending the line that holds `index - 1` (the value's last char)."""
-    if index > 0 and text[index - 1] == "\n":
-        return index
-    nl = text.find("\n", index)
-    return len(text) if nl < 0 else nl + 1
-
-
-def content_end(text: str, node: yaml.Node) -> int:
-    """Index just after the last character a value really holds.
-
-    A block collection's end mark lies at the next token, past any comments after it, so
-    the end is taken from its deepest last scalar; trailing blank lines are not content.
-    """
-    while isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and node.value and not node.flow_style:
-        last = node.value[-1]
-        node = last[1] if isinstance(node, yaml.MappingNode) else last
-    start, end = node.start_mark.index, node.end_mark.index
-    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-        header = text[start:text.find("\n", start)]
-        if "+" in header.split("#")[0]:  # kept chomping: its trailing blank lines are content
-            return end
-    return start + len(text[start:end].rstrip())
-
-
-def event_splices(text: str, event: yaml.MappingNode, changes: list[Change]) -> list[tuple[int, int, str]]:
-    """Every change to one event's mapping as a splice `(start, end, replacement)` of the
-    original text, found with the marks of its node tree; new keys are inserted together at
-    the end of the mapping, in order."""
-    splices: list[tuple[int, int, str]] = []
-    new: list[Change] = []
-    for change in changes:
-        entry = next(((k, v) for k, v in event.value if k.value == change.key), None)
-        if entry is not None:
-            splices.append(_splice(text, event, *entry, change.value))
-        elif change.value is not None:
-            new.append(change)
-    if new:
-        splices.append(_insertion(text, event, new))
-    return splices
-
-
-def apply_splices(text: str, splices: list[tuple[int, int, str]]) -> str:
-    """The text with non-overlapping splices made."""
-    out, at = [], 0
-    for start, end, replacement in sorted(splices, key=lambda s: (s[0], s[1])):
-        out += [text[at:start], replacement]
-        at = end
-    return "".join(out) + text[at:]
-
-
-def _splice(text: str, event: yaml.MappingNode, key: yaml.Node, value: yaml.Node, new: str | None) -> tuple[int, int, str]:
-    """Replace an existing key's value with `new`, or remove the key (None)."""
-    end = content_end(text, value)
-    if new is None:
-        if event.flow_style:
-            start = text.rfind(",", event.start_mark.index, key.start_mark.index)
-            if start < 0:  # the first key: take the comma after it instead
-                start = key.start_mark.index
-                after = text.find(",", end, event.end_mark.index)
-                end = after + 1 if after >= 0 else end
-            return start, end, ""
-        return line_start(text, key.start_mark.index), line_end(text, end), ""
-    if isinstance(value, (yaml.SequenceNode, yaml.MappingNode)) and not value.flow_style:
-        start = text.index(":", key.end_mark.index) + 1  # a block list below the key: replace from the colon
-        return start, end, " " + new
-    return value.start_mark.index, end, new
-
-
-def _insertion(text: str, event: yaml.MappingNode, changes: list[Change]) -> tuple[int, int, str]:
-    """Add new keys at the end of a mapping."""
-    if event.flow_style:
-        close = event.end_mark.index - 1  # the closing brace
-        body_end = event.start_mark.index + 1 + len(text[event.start_mark.index + 1:close].rstrip())
-        entries = ", ".join(f"{c.key}: {c.value}" for c in changes)
-        return body_end, close, f", {entries}"
-    nl = newline(text)
-    indent = " " * event.value[0][0].start_mark.column
-    at = line_end(text, content_end(text, event))
-    prefix = "" if at == 0 or text[at - 1] == "\n" else nl
-    return at, at, prefix + "".join(f"{indent}{c.key}: {c.value}{nl}" for c in changes)
 
 
 def done_changes(ident: str, on: WrittenDate | DayArg | None, note: str | None) -> Plan:

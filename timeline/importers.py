@@ -425,7 +425,7 @@ def yaml_items(events: Iterable[NewEvent]) -> str:
 
 def new_file_text(imported: Imported, events: Iterable[NewEvent]) -> str:
     """An events file holding the imported events, with the calendar settings the source states."""
-    from .edit import yaml_scalar
+    from .yamltext import yaml_scalar
 
     lines = []
     settings = [(k, imported.calendar[k]) for k in ("name", "timezone", "domain") if imported.calendar.get(k)]
