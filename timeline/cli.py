@@ -23,6 +23,7 @@ from . import __version__
 from .dates import Duration
 from .days import DayArg, parse_bound, parse_day
 from .errors import DateSyntaxError, DayOptionError, FileAccessError, RequestError, TimelineError, quote
+from .runs import DEFAULT_RUNS, DEFAULT_SEED, MAX_RUNS
 
 
 class _Group(TyperGroup):
@@ -574,7 +575,7 @@ def gantt(
     tag: TagOpt = None,
     kind: KindOpt = None,
     owner: OwnerOpt = None,
-    forecast: Annotated[bool, typer.Option("--forecast", help="Shade each row's forecast P10–P90 and mark its P50 (10,000 runs, seed 2004, as of --as-of).")] = False,
+    forecast: Annotated[bool, typer.Option("--forecast", help=f"Shade each row's forecast P10–P90 and mark its P50 ({DEFAULT_RUNS:,} runs, seed {DEFAULT_SEED}, as of --as-of).")] = False,
 ) -> None:
     """Draw a text Gantt chart: certain days solid, possible days light, today as a line.
 
@@ -768,8 +769,8 @@ def diff(
 def forecast_(
     file: FileOpt = "events.yaml",
     as_of: AsOfOpt = None,
-    runs: Annotated[int, typer.Option("--runs", metavar="N", min=100, max=1_000_000, help="How many runs to draw.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", metavar="S", min=0, help="The random seed (the same seed gives the same forecast).")] = 2004,
+    runs: Annotated[int, typer.Option("--runs", metavar="N", min=100, max=MAX_RUNS, help="How many runs to draw.")] = DEFAULT_RUNS,
+    seed: Annotated[int, typer.Option("--seed", metavar="S", min=0, help="The random seed (the same seed gives the same forecast).")] = DEFAULT_SEED,
     percentiles: Annotated[str, typer.Option("--percentiles", metavar="P,P,...", help="Which percentiles to show, such as 10,50,90.")] = "10,50,90",
     tag: TagOpt = None,
     kind: KindOpt = None,

@@ -36,6 +36,7 @@ from .dates import Duration, RefExpr, Window
 from .model import Event, Kind
 from .schedule import ResolvedEvent, Schedule
 from .resolve import OVERDUE_KINDS
+from .runs import DEFAULT_RUNS, DEFAULT_SEED
 
 OPEN_END_DAYS = 365
 """Days a window open at the end is taken to last (stated in every forecast)."""
@@ -43,9 +44,6 @@ OVERDUE_DAYS = 30
 """A milestone or deadline not done and past its days happens within this many days of the
 as-of day (stated in every forecast that uses it)."""
 LAST_DAY = date.max.toordinal()
-DEFAULT_RUNS = 10_000
-DEFAULT_SEED = 2004
-MAX_RUNS = 1_000_000
 
 
 @dataclass
