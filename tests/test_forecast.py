@@ -234,3 +234,76 @@ def test_a_series_keeps_its_first_and_last_occurrence(tmp_path):
     assert set(f.drawn["s"].start) == {date(2026, 1, 6).toordinal()}
     assert set(f.drawn["s"].end) == {date(2026, 3, 10).toordinal()}  # the tenth Tuesday
     assert (f.drawn["t"].start >= date(2026, 3, 10).toordinal()).all()
+
+
+# -- #25: rules that were wrong ------------------------------------------------------------------
+
+
+def test_month_and_year_offsets_are_calendar_months_and_years(tmp_path):
+    f = run_forecast(tmp_path, """\
+events:
+  - {id: r, title: R, when: 2026-01-31}
+  - {id: m, title: A month on, when: r.end + 1m}
+  - {id: y, title: A year on, when: "2027-06-01"}
+  - {id: z, title: And a year, when: y.end + 1y}
+""")
+    events = {e.id: e for e in f.schedule.events}
+    assert set(f.drawn["m"].end.tolist()) == {date(2026, 2, 28).toordinal()}  # as the plan says: 28 Feb
+    assert f.inside(events["m"]) == 1.0
+    assert set(f.drawn["z"].end.tolist()) == {date(2028, 6, 1).toordinal()}
+
+
+def test_a_likely_day_already_past_does_not_pile_up_on_the_as_of_day(tmp_path):
+    f = run_forecast(tmp_path, """\
+events:
+  - {id: m, title: M, when: "[2026-03-01..2026-06-30]", likely: 2026-03-10}
+""", as_of=date(2026, 5, 1))
+    days = f.drawn["m"].end
+    on_the_day = float(np.count_nonzero(days == date(2026, 5, 1).toordinal())) / len(days)
+    left = (date(2026, 6, 30) - date(2026, 5, 1)).days + 1  # every day left alike: about 1/61
+    assert abs(on_the_day - 1 / left) < 5 * sigma_share(1 / left)
+
+
+def test_a_date_written_as_a_reference_keeps_the_as_of_rules(tmp_path):
+    f = run_forecast(tmp_path, """\
+events:
+  - {id: a, title: A, when: 2026-01-05, actual: 2026-01-05}
+  - {id: b, title: A week after A, when: a.end + 1w}
+""", as_of=date(2026, 2, 1))
+    days = f.drawn["b"].end
+    assert days.min() >= date(2026, 2, 1).toordinal() and days.max() <= date(2026, 3, 3).toordinal()  # not 12 Jan
+
+
+def test_a_due_day_written_as_a_reference_is_met_against_each_runs_own_due_day(tmp_path):
+    f = run_forecast(tmp_path, """\
+events:
+  - {id: f, title: F, when: "[2026-06-01..2026-06-30]"}
+  - {id: h, title: H, when: "[2026-06-01..2026-06-30]"}
+  - {id: g, title: G, due: f.end, after: h}
+""", as_of=date(2026, 5, 1))
+    events = {e.id: e for e in f.schedule.events}
+    met = f.met(events["g"])  # g can be met only when h ends by f's day in that run: about half the runs
+    assert met is not None and abs(met - 0.5) < 0.05
+
+
+def test_cancelled_events_and_done_parents_are_left_as_they_are(tmp_path, run):
+    text = """\
+events:
+  - {id: p, title: Phase, start: 2026-01, end: 2026-03, actual: 2026-01-05/2026-03-10}
+  - {id: c, title: Child, when: 2026-05, parent: p}
+  - {id: x, title: Called off, when: 2026-06, status: cancelled}
+"""
+    f = run_forecast(tmp_path, text, as_of=date(2026, 4, 1))
+    assert f.drawn["p"].end.max() == date(2026, 3, 10).toordinal()  # a done phase keeps its actual
+    out = run("forecast", "-f", str(tmp_path / "events.yaml"), "--as-of", "2026-04-01", "--runs", "200", "--json")
+    assert "x" not in {e["id"] for e in json.loads(out.stdout)["events"]}
+
+
+def test_a_forecast_too_large_or_of_nothing_is_a_message(tmp_path, run):
+    path = write(tmp_path, "events:\n" + "".join(f"  - {{id: e{i}, title: E, when: 2026-0{1 + i % 9}}}\n" for i in range(100)))
+    big = run("forecast", "-f", str(path), "--runs", "1000000")
+    assert big.exit_code == 1 and "give --runs 500,000 or fewer" in big.stderr and "Traceback" not in big.stderr
+    empty = run("forecast", "-f", str(write(tmp_path, "events: []\n", "empty.yaml")))
+    assert empty.exit_code == 0 and "Nothing to forecast" in empty.stdout
+    none = run("forecast", "-f", str(path), "--kind", "deadline")
+    assert none.exit_code == 0 and "Nothing to forecast" in none.stdout

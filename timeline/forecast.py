@@ -32,11 +32,12 @@ from datetime import date
 
 import numpy as np
 
-from .dates import Duration, RefExpr, Window
-from .model import Event, Kind
+from .dates import Duration, RefExpr, Window, shift_within
+from .model import Event, Kind, Status
 from .schedule import ResolvedEvent, Schedule
 from .resolve import OVERDUE_KINDS
-from .runs import DEFAULT_RUNS, DEFAULT_SEED
+from .errors import RequestError
+from .runs import DEFAULT_RUNS, DEFAULT_SEED, MAX_DRAWS
 
 OPEN_END_DAYS = 365
 """Days a window open at the end is taken to last (stated in every forecast)."""
@@ -58,6 +59,8 @@ class Drawn:
     """Runs in which `after` and `before` could not both hold (`after` won)."""
     assumed: str | None = None
     """How an open side was closed, when one was."""
+    due: np.ndarray | None = None
+    """A deadline's due day in every run (a due day written as a reference moves with it)."""
 
 
 @dataclass
@@ -84,7 +87,8 @@ class Forecast:
         due = e.planned_end.latest
         if e.kind != Kind.DEADLINE or due is None:
             return None
-        return self.share(self.drawn[e.id].end <= due.toordinal())
+        d = self.drawn[e.id]
+        return self.share(d.end <= (d.due if d.due is not None else due.toordinal()))
 
     def inside(self, e: ResolvedEvent) -> float:
         """The chance the event starts and ends inside its planned windows."""
@@ -118,6 +122,11 @@ def bands(schedule: Schedule) -> dict[str, tuple[date, date, date]]:
 
 def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> Forecast:
     """Draw every event of a schedule (resolved as of its `today`, which is the as-of day)."""
+    events_count = len(schedule.events)
+    if events_count * runs > MAX_DRAWS:
+        fits = max(MAX_DRAWS // max(events_count, 1), 0)
+        raise RequestError(f"{runs:,} runs of {events_count:,} events are more than one forecast draws "
+                           f"({MAX_DRAWS:,} runs × events, about 1 GB); give --runs {fits:,} or fewer")
     rng = np.random.default_rng(seed)
     as_of = schedule.today
     events = {e.id: e for e in schedule.events}
@@ -125,7 +134,9 @@ def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
     for ident in _order(schedule):
         drawn[ident] = _draw(events[ident], drawn, rng, runs, as_of)
     for e in reversed(schedule.events):  # children come after their parent: stretch parents over them
-        if e.parent in drawn:
+        parent = events.get(e.parent) if e.parent is not None else None
+        if parent is not None and e.parent in drawn and not parent.done and e.status != Status.CANCELLED \
+                and parent.status != Status.CANCELLED:
             p = drawn[e.parent]
             np.minimum(p.start, drawn[e.id].start, out=p.start)
             np.maximum(p.end, drawn[e.id].end, out=p.end)
@@ -202,7 +213,13 @@ def _side(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn], rng
     if ev.is_due:
         return _deadline(ev, expr, planned, drawn, rng, runs, as_of, result)
     if isinstance(expr, RefExpr) and expr.target in drawn:
-        return _side_of(drawn[expr.target], expr, rng, runs)
+        days = _side_of(drawn[expr.target], expr, rng, runs)
+        if ev.kind in OVERDUE_KINDS and not ev.is_span and bool((days < as_of.toordinal()).any()):
+            # not done, and this run's day has passed: it happens within OVERDUE_DAYS of the as-of day
+            soon = as_of.toordinal() + rng.integers(0, OVERDUE_DAYS + 1, size=runs, dtype=np.int64)
+            days = np.where(days < as_of.toordinal(), np.minimum(soon, LAST_DAY), days)
+            result.assumed = f"not done and past in some runs: happens within {OVERDUE_DAYS} days of the as-of day ({as_of})"
+        return days
     lo, hi = planned.earliest, planned.latest
     if isinstance(expr, Window):
         lo, hi = expr.earliest, expr.latest  # the written window: `after` is applied per run
@@ -235,6 +252,7 @@ def _deadline(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn],
     else:
         assert planned.latest is not None
         due = np.full(runs, planned.latest.toordinal(), dtype=np.int64)
+    result.due = due
     late = due < start
     if late.any():
         result.assumed = f"past due and not done: met within {OVERDUE_DAYS} days of the as-of day ({as_of})"
@@ -262,11 +280,13 @@ def _later(day: date, days: int) -> date:
 
 
 def _shifted(days: np.ndarray, amount: int, unit: str) -> np.ndarray:
-    """Days shifted by a duration (months and years by their average length: a reference's
-    shift in months is rare, and a day more or less inside a window of months is noise),
-    kept inside the years 1 to 9999."""
-    per = {"d": 1.0, "w": 7.0, "m": 30.436875, "y": 365.2425}[unit]
-    return np.clip(days + int(round(amount * per)), 1, LAST_DAY)
+    """Days shifted by a duration, as the resolver shifts them: whole days and weeks, calendar
+    months and years (31 Jan + 1m is 28 Feb), kept inside the years 1 to 9999."""
+    if unit in ("d", "w"):
+        return np.clip(days + amount * (7 if unit == "w" else 1), 1, LAST_DAY)
+    unique, where = np.unique(days, return_inverse=True)  # a window's few days, not one per run
+    moved = np.array([shift_within(date.fromordinal(int(d)), amount, unit).toordinal() for d in unique], dtype=np.int64)
+    return moved[where].reshape(days.shape)
 
 
 def _uniform(rng: np.random.Generator, runs: int, lo: date | None, hi: date | None) -> np.ndarray:
@@ -282,6 +302,8 @@ def _trapezoid(rng: np.random.Generator, runs: int, lo: date, hi: date, likely: 
     if likely is None or likely.earliest is None or likely.latest is None:
         return rng.integers(a, d, size=runs, dtype=np.int64)
     b, c = max(likely.earliest.toordinal(), a), min(likely.latest.toordinal() + 1, d)
+    if c <= b:  # the likely days are all past (or outside): every day left is alike
+        return rng.integers(a, d, size=runs, dtype=np.int64)
     left, middle, right = (b - a) / 2, c - b, (d - c) / 2
     total = left + middle + right
     u = rng.random(runs) * total

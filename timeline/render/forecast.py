@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..dates import Duration
 from ..forecast import Forecast, Replay
+from ..model import Status
 from ..schedule import ResolvedEvent
 from .jsonout import dumps
 from .text import one_line, pad, text_width
@@ -41,11 +42,13 @@ def _event(f: Forecast, e: ResolvedEvent, qs: Sequence[int]) -> dict[str, object
 def render_forecast(f: Forecast, options: ForecastOptions = ForecastOptions()) -> str:
     """Each event's percentiles, and per deadline its chance and its drivers; text or JSON."""
     qs = options.percentiles
-    events = f.schedule.events
+    events = [e for e in f.schedule.events if e.status != Status.CANCELLED]  # they will not happen
     if options.json:
         return dumps({"as_of": f.as_of.isoformat(), "runs": f.runs, "seed": f.seed, "percentiles": list(qs),
                       "events": [_event(f, e, qs) for e in events]})
     head = f"Forecast as of {f.as_of} · {f.runs:,} runs · seed {f.seed} · percentiles {', '.join(f'P{q}' for q in qs)} of the end"
+    if not events:
+        return head + "\n\nNothing to forecast: no event is chosen, or every chosen one is cancelled.\n"
     rows = []
     for e in events:
         ends = f.percentiles(e.id, "end", qs)
