@@ -307,3 +307,20 @@ def test_a_forecast_too_large_or_of_nothing_is_a_message(tmp_path, run):
     assert empty.exit_code == 0 and "Nothing to forecast" in empty.stdout
     none = run("forecast", "-f", str(path), "--kind", "deadline")
     assert none.exit_code == 0 and "Nothing to forecast" in none.stdout
+
+
+def test_before_and_after_condition_each_run_instead_of_piling_it_on_the_bound(tmp_path):
+    f = run_forecast(tmp_path, """\
+events:
+  - {id: succ, title: Successor, when: 2026-04-15}
+  - {id: e, title: Event, when: "[2026-03-01..2026-05-31]", before: succ}
+  - {id: pred, title: Predecessor, when: "[2026-03-01..2026-03-31]"}
+  - {id: g, title: After pred, when: "[2026-03-01..2026-05-31]", after: pred}
+""", as_of=date(2026, 2, 1))
+    days = f.drawn["e"].end
+    on_the_bound = float(np.count_nonzero(days == date(2026, 4, 15).toordinal())) / len(days)
+    assert on_the_bound < 0.05  # about 1 in 46 days; clamping put 63% of runs there
+    p50, p90 = f.percentiles("e", "end", [50, 90])
+    assert p50 < p90 <= date(2026, 4, 15)
+    first = float(np.count_nonzero(f.drawn["g"].start == f.drawn["pred"].end)) / len(days)
+    assert first < 0.05  # after the predecessor, not on its last day in half the runs

@@ -19,9 +19,10 @@ arrays. The rules (docs/forecast.md):
   `OVERDUE_DAYS` of the as-of day; one whose window is under way keeps only its days from
   the as-of day on (a deadline is met some day from the as-of day to its due day).
 - A repeating event keeps the dates its rule gives: its first and last occurrence.
-- `after` moves a start to the predecessor's end (the run's own draw is kept when later);
-  `before` caps an end at the successor's start. When both cannot hold, `after` wins, and
-  the share of such runs is reported as impossible.
+- With `after` and `before`, each run draws within the days that run allows (from the
+  predecessors' end to the successors' start, inside the written window): conditioned on the
+  run, not moved to its bound. When no day is left, `after` wins, and the share of such runs
+  is reported as impossible.
 """
 
 from __future__ import annotations
@@ -184,34 +185,43 @@ def _draw(e: ResolvedEvent, drawn: dict[str, Drawn], rng: np.random.Generator, r
         end = np.maximum(_uniform(rng, runs, e.end.earliest, e.end.latest), start)
         return Drawn(start, end)
     result = Drawn(np.empty(0), np.empty(0))
-    start = _side(ev, ev.start, e.planned_start, drawn, rng, runs, as_of, result, "start")
-    end = _side(ev, ev.end, e.planned_end, drawn, rng, runs, as_of, result, "end") if ev.is_span else None
     floor = np.full(runs, np.iinfo(np.int64).min)  # the latest end of the `after` predecessors
     for other in ev.after:
         if other in drawn:
-            result.binding[other] = drawn[other].end > np.maximum(start, floor)
             np.maximum(floor, drawn[other].end, out=floor)
-    for other, mask in result.binding.items():  # only the predecessor that set the bound
-        mask &= drawn[other].end == floor
-    start = np.maximum(start, floor)
-    end = start.copy() if end is None else np.maximum(end, start)
+    cap = np.full(runs, np.iinfo(np.int64).max)  # the earliest start of the `before` successors
     for other in ev.before:
         if other in drawn:
-            np.minimum(end, drawn[other].start, out=end)
+            np.minimum(cap, drawn[other].start, out=cap)
+    conditioned = bool(ev.after or ev.before)
+    start = _side(ev, ev.start, e.planned_start, drawn, rng, runs, as_of, result, "start",
+                  (floor, cap if not ev.is_span else None) if conditioned else None)
+    end = (_side(ev, ev.end, e.planned_end, drawn, rng, runs, as_of, result, "end",
+                 (start, cap) if conditioned else None) if ev.is_span else None)
+    written = ev.start if isinstance(ev.start, Window) and ev.start.earliest is not None else e.planned_start
+    first_written = (as_of.toordinal() if ev.is_due else written.earliest.toordinal() if written.earliest is not None
+                     else np.iinfo(np.int64).min)
+    for other in ev.after:  # which predecessor's end lifted the first possible day, in each run
+        if other in drawn:
+            result.binding[other] = (drawn[other].end == floor) & (floor > first_written)
+    start = np.maximum(start, floor)
+    end = start.copy() if end is None else np.maximum(end, start)
     lowest = start if ev.is_span else floor  # a point moves as a whole: no earlier than `after`
-    clash = end < lowest
+    clash = cap < lowest
     result.impossible = int(np.count_nonzero(clash))
-    if result.impossible:  # after wins
-        end = np.where(clash, lowest, end)
+    end = np.where(clash, np.maximum(end, lowest), np.minimum(end, cap))  # after wins where both cannot hold
     result.start, result.end = (start, end) if ev.is_span else (end, end.copy())
     return result
 
 
 def _side(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn], rng: np.random.Generator, runs: int,
-          as_of: date, result: Drawn, side: str) -> np.ndarray:
-    """The days of one side (start or end) of an event in every run, before `after`/`before`."""
+          as_of: date, result: Drawn, side: str,
+          bounds: tuple[np.ndarray, np.ndarray | None] | None = None) -> np.ndarray:
+    """The days of one side (start or end) of an event in every run. With `bounds` (each
+    run's first and last day that `after` and `before` allow), the days are drawn within
+    them: conditioned on the run, not clamped to it (clamping piles runs on the bound)."""
     if ev.is_due:
-        return _deadline(ev, expr, planned, drawn, rng, runs, as_of, result)
+        return _deadline(ev, expr, planned, drawn, rng, runs, as_of, result, bounds)
     if isinstance(expr, RefExpr) and expr.target in drawn:
         days = _side_of(drawn[expr.target], expr, rng, runs)
         if ev.kind in OVERDUE_KINDS and not ev.is_span and bool((days < as_of.toordinal()).any()):
@@ -238,11 +248,17 @@ def _side(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn], rng
     if notes:
         result.assumed = "; ".join(notes)
     likely = ev.likely if side == "start" or not ev.is_span else None
-    return _trapezoid(rng, runs, lo, hi, likely)
+    if bounds is None:
+        return _trapezoid(rng, runs, lo, hi, likely)
+    first = np.maximum(bounds[0], lo.toordinal())
+    last = np.full(runs, hi.toordinal(), dtype=np.int64) if bounds[1] is None else np.minimum(bounds[1], hi.toordinal())
+    last = np.maximum(last, first)  # no day left: the first day `after` allows (counted impossible by the caller)
+    return first + np.floor(rng.random(runs) * (last - first + 1)).astype(np.int64)
 
 
 def _deadline(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn], rng: np.random.Generator,
-              runs: int, as_of: date, result: Drawn) -> np.ndarray:
+              runs: int, as_of: date, result: Drawn,
+              bounds: tuple[np.ndarray, np.ndarray | None] | None = None) -> np.ndarray:
     """The day a deadline is met in every run: from the as-of day to its due day (that run's,
     when the due day is a reference); past due and not done: within `OVERDUE_DAYS` of the
     as-of day."""
@@ -258,6 +274,12 @@ def _deadline(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn],
         result.assumed = f"past due and not done: met within {OVERDUE_DAYS} days of the as-of day ({as_of})"
     lo = np.full(runs, start, dtype=np.int64)
     hi = np.where(late, _later(as_of, OVERDUE_DAYS).toordinal(), due)
+    if bounds is not None:  # met some day `after` and `before` allow in this run (missed on the first, if none)
+        lo = np.maximum(lo, bounds[0])
+        if bounds[1] is not None:
+            hi = np.minimum(hi, bounds[1])
+        hi = np.maximum(hi, lo)
+        return lo + np.floor(rng.random(runs) * (hi - lo + 1)).astype(np.int64)
     if ev.likely is not None and not isinstance(expr, RefExpr) and not late.any():
         return _trapezoid(rng, runs, as_of, date.fromordinal(int(hi[0])), ev.likely)
     return lo + np.floor(rng.random(runs) * (hi - lo + 1)).astype(np.int64)
