@@ -181,10 +181,21 @@ def test_as_of_the_hammamet_plenary(run):
 
 def test_backtest_says_how_well_calibrated_the_plan_was(run):
     out = run("forecast", "-f", str(DEFAULT_EVENTS), "--backtest").stdout
-    assert "Backtest: each actual against the forecast made 90d before it" in out
-    assert "Calibration: " in out and "fell inside P10–P90" in out
+    assert "Backtest: each actual against the forecast made 90d before its planned date" in out
+    # the sample size and a 95% interval beside every share (Wilson's, for 6 of 9: 35% to 88%)
+    assert "Calibration over 9 uncertain actuals: 6 of 9 inside P10–P90 (67%, 95% interval 35%–88%; about 80% when" in out
     data = json.loads(run("forecast", "-f", str(DEFAULT_EVENTS), "--backtest", "--json", "--lead", "30d").stdout)
     assert data["lead"] == "30d" and 0 <= data["calibration"] <= 1 and len(data["items"]) == 17
+    assert data["sample_size"] == data["p10_p90"]["of"] and data["p10_p90"]["low"] <= data["calibration"] <= data["p10_p90"]["high"]
+
+
+def test_a_backtest_day_does_not_depend_on_the_outcome(tmp_path, run):
+    """The as-of day is the planned date minus the lead: a perfect plan is not flattered."""
+    early = write(tmp_path, "events:\n  - {id: a, title: A, when: 2005-06, actual: 2005-06-02}\n", "early.yaml")
+    late = write(tmp_path, "events:\n  - {id: a, title: A, when: 2005-06, actual: 2005-06-29}\n", "late.yaml")
+    days = {json.loads(run("forecast", "-f", str(p), "--backtest", "--json", "--runs", "1000").stdout)["items"][0]["as_of"]
+            for p in (early, late)}
+    assert days == {"2005-03-03"}  # 1 Jun 2005 minus 90 days, whatever happened
 
 
 def test_filters_and_percentiles(run):

@@ -788,9 +788,9 @@ def forecast_(
     """
     from dataclasses import replace
 
-    from .forecast import forecast
-    from .pipeline import load_schedule
     from .forecast import backtest as replays_of
+    from .forecast import forecast
+    from .pipeline import load_schedule, schedule_on
     from .render.forecast import ForecastOptions, render_backtest, render_forecast
 
     try:
@@ -803,10 +803,9 @@ def forecast_(
     kinds = _kinds(kind)
     as_json = _json_format(fmt, json_)
     if backtest:
-        chosen = _chosen(load_schedule(file, now_utc(), as_of), tag, kinds, owners=owner)
-        replays = replays_of(chosen.events, lambda day: load_schedule(file, now_utc(), DayArg(day.isoformat(), day)),
-                             lead, runs, seed)
-        _write(render_backtest(replays, lead, as_json))
+        schedule = load_schedule(file, now_utc(), as_of)
+        chosen = _chosen(schedule, tag, kinds, owners=owner)
+        _write(render_backtest(replays_of(chosen.events, schedule_on(schedule, file), lead, runs, seed), as_json))
         return
     schedule = load_schedule(file, now_utc(), as_of)
     chosen = _chosen(schedule, tag, kinds, owners=owner)

@@ -27,6 +27,7 @@ arrays. The rules (docs/forecast.md):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -121,9 +122,12 @@ def bands(schedule: Schedule) -> dict[str, tuple[date, date, date]]:
     return out
 
 
-def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> Forecast:
-    """Draw every event of a schedule (resolved as of its `today`, which is the as-of day)."""
-    events_count = len(schedule.events)
+def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
+             only: Iterable[str] | None = None) -> Forecast:
+    """Draw every event of a schedule (resolved as of its `today`, which is the as-of day), or
+    with `only` just those events and what their days depend on."""
+    wanted = _closure(schedule, only) if only is not None else None
+    events_count = len(schedule.events) if wanted is None else len(wanted)
     if events_count * runs > MAX_DRAWS:
         fits = max(MAX_DRAWS // max(events_count, 1), 0)
         raise RequestError(f"{runs:,} runs of {events_count:,} events are more than one forecast draws "
@@ -133,7 +137,8 @@ def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
     events = {e.id: e for e in schedule.events}
     drawn: dict[str, Drawn] = {}
     for ident in _order(schedule):
-        drawn[ident] = _draw(events[ident], drawn, rng, runs, as_of)
+        if wanted is None or ident in wanted:
+            drawn[ident] = _draw(events[ident], drawn, rng, runs, as_of)
     for e in reversed(schedule.events):  # children come after their parent: stretch parents over them
         parent = events.get(e.parent) if e.parent is not None else None
         if parent is not None and e.parent in drawn and not parent.done and e.status != Status.CANCELLED \
@@ -142,6 +147,26 @@ def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
             np.minimum(p.start, drawn[e.id].start, out=p.start)
             np.maximum(p.end, drawn[e.id].end, out=p.end)
     return Forecast(schedule, as_of, runs, seed, drawn)
+
+
+def _closure(schedule: Schedule, only: Iterable[str]) -> set[str]:
+    """The events whose days the days of `only` depend on: what they refer to, follow or
+    precede, in turn, and the parts of every phase among them (a phase stretches over them)."""
+    events = {e.id: e for e in schedule.events}
+    children: dict[str, list[str]] = {}
+    for e in schedule.events:
+        if e.parent is not None:
+            children.setdefault(e.parent, []).append(e.id)
+    out: set[str] = set()
+    stack = [i for i in only if i in events]
+    while stack:
+        ident = stack.pop()
+        if ident in out:
+            continue
+        out.add(ident)
+        stack += [t for _, t in events[ident].event.refs() if t in events]
+        stack += children.get(ident, [])
+    return out
 
 
 def _order(schedule: Schedule) -> list[str]:
@@ -366,14 +391,60 @@ def replay(f: Forecast, e: ResolvedEvent, actual_end: date) -> Replay:
     return Replay(e, f.as_of, percentile_rank(days, actual_end), bool(days.min() == days.max()))
 
 
+@dataclass(frozen=True)
+class Share:
+    """How many of `n` held, with a 95% interval (Wilson's, which stays inside 0 to 1 for small n)."""
+
+    held: int
+    n: int
+
+    @property
+    def share(self) -> float | None:
+        return self.held / self.n if self.n else None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        if not self.n:
+            return None
+        z, p, n = 1.959964, self.held / self.n, self.n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Each recorded actual against the forecast made `lead` before its planned date."""
+
+    lead: Duration
+    replays: tuple[Replay, ...]
+
+    @property
+    def tested(self) -> tuple[Replay, ...]:
+        """The replays whose forecast had more than one day (one planned to the day tests nothing)."""
+        return tuple(r for r in self.replays if not r.certain)
+
+    @property
+    def inside(self) -> Share:
+        """How many actuals fell inside P10–P90 (about 80% for a well-calibrated plan)."""
+        return Share(sum(1 for r in self.tested if 0.1 <= r.rank <= 0.9), len(self.tested))
+
+    @property
+    def by_p50(self) -> Share:
+        """How many actuals fell on or before their forecast's P50 (about 50% when calibrated)."""
+        return Share(sum(1 for r in self.tested if r.rank <= 0.5), len(self.tested))
+
+
 def backtest(events: Iterable[ResolvedEvent], schedule_on: Callable[[date], Schedule], lead: Duration,
-             runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> list[Replay]:
-    """Each recorded actual of `events` against the forecast made `lead` before it, from the
-    schedule as of that day (`schedule_on`)."""
+             runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> Backtest:
+    """Each recorded actual of `events` against the forecast made as of its planned date minus
+    `lead` (a day that does not depend on when it really happened), from the schedule as of
+    that day (`schedule_on`); only what each event depends on is drawn."""
     out = []
     for e in events:
-        if not e.actual_recorded or e.start.earliest is None or e.end.latest is None:
+        planned = e.planned_start.earliest or e.planned_end.latest
+        if not e.actual_recorded or planned is None or e.end.latest is None:
             continue
-        f = forecast(schedule_on(lead.before(e.start.earliest)), runs, seed)
+        f = forecast(schedule_on(lead.before(planned)), runs, seed, only=[e.id])
         out.append(replay(f, e, e.end.latest))
-    return out
+    return Backtest(lead, tuple(out))

@@ -11,6 +11,8 @@ this module, and nothing else decides what day it is. `now` is the caller's: the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from datetime import date, datetime, UTC
 from zoneinfo import ZoneInfo
 
@@ -40,6 +42,14 @@ def load_schedule(path: str, now: datetime, day: DayArg | None = None) -> Schedu
     a problem, so a file valid on one day is valid on every day.
     """
     return schedule_from_source(read_source(path), now, day)
+
+
+def schedule_on(schedule: Schedule, path: str) -> Callable[[date], Schedule]:
+    """The same file judged as of other days, read and validated once (`schedule` is it as
+    of one day, so it is valid): for a backtest that replays many days."""
+    events_file, _, known = validate(read_source(path))
+    return lambda day: Schedule(schedule.path, events_file.calendar, resolve_events(events_file, day, known)[0], day,
+                                events_file.mtime)
 
 
 def schedule_from_source(

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..dates import Duration
-from ..forecast import Forecast, Replay
+from ..forecast import Backtest, Forecast, Share
 from ..model import Status
 from ..schedule import ResolvedEvent
 from .jsonout import dumps
@@ -74,29 +73,46 @@ def render_forecast(f: Forecast, options: ForecastOptions = ForecastOptions()) -
     return "\n".join(lines) + "\n"
 
 
-def render_backtest(replays: Sequence[Replay], lead: Duration, json: bool = False) -> str:
-    """Where each actual fell in its forecast, and how often inside P10–P90 (over the actuals
-    whose forecast had more than one day: one planned to the day tests nothing)."""
-    tested = [r for r in replays if not r.certain]
-    inside = sum(1 for r in tested if 0.1 <= r.rank <= 0.9)
-    share = inside / len(tested) if tested else None
+def _share(s: Share) -> dict[str, object]:
+    interval = s.interval
+    return {"held": s.held, "of": s.n, "share": None if s.share is None else round(s.share, 4),
+            "low": None if interval is None else round(interval[0], 4),
+            "high": None if interval is None else round(interval[1], 4)}
+
+
+def _said(s: Share, what: str, calibrated: str) -> str:
+    """`6 of 9 inside P10–P90 (67%, 95% interval 35%–88%; about 80% when calibrated)`."""
+    if s.share is None or s.interval is None:
+        return f"none {what}"
+    low, high = s.interval
+    return f"{s.held} of {s.n} {what} ({s.share:.0%}, 95% interval {low:.0%}–{high:.0%}; {calibrated} when calibrated)"
+
+
+def render_backtest(b: Backtest, json: bool = False) -> str:
+    """Where each actual fell in the forecast made `lead` before its planned date, how often
+    inside P10–P90 and on or before P50, over the actuals whose forecast had more than one
+    day (one planned to the day tests nothing), with the sample size and 95% intervals."""
+    replays = b.replays
     if json:
-        return dumps({"lead": str(lead), "calibration": None if share is None else round(share, 4),
+        return dumps({"lead": str(b.lead), "sample_size": len(b.tested),
+                      "calibration": None if b.inside.share is None else round(b.inside.share, 4),
+                      "p10_p90": _share(b.inside), "p50": _share(b.by_p50),
                       "items": [{"id": r.event.id, "as_of": r.as_of.isoformat(),
                                  "actual": r.event.end.latest.isoformat() if r.event.end.latest else None,
                                  "percentile": round(100 * r.rank, 1), "certain": r.certain} for r in replays]})
     if not replays:
         return "Nothing to replay: no event has an actual date.\n"
-    lines = [f"Backtest: each actual against the forecast made {lead} before it", ""]
+    lines = [f"Backtest: each actual against the forecast made {b.lead} before its planned date", ""]
     width = max(text_width(one_line(r.event.title)) for r in replays)
     for r in replays:
         band = ("planned to the day" if r.certain else "inside P10–P90" if 0.1 <= r.rank <= 0.9
                 else "outside P10–P90")
         lines.append(f"{pad(one_line(r.event.title), width)}  as of {r.as_of}  actual {r.event.end.latest}  "
                      f"at P{100 * r.rank:.0f}  {band}")
-    if share is None:
+    if not b.tested:
         lines += ["", "Calibration: every actual was planned to the day; nothing to calibrate"]
     else:
-        lines += ["", f"Calibration: {inside} of {len(tested)} uncertain actuals ({share:.0%}) fell inside P10–P90 "
-                      "(a well-calibrated plan: about 80%)"]
+        lines += ["", f"Calibration over {len(b.tested)} uncertain actuals: "
+                      f"{_said(b.inside, 'inside P10–P90', 'about 80%')}; "
+                      f"{_said(b.by_p50, 'on or before P50', 'about 50%')}"]
     return "\n".join(lines) + "\n"
