@@ -172,7 +172,7 @@ def test_as_of_the_hammamet_plenary(run):
     assert (data["as_of"], data["runs"], data["seed"], data["percentiles"]) == ("2004-06-24", 10_000, 2004, [10, 50, 90])
     report = {e["id"]: e for e in data["events"]}["report"]
     assert set(report) == {"id", "title", "kind", "planned", "start", "end", "p_in_window", "p_met", "drivers",
-                           "impossible_runs", "assumed"}
+                           "moved_by", "impossible_runs", "assumed"}
     assert report["p_met"] == 1.0 and report["drivers"][0]["id"] == "further-round"
     assert report["end"]["10"] <= report["end"]["50"] <= report["end"]["90"] <= "2005-07-31"
     text = run("forecast", "-f", str(DEFAULT_EVENTS), "--as-of", "2004-06-24").stdout
@@ -335,3 +335,23 @@ events:
     assert p50 < p90 <= date(2026, 4, 15)
     first = float(np.count_nonzero(f.drawn["g"].start == f.drawn["pred"].end)) / len(days)
     assert first < 0.05  # after the predecessor, not on its last day in half the runs
+
+
+def test_what_moves_a_deadline_is_found_along_whole_paths(tmp_path, run):
+    path = write(tmp_path, """\
+events:
+  - {id: a, title: A, when: "[2026-01-01..2026-06-30]"}
+  - {id: b, title: A week after A, when: a.end + 1w}
+  - {id: c, title: Unrelated, when: "[2026-01-01..2026-06-30]"}
+  - {id: d, title: Deadline, due: 2026-09-30, after: b}
+""")
+    f = forecast(schedule_at(path, date(2025, 12, 1)), 20_000, 7)
+    moved = dict(f.moved_by("d"))
+    assert set(moved) == {"a", "b"} and moved["a"] == pytest.approx(moved["b"], abs=0.01) and moved["a"] > 0.1  # not c
+    out = run("forecast", "-f", str(path), "--as-of", "2025-12-01", "--kind", "deadline")  # found though only d is shown
+    assert "d: 100% met; " in out.stdout and "of its variation from a" in out.stdout
+
+
+@pytest.mark.parametrize("percentiles", ["0,50", "50,100", "x", "50,10"])
+def test_percentiles_are_from_1_to_99(run, percentiles):
+    assert run("forecast", "-f", str(DEFAULT_EVENTS), "--percentiles", percentiles).exit_code == 2

@@ -786,7 +786,6 @@ def forecast_(
 
     Example: timeline forecast --as-of 2004-06-24 --runs 10000
     """
-    from dataclasses import replace
 
     from .forecast import backtest as replays_of
     from .forecast import forecast
@@ -798,8 +797,8 @@ def forecast_(
     except ValueError:
         raise typer.BadParameter(f"expected whole numbers separated by commas, such as 10,50,90, not {quote(percentiles)}",
                                  param_hint="'--percentiles'") from None
-    if not qs or any(not 0 <= q <= 100 for q in qs) or list(qs) != sorted(set(qs)):
-        raise typer.BadParameter("expected rising percentiles from 0 to 100, such as 10,50,90", param_hint="'--percentiles'")
+    if not qs or any(not 1 <= q <= 99 for q in qs) or list(qs) != sorted(set(qs)):
+        raise typer.BadParameter("expected rising percentiles from 1 to 99, such as 10,50,90", param_hint="'--percentiles'")
     kinds = _kinds(kind)
     as_json = _json_format(fmt, json_)
     if backtest:
@@ -810,7 +809,7 @@ def forecast_(
     schedule = load_schedule(file, now_utc(), as_of)
     chosen = _chosen(schedule, tag, kinds, owners=owner)
     result = forecast(schedule, runs, seed)
-    _write(render_forecast(replace(result, schedule=chosen), ForecastOptions(qs, as_json)))
+    _write(render_forecast(result, ForecastOptions(qs, as_json, chosen)))
 
 
 @app.command()

@@ -103,6 +103,23 @@ class Forecast:
                 ok &= days <= w.latest.toordinal()
         return self.share(ok)
 
+    def moved_by(self, ident: str, most: int = 3) -> list[tuple[str, float]]:
+        """What to chase: the events this one's days depend on, along whole paths (references,
+        after, before, in turn), each with the share of this event's variation across runs
+        that moves with it (the squared correlation of their end days), most first."""
+        mine = self.drawn[ident].end.astype(float)
+        if mine.std() == 0:
+            return []
+        out = []
+        for other in sorted(_closure(self.schedule, [ident]) - {ident}):
+            theirs = self.drawn[other].end.astype(float) if other in self.drawn else None
+            if theirs is None or theirs.std() == 0:
+                continue
+            r = float(np.corrcoef(mine, theirs)[0, 1])
+            if r * r >= 0.005:
+                out.append((other, r * r))
+        return sorted(out, key=lambda x: (-x[1], x[0]))[:most]
+
     def drivers(self, ident: str) -> list[tuple[str, float]]:
         """The predecessors whose end set this event's start, with the share of runs in which
         each did (most often first), for a criticality index."""

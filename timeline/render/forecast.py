@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..forecast import Backtest, Forecast, Share
 from ..model import Status
+from ..schedule import Schedule
 from ..schedule import ResolvedEvent
 from .jsonout import dumps
 from .text import one_line, pad, text_width
@@ -23,6 +24,9 @@ class ForecastOptions:
     """Which percentiles of each start and end."""
     json: bool = False
     """Machine-readable output."""
+    shown: Schedule | None = None
+    """The events to report (`--tag`, `--kind`, `--owner`; None: all); the forecast draws the
+    whole plan, so that what moves them is found along whole paths."""
 
 
 def _event(f: Forecast, e: ResolvedEvent, qs: Sequence[int]) -> dict[str, object]:
@@ -34,6 +38,7 @@ def _event(f: Forecast, e: ResolvedEvent, qs: Sequence[int]) -> dict[str, object
         "end": {str(q): d.isoformat() for q, d in zip(qs, f.percentiles(e.id, "end", qs), strict=False)},
         "p_in_window": round(f.inside(e), 4), "p_met": None if met is None else round(met, 4),
         "drivers": [{"id": i, "share": round(share, 4)} for i, share in f.drivers(e.id)] if met is not None else [],
+        "moved_by": [{"id": i, "share": round(share, 4)} for i, share in f.moved_by(e.id)] if met is not None else [],
         "impossible_runs": drawn.impossible, "assumed": drawn.assumed,
     }
 
@@ -41,7 +46,8 @@ def _event(f: Forecast, e: ResolvedEvent, qs: Sequence[int]) -> dict[str, object
 def render_forecast(f: Forecast, options: ForecastOptions = ForecastOptions()) -> str:
     """Each event's percentiles, and per deadline its chance and its drivers; text or JSON."""
     qs = options.percentiles
-    events = [e for e in f.schedule.events if e.status != Status.CANCELLED]  # they will not happen
+    shown = options.shown or f.schedule
+    events = [e for e in shown.events if e.status != Status.CANCELLED]  # they will not happen
     if options.json:
         return dumps({"as_of": f.as_of.isoformat(), "runs": f.runs, "seed": f.seed, "percentiles": list(qs),
                       "events": [_event(f, e, qs) for e in events]})
@@ -53,7 +59,7 @@ def render_forecast(f: Forecast, options: ForecastOptions = ForecastOptions()) -
         ends = f.percentiles(e.id, "end", qs)
         met = f.met(e)
         chance = f"{met:6.1%} met" if met is not None else f"{f.inside(e):6.1%} in plan"
-        rows.append((" – ".join(d.isoformat() for d in ends), chance, "  " * f.schedule.depths[e.id] + one_line(e.title)))
+        rows.append((" – ".join(d.isoformat() for d in ends), chance, "  " * shown.depths[e.id] + one_line(e.title)))
     width = max(text_width(r[0]) for r in rows)
     lines = [head, ""] + [f"{pad(a, width)}  {b}  {c}" for a, b, c in rows]
     notes = []
@@ -62,6 +68,10 @@ def render_forecast(f: Forecast, options: ForecastOptions = ForecastOptions()) -
         drivers = f.drivers(e.id)
         if met is not None and drivers:
             notes.append(f"{e.id}: driven by " + ", ".join(f"{i} ({share:.0%} of runs)" for i, share in drivers[:3]))
+        moved = f.moved_by(e.id) if met is not None else []
+        if moved:
+            notes.append(f"{e.id}: {met:.0%} met; " + ", ".join(f"{share:.0%} of its variation from {i}"
+                                                                 for i, share in moved))
         drawn = f.drawn[e.id]
         if drawn.impossible:
             notes.append(f"{e.id}: in {drawn.impossible / f.runs:.1%} of runs its after and before could not both "
