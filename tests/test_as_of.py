@@ -121,7 +121,8 @@ def test_every_day_option_is_one_option(tmp_path):
 
 
 @pytest.mark.parametrize("value", ["soon", "2026-13-01", "in 9000 years", "9000 years ago", "an hour ago"])
-@pytest.mark.parametrize("command", ["check", "list", "ics", "upcoming", "gantt", "slips", "explain", "diff", "build"])
+@pytest.mark.parametrize("command", ["check", "list", "ics", "upcoming", "gantt", "slips", "explain", "diff", "build",
+                                     "forecast", "serve"])
 def test_a_day_that_is_no_day_is_a_usage_error(tmp_path, command, value):
     path = str(write(tmp_path, ISSUE))
     args = {"explain": ["explain", "draft"], "diff": ["diff", path, path], "build": ["build", str(tmp_path / "site")]}

@@ -863,6 +863,7 @@ def serve(
     from .web import Site, log_to_stderr, serve as run_server
 
     gc.enable()  # a long-running server needs its garbage collected (see main)
+    _on(as_of, now_utc().date(), "--as-of")  # a day out of range is a usage error before anything starts
     site = Site(file, base_url, log=lambda line: None, windows=_windows(windows), since=since, as_of=as_of,
                 forecast=forecast)
     if site.error is not None:  # refuse to start on an invalid file (exit 1 with its problems)
