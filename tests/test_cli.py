@@ -208,3 +208,20 @@ def test_format_json_and_the_json_alias_are_one_option(run, default_events, args
     text = run(*args, "-f", str(default_events), "--format", "text")
     assert text.exit_code == 0 and not text.stdout.startswith("{")
     assert run(*args, "-f", str(default_events), "--format", "xml").exit_code == 2
+
+
+def test_the_conventions_people_expect_of_a_command_line(run, tmp_path):
+    assert run("-h").stdout == run("--help").stdout and run("list", "-h").stdout == run("list", "--help").stdout
+    assert run("-V").stdout == run("--version").stdout and run("-V").stdout.startswith("timeline ")
+    commands = run("--help").stdout.split("Commands:", 1)[1]
+    flat = " ".join(commands.split())  # whole first sentences, wrapped, never cut with "..."
+    assert "..." not in commands and "and the events that most often drive each deadline, from runs that keep" in flat
+    one = write(tmp_path, "events:\n  - {id: a, title: A, when: 2026-01-01}\n")
+    assert run("check", "-f", str(one)).stdout == "1 event OK\n"
+
+
+@pytest.mark.parametrize("env, colored", [({}, False), ({"FORCE_COLOR": "1"}, True), ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+                                          ({"FORCE_COLOR": "", "TERM": "dumb"}, False)])
+def test_colour_follows_no_color_force_color_and_term(run, default_events, env, colored):
+    out = run("gantt", "-f", str(default_events), "--width", "80", env={"NO_COLOR": "", "TERM": "xterm", **env}).stdout
+    assert ("\x1b[" in out) == colored  # the test's output is no terminal: only FORCE_COLOR colours it

@@ -36,6 +36,15 @@ class _Group(TyperGroup):
             ctx.exit(0)
         return super().parse_args(ctx, args)
 
+    def format_commands(self, ctx, formatter):
+        """Each command with the whole first sentence of its help, wrapped (Click would cut it
+        to the terminal's width with "...")."""
+        rows = [(name, cmd.get_short_help_str(limit=10_000)) for name in self.list_commands(ctx)
+                if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -53,6 +62,7 @@ app = typer.Typer(
     cls=_Group,
     help="Track milestones whose dates are windows, from one declarative events.yaml.",
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -298,6 +308,16 @@ def _windows(value: str | None) -> str | None:
         raise typer.BadParameter(str(e), param_hint="'--windows'") from None
 
 
+def _color_wanted() -> bool:
+    """`--color auto`, by the conventions: NO_COLOR (any value) turns colour off, else
+    FORCE_COLOR (any value) turns it on, else TERM=dumb turns it off, else colour on a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return os.environ.get("TERM") != "dumb" and sys.stdout.isatty()
+
+
 def _kinds(kinds: list[str] | None) -> list[str]:
     """Check --kind values (an unknown one is a usage error)."""
     from .model import Kind
@@ -313,7 +333,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     """Track milestones whose dates are windows, from one declarative events.yaml.
 
@@ -459,7 +479,7 @@ def check(file: FileOpt = "events.yaml", as_of: AsOfOpt = None) -> None:
     from .pipeline import load_schedule
 
     schedule = load_schedule(file, now_utc(), as_of)
-    _write(f"{len(schedule.events)} events OK\n")
+    _write(f"{len(schedule.events)} event{'' if len(schedule.events) == 1 else 's'} OK\n")
     from .render.words import days
 
     for e in schedule.events:  # news, not errors: the file is valid
@@ -571,7 +591,7 @@ def gantt(
     to: Annotated[DayArg | None, typer.Option("--to", parser=_to_day, metavar=DAY, help="Last day shown (or the last day of a date expression).")] = None,
     as_of: AsOfTodayOpt = None,
     ascii_: Annotated[bool, typer.Option("--ascii", help="Only ASCII characters.")] = False,
-    color: Annotated[str, typer.Option("--color", metavar="auto|always|never", help="ANSI colors (auto: on a terminal, unless NO_COLOR is set).")] = "auto",
+    color: Annotated[str, typer.Option("--color", metavar="auto|always|never", help="ANSI colors (auto: NO_COLOR turns them off, else FORCE_COLOR on, else TERM=dumb off, else on a terminal).")] = "auto",
     tag: TagOpt = None,
     kind: KindOpt = None,
     owner: OwnerOpt = None,
@@ -592,7 +612,7 @@ def gantt(
     axis_scale = _choice(Scale, scale, "--scale")
     mode = _choice(_Color, color, "--color")
     kinds = _kinds(kind)
-    use_color = mode == _Color.ALWAYS or (mode == _Color.AUTO and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    use_color = mode == _Color.ALWAYS or (mode == _Color.AUTO and _color_wanted())
     columns = width if width is not None else min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
     schedule = load_schedule(file, now_utc(), as_of)
     start, stop = _on(from_, schedule.today, "--from"), _on(to, schedule.today, "--to")
