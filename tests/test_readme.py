@@ -49,3 +49,7 @@ def test_every_command_and_option_in_the_help_is_in_the_docs():
                 if opt.startswith("--") and opt != "--help" and opt not in text:
                     missing.append(f"timeline {name} {opt}")
     assert missing == []
+
+
+def test_the_readme_is_for_users_and_short():
+    assert len(readme().split()) < 3_500  # design notes, reliability and performance live in docs/
