@@ -7,14 +7,14 @@ from datetime import date, timedelta
 import arrow
 import pytest
 
-from timeline.render.words import DAYS_BELOW, distance, humanize
+from timeline.render.words import DAYS_BELOW, WEEKS_BELOW, distance, humanize
 
 BASE = date(2005, 3, 1)
 
 
 @pytest.mark.parametrize("days, text", [
     (0, "today"), (1, "tomorrow"), (-1, "yesterday"), (2, "in 2 days"), (16, "in 16 days"), (-20, "20 days ago"),
-    (-21, "a month ago"), (45, "in a month"), (-106, "3 months ago"), (400, "in a year"), (-8000, "21 years ago"),
+    (-21, "3 weeks ago"), (30, "in 4 weeks"), (44, "in 6 weeks"), (45, "in a month"), (-106, "3 months ago"), (400, "in a year"), (-8000, "21 years ago"),
 ])
 def test_humanize(days, text):
     assert humanize(BASE + timedelta(days=days), BASE) == text
@@ -27,9 +27,10 @@ def test_distance_has_no_direction():
 
 
 def _arrow(day: date, today: date) -> str:
-    """What arrow itself says: by days below the threshold, else its automatic wording."""
+    """What arrow itself says: by days, then weeks, below the thresholds, else its automatic wording."""
     a, b = arrow.Arrow(day.year, day.month, day.day), arrow.Arrow(today.year, today.month, today.day)
-    return a.humanize(b, granularity="day") if abs((day - today).days) < DAYS_BELOW else a.humanize(b)
+    n = abs((day - today).days)
+    return a.humanize(b, granularity="day" if n < DAYS_BELOW else "week") if n < WEEKS_BELOW else a.humanize(b)
 
 
 @pytest.mark.parametrize("today", [date(2004, 1, 31), date(2005, 3, 1), date(2024, 2, 29)])

@@ -1,8 +1,9 @@
 """Distances between days in words, the same in every view: "in 16 days", "4 months ago".
 
 The wording is arrow's English. Below three weeks it is counted in days (arrow's "day"
-granularity); beyond, arrow's automatic wording in calendar months and years, which
-would otherwise call 16 days "a month". arrow is imported only for those distances.
+granularity), up to six weeks in weeks ("week" granularity: "in 3 weeks"), beyond in
+arrow's automatic wording in calendar months and years, which would otherwise call anything
+from 16 to 44 days "a month". arrow is imported only for distances of three weeks or more.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from .text import one_line
 _NAMED = {0: "today", 1: "tomorrow", -1: "yesterday"}
 DAYS_BELOW = 21
 """Distances shorter than this many days are said in days."""
+WEEKS_BELOW = 45
+"""Distances shorter than this many days (and not in days) are said in weeks."""
 
 
 def days(n: int) -> str:
@@ -32,6 +35,8 @@ def distance(a: date, b: date) -> str:
     import arrow
 
     later = arrow.Arrow(hi.year, hi.month, hi.day)
+    if count < WEEKS_BELOW:
+        return later.humanize(arrow.Arrow(lo.year, lo.month, lo.day), only_distance=True, granularity="week")
     return later.humanize(arrow.Arrow(lo.year, lo.month, lo.day), only_distance=True)
 
 
