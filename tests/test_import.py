@@ -315,3 +315,17 @@ def test_add_to_a_missing_file_says_how_to_start_one(tmp_path, run):
     result = run("add", "-f", str(tmp_path / "plan.yaml"), "--title", "X", "--when", "2026")
     assert result.exit_code == 1 and result.stderr == f"{tmp_path / 'plan.yaml'}: no such file; start one with: timeline init {tmp_path / 'plan.yaml'}\n"
     assert not (tmp_path / "plan.yaml").exists()
+
+
+def test_add_takes_owners_likely_days_and_a_note(tmp_path, run):
+    path = write(tmp_path, BLOCK)
+    result = run("add", "-f", str(path), "--title", "Report", "--due", "2027-05", "--likely", "2027-05-10/2027-05-20",
+                 "--owner", "Ann", "--owner", "WG secretariat", "--note", "first draft")
+    assert result.exit_code == 0
+    assert ("    owner: [Ann, WG secretariat]\n    likely: 2027-05-10/2027-05-20\n"
+            "    note: first draft\n# the end\n") in path.read_text()  # before the comment that ends the file
+    report = by_id(schedule_at(path))["report"]
+    assert report.owners == ("Ann", "WG secretariat") and report.event.note == "first draft"
+    before = path.read_text()
+    refused = run("add", "-f", str(path), "--title", "Bad", "--when", "2027-05", "--likely", "2027-08")
+    assert refused.exit_code == 1 and "lies outside the event's window" in refused.stderr and path.read_text() == before

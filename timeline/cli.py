@@ -386,6 +386,9 @@ def add(
     zone: Annotated[Opt, typer.Option("--timezone", metavar="ZONE", help="The IANA zone its times are written in.")] = None,
     warn: Annotated[Opt, typer.Option("--warn", metavar="DURATION", help="Lead time for warnings and alarms: 3w.")] = None,
     status: Annotated[Opt, typer.Option("--status", metavar="tentative|confirmed|done|cancelled", help="Its status.")] = None,
+    owner: Annotated[list[str] | None, typer.Option("--owner", metavar="NAME", help="Who is responsible for it (repeatable).")] = None,
+    likely: Annotated[Opt, typer.Option("--likely", metavar="DATE-EXPRESSION", help="For the forecast: the days most likely inside its window.")] = None,
+    note: NoteOpt = None,
 ) -> None:
     """Add an event at the end of the events file, in the file's own layout: validated with
     the rest of the file first, written atomically (comments and every other line kept).
@@ -406,7 +409,8 @@ def add(
         ("id", ident), ("title", title), ("kind", kind), ("when", when), ("start", start), ("end", end), ("due", due),
         ("duration", duration), ("timezone", zone), ("after", after or None), ("before", before or None),
         ("parent", parent), ("tags", tag or None), ("location", location), ("description", description), ("url", url),
-        ("source", source), ("warn", warn), ("status", status),
+        ("source", source), ("warn", warn), ("status", status), ("owner", owner or None), ("likely", likely),
+        ("note", note),
     ])
     schedule = append_events(file, [new], now_utc())
     added = next(e for e in schedule.events if e.id == ident)
