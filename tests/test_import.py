@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import csv
+import io
 import json
 from datetime import UTC
 from pathlib import Path
@@ -329,3 +331,23 @@ def test_add_takes_owners_likely_days_and_a_note(tmp_path, run):
     before = path.read_text()
     refused = run("add", "-f", str(path), "--title", "Bad", "--when", "2027-05", "--likely", "2027-08")
     assert refused.exit_code == 1 and "lies outside the event's window" in refused.stderr and path.read_text() == before
+
+
+def test_a_listing_as_csv_imports_back(tmp_path, run):
+    listing = run("list", "-f", str(DEFAULT_EVENTS), "--format", "csv").stdout
+    sheet = write(tmp_path, listing, "listing.csv")
+    path = tmp_path / "again.yaml"
+    result = run("import", str(sheet), "-f", str(path))
+    assert result.exit_code == 0 and result.stdout == f"{path}: imported 24 events\n", result.stderr
+    again = {r["id"]: r for r in csv.DictReader(io.StringIO(run("list", "-f", str(path), "--format", "csv").stdout))}
+    for row in csv.DictReader(io.StringIO(listing)):  # what a listing carries comes back
+        for column in ("title", "kind", "status", "label", "end_latest", "parent", "tags", "location", "actual_start",
+                       "actual_end", "owners"):
+            assert again[row["id"]][column] == row[column], (row["id"], column)
+
+
+def test_a_spreadsheet_names_its_owners(tmp_path, run):
+    path = write(tmp_path, BLOCK)
+    sheet = write(tmp_path, "title,due,owner\nReport,2027-05,Ann; WG secretariat\n", "owners.csv")
+    assert run("import", str(sheet), "-f", str(path)).exit_code == 0
+    assert by_id(schedule_at(path))["report"].owners == ("Ann", "WG secretariat")

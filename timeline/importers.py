@@ -32,9 +32,16 @@ from .repeats import ICAL_DAYS, WEEKDAYS
 
 CSV_COLUMNS = (
     "id", "title", "kind", "when", "start", "end", "due", "duration", "timezone", "after", "before", "parent",
-    "tags", "location", "description", "url", "source", "warn", "status", "note",
+    "tags", "location", "description", "url", "source", "warn", "status", "note", "owner", "likely",
 )
 """The columns a CSV file may have (`title` and a date are required)."""
+LISTED_COLUMNS = (
+    "label", "start_earliest", "start_latest", "end_earliest", "end_latest", "actual_start", "actual_end",
+    "slip_days", "line", "owners",
+)
+"""The other columns `list --format csv` writes: the resolved windows give the date when no
+date column does, the actual and the owners come back, the rest (label, slip, line) is derived
+and read past, so that a listing imports back."""
 _LISTS = ("after", "before", "tags")
 _DATES = ("when", "start", "end", "due")
 _FREQS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
@@ -63,7 +70,7 @@ def read_import(name: str, data: bytes, calendar_zone: str, existing: dict[str, 
         raise RequestError(f"{name}: not UTF-8 text; expected an iCalendar (.ics) or CSV file") from None
     if text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
         return _from_ics(name, text, calendar_zone, existing)
-    return _from_csv(name, text, existing)
+    return _from_csv(name, text, existing, calendar_zone)
 
 
 class _Ids:
@@ -366,7 +373,45 @@ def _description(text: str, own: bool) -> tuple[str | None, str | None]:
 
 # -- CSV ---------------------------------------------------------------------------------------
 
-def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]]) -> Imported:
+def _bound(text: str, zone: str) -> str:
+    """A bound as `list --format csv` writes it (a day, or a time with its offset) as the date
+    language reads it: a time in the calendar's zone."""
+    if "T" not in text:
+        return text
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return f"{datetime.fromisoformat(text).astimezone(ZoneInfo(zone)):%Y-%m-%dT%H:%M}"
+
+
+def _span_text(lo: str, hi: str) -> str | None:
+    """`2026-05-05`, `[2026-05-01..2026-05-31]`, `[..2026-05-31]`, `[2026-05-01..]`, or None."""
+    if lo and lo == hi:
+        return lo
+    if lo or hi:
+        return f"[{lo}..{hi}]"
+    return None
+
+
+def _listed_dates(cells: dict[str, str], zone: str) -> list[tuple[str, str]]:
+    """The date keys of a row of `list --format csv`, from its resolved windows and actual."""
+    s_lo, s_hi, e_lo, e_hi = (_bound(cells.get(k, ""), zone) for k in
+                              ("start_earliest", "start_latest", "end_earliest", "end_latest"))
+    out: list[tuple[str, str]] = []
+    if cells.get("kind") == "deadline" and s_hi == e_hi and e_hi:  # a deadline is its due day
+        out.append(("due", e_hi))
+    elif (s_lo, s_hi) == (e_lo, e_hi):
+        if (when := _span_text(s_lo, s_hi)) is not None:
+            out.append(("when", when))
+    elif (start := _span_text(s_lo, s_hi)) is not None and (end := _span_text(e_lo, e_hi)) is not None:
+        out += [("start", start), ("end", end)]
+    a, b = (_bound(cells.get(k, ""), zone) for k in ("actual_start", "actual_end"))
+    if a:
+        out.append(("actual", a if not b or b == a else f"{a}/{b}"))
+    return out
+
+
+def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]], zone: str = "UTC") -> Imported:
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise EventsFileError([Problem(name, 1, 1, "the CSV file has no header row; expected columns such as "
@@ -374,9 +419,9 @@ def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]]) -> Imp
     header = [cell.strip().lower() for cell in rows[0]]
     problems = []
     for col, column in enumerate(header, 1):
-        if column not in CSV_COLUMNS:
+        if column not in CSV_COLUMNS and column not in LISTED_COLUMNS:
             problems.append(Problem(name, 1, col, f"unknown column {quote(column)}; expected some of "
-                                                  f"{', '.join(CSV_COLUMNS)}"))
+                                                  f"{', '.join(CSV_COLUMNS)} (or the columns of list --format csv)"))
     if "title" not in header:
         problems.append(Problem(name, 1, 1, "the CSV file has no 'title' column; every event has a title"))
     if problems:
@@ -387,6 +432,10 @@ def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]]) -> Imp
         if not any(cell.strip() for cell in row):
             continue
         cells = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(header)}
+        listed = _listed_dates(cells, zone) if not any(cells.get(k) for k in _DATES) else []
+        cells.update((key, value) for key, value in listed if key in _DATES)
+        if cells.get("owners") and not cells.get("owner"):
+            cells["owner"] = cells["owners"]
         for key in _DATES:
             if cells.get(key):
                 try:
@@ -406,8 +455,11 @@ def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]]) -> Imp
         pairs: list[tuple[str, Any]] = [("id", ident), ("title", title)]
         for key in CSV_COLUMNS[2:]:
             value = cells.get(key, "")
-            if value:
+            if key == "owner" and value:
+                pairs.append((key, [o.strip() for o in value.split(";") if o.strip()]))
+            elif value:
                 pairs.append((key, re.split(r"[,\s]+", value.strip(", ")) if key in _LISTS else value))
+        pairs += [(key, value) for key, value in listed if key == "actual"]
         out.events.append(NewEvent.of(pairs))
     if problems:
         raise EventsFileError(problems)
