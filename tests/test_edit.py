@@ -311,3 +311,33 @@ def test_notes_are_written_so_they_read_back_exactly(tmp_path, run, note):
 def test_every_text_reads_back_as_written(text):
     node = yaml.compose(f"k: {yaml_scalar(text)}\n", Loader=yaml_loader())
     assert node.value[0][1].value == text
+
+
+_NO_FCNTL = """\
+import sys
+sys.modules["fcntl"] = None  # as on Windows: `import fcntl` fails
+from timeline.cli import main
+sys.argv = ["timeline", *sys.argv[1:]]
+main()
+"""
+
+
+def test_the_edit_commands_work_where_fcntl_is_missing(tmp_path):
+    """Windows has no fcntl: every command that edits locks through filelock instead."""
+    path = tmp_path / "events.yaml"
+    path.write_text("events:\n  - {id: a, title: A, when: 2005-03-01}\n  - {id: b, title: B, when: 2005-04}\n")
+    sheet = tmp_path / "more.csv"
+    sheet.write_text("title,when\nC,2005-05-02\n")
+
+    def edit(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", _NO_FCNTL, *args, "-f", str(path)], capture_output=True, text=True,
+                              cwd=tmp_path, timeout=60)
+
+    for args in (["done", "a", "--on", "2005-03-01"], ["cancel", "b", "--note", "off"], ["move", "b", "2005-05"],
+                 ["add", "--title", "D", "--when", "2005-06-01"], ["import", str(sheet), "--dry-run"],
+                 ["import", str(sheet)], ["baseline"]):
+        result = edit(*args)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr)
+    text = path.read_text()
+    assert "actual: 2005-03-01" in text and "status: cancelled" in text and "id: d" in text and "title: C" in text
+    assert not (tmp_path / "events.yaml.lock").exists()  # the lock file is gone once the edit is done

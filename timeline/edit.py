@@ -11,7 +11,6 @@ pipeline, as any command's file does, before it is written atomically.
 from __future__ import annotations
 
 import difflib
-import fcntl
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -61,9 +60,22 @@ the edit asked for it) the event as resolved before the edit."""
 def locked(path: str) -> Iterator[None]:
     """Hold an exclusive lock on the events file for a read-modify-write.
 
-    The lock is on the file itself; an atomic write replaces the file, so after taking the
-    lock we check that we still hold the file the path names, and otherwise take it again.
+    Where the system has `fcntl` (Linux, macOS, the BSDs) the lock is on the file itself; an
+    atomic write replaces the file, so after taking the lock we check that we still hold the
+    file the path names, and otherwise take it again. Elsewhere (Windows) the maintained
+    `filelock` library locks `PATH.lock` beside it (msvcrt there, an atomically created lock
+    file where neither exists).
     """
+    try:
+        import fcntl
+    except ImportError:
+        from filelock import FileLock
+
+        if not os.path.exists(path):
+            raise access_error(path, FileNotFoundError()) from None
+        with FileLock(path + ".lock"):
+            yield
+        return
     while True:
         try:
             fd = os.open(path, os.O_RDONLY)

@@ -48,10 +48,29 @@ def atomic_write(path: str, data: bytes) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never a part."""
     tmp = _written(path, data)
     try:
-        os.replace(tmp, path)
+        _replace(tmp, path)
     except OSError as e:
         _remove(tmp)
         raise FileAccessError(f"{path}: cannot write: {e.strerror}") from None
+
+
+REPLACE_TRIES = 20
+"""On Windows, how many times (a tenth of a second apart) a replace is tried while another
+program (an editor, a virus scanner, a sync client) holds the file open."""
+
+
+def _replace(tmp: str, path: str) -> None:
+    """`os.replace`, tried again on Windows while the target is held open elsewhere."""
+    for attempt in range(REPLACE_TRIES):
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == REPLACE_TRIES - 1:
+                raise
+            import time
+
+            time.sleep(0.1)
 
 
 def create_new(path: str, data: bytes) -> None:
