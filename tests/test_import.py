@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import csv
 import io
 import json
-from datetime import UTC
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -351,3 +349,24 @@ def test_a_spreadsheet_names_its_owners(tmp_path, run):
     sheet = write(tmp_path, "title,due,owner\nReport,2027-05,Ann; WG secretariat\n", "owners.csv")
     assert run("import", str(sheet), "-f", str(path)).exit_code == 0
     assert by_id(schedule_at(path))["report"].owners == ("Ann", "WG secretariat")
+
+
+def test_an_outlook_export_keeps_its_windows_zone_as_an_iana_one(tmp_path, run):
+    """Outlook names its zone the Windows way: a weekly 14:00 call stays 14:00 in summer."""
+    path = tmp_path / "team.yaml"
+    assert run("import", str(DATA / "import" / "outlook.ics"), "-f", str(path)).exit_code == 0
+    call = by_id(schedule_at(path, date(2026, 1, 1)))["weekly-1"]
+    assert call.event.timezone == "Europe/Berlin"
+    july = [o for o in call.series.occurrences(date(2026, 7, 6), date(2026, 7, 6))]
+    assert july and july[0].start.moment.astimezone(UTC).hour == 12  # 14:00 CEST, not 13:00 UTC as in winter
+
+
+def test_a_google_export_keeps_the_zone_it_names(tmp_path, run):
+    path = tmp_path / "team.yaml"
+    assert run("import", str(DATA / "import" / "google.ics"), "-f", str(path)).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert "timezone: Europe/Zurich" in text and "when: 2026-01-05T14:00\n" in text  # local time, not 13:00Z
+    feed = (DATA / "import" / "google.ics").read_text().replace("Europe/Zurich", "Mars/Olympus_Mons")
+    bad = run("import", str(write(tmp_path, feed, "bad.ics")), "-f", str(tmp_path / "other.yaml"))
+    assert bad.exit_code == 1 and "X-WR-TIMEZONE: unknown time zone 'Mars/Olympus_Mons'" in bad.stderr
+    assert not (tmp_path / "other.yaml").exists()

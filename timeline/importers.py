@@ -19,6 +19,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date, datetime, timedelta, UTC
 from typing import Any
 
@@ -120,6 +121,14 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
     for key, setting in (("X-WR-CALNAME", "name"), ("X-WR-TIMEZONE", "timezone")):
         if feed.get(key):
             out.calendar[setting] = _unescape(str(feed.get(key)))
+    if "timezone" in out.calendar:  # Google's name for the feed's zone; Outlook's may be a Windows one
+        named = iana_zone(out.calendar["timezone"])
+        if named is None:
+            raise RequestError(f"{name}: X-WR-TIMEZONE: unknown time zone {quote(out.calendar['timezone'])}; "
+                               "expected an IANA name such as Europe/Zurich, or a Windows one such as "
+                               "W. Europe Standard Time")
+        out.calendar["timezone"] = named
+    named_zone = out.calendar.get("timezone")
     zone = out.calendar.get("timezone", calendar_zone)
     events = [c for c in feed.walk("VEVENT")]
     overrides: dict[str, list[Any]] = {}
@@ -141,7 +150,8 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
         if uid and "@" in uid and not out.calendar.get("domain"):
             out.calendar["domain"] = uid.rsplit("@", 1)[1]
         try:
-            fields = _vevent(ev, own, zone, what, overrides.get(uid or "", []), last_days.get(uid or ""))
+            fields = _vevent(ev, own, zone, what, overrides.get(uid or "", []), last_days.get(uid or ""),
+                             named_zone)
         except (OverflowError, ValueError, TypeError, KeyError, AttributeError) as e:
             # a value icalendar reads but no date can hold (a duration past 9999, a broken RRULE ...)
             raise RequestError(f"{name}: {what}: cannot be imported: {quote(str(e), 200)}") from None
@@ -154,9 +164,11 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
     return out
 
 
-def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any], last_day: date | None = None) -> dict[str, Any]:
+def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any], last_day: date | None = None,
+            named_zone: str | None = None) -> dict[str, Any]:
     """One VEVENT's fields (and `title`, and `_first`: its first day); `last_day`: the day of
-    the marker that closes it (a quiet feed of our own)."""
+    the marker that closes it (a quiet feed of our own); `named_zone`: the zone the feed names
+    (X-WR-TIMEZONE), which its times in UTC are read in."""
     summary = str(ev.get("SUMMARY", "")).strip() or "(no title)"
     categories = _categories(ev)
     kind = categories[0] if categories and categories[0] in {k.value for k in Kind} else None
@@ -179,8 +191,8 @@ def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any], last
             summary, label, window = match.group(1), match.group(2), True
     if "DTSTART" not in ev:
         raise RequestError(f"{what}: has no DTSTART; every event needs a date")
-    start = ev.decoded("DTSTART")
-    end = ev.decoded("DTEND") if "DTEND" in ev else None
+    start = _zoned(ev.decoded("DTSTART"), ev["DTSTART"], named_zone)
+    end = _zoned(ev.decoded("DTEND"), ev["DTEND"], named_zone) if "DTEND" in ev else None
     if end is None and "DURATION" in ev:
         end = start + ev.decoded("DURATION")
     if last_day is not None and not isinstance(start, datetime):
@@ -260,6 +272,40 @@ def _categories(ev: Any) -> list[str]:
         return []
     items = found if isinstance(found, list) else [found]
     return [str(c) for item in items for c in getattr(item, "cats", [item])]
+
+
+def iana_zone(name: str) -> str | None:
+    """The IANA zone a feed's zone name means: itself when the zone database has it, else a
+    Windows name (`W. Europe Standard Time`, what Outlook and Exchange write) through
+    icalendar's table; None when neither knows it."""
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    name = name.strip().strip('"')
+    return name if name in _zone_names() else WINDOWS_TO_OLSON.get(name)
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    """The zone database's names, read once."""
+    from zoneinfo import available_timezones
+
+    return frozenset(available_timezones())
+
+
+def _zoned(value: Any, prop: Any, feed_zone: str | None) -> Any:
+    """A time in the zone its TZID names, as an IANA zone (a feed's own VTIMEZONE of a Windows
+    name is read by its name, so that a weekly 14:00 stays 14:00 across clock changes); a
+    time in UTC in a feed whose X-WR-TIMEZONE names a zone, in that zone."""
+    from zoneinfo import ZoneInfo
+
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return value
+    tzid = getattr(prop, "params", {}).get("TZID")
+    if tzid and not getattr(value.tzinfo, "key", None) and (iana := iana_zone(str(tzid))) is not None:
+        return value.replace(tzinfo=ZoneInfo(iana))
+    if not tzid and value.utcoffset() == timedelta(0) and feed_zone not in (None, "UTC"):
+        return value.astimezone(ZoneInfo(feed_zone))
+    return value
 
 
 def _timed(start: datetime, end: Any, zone: str, kind: str | None) -> dict[str, Any]:
