@@ -97,6 +97,7 @@ def build_vtimezone(name: str, first_year: int, last_year: int) -> Timezone:
     initial.add("tzname", at.tzname())
     tz.add_component(initial)
     changes = transitions(zone, first_year, last_year)
+    later = transitions(zone, last_year + 1, last_year + 1) if last_year < SCAN_TO else []
     for dst in (False, True):
         runs = _runs([c for c in changes if c.dst == dst])
         for i, (run, rule) in enumerate(runs):
@@ -110,11 +111,20 @@ def build_vtimezone(name: str, first_year: int, last_year: int) -> Timezone:
                 nth, month, weekday = rule[0], rule[1], rule[2]
                 assert isinstance(weekday, int)
                 recur = {"freq": "yearly", "bymonth": month, "byday": f"{nth}{_WEEKDAYS[weekday]}"}
-                if i < len(runs) - 1:  # the last run of each kind stays open-ended
-                    recur["until"] = run[-1].utc
+                kept = any(c.dst == dst and rule in c.rules() for c in later)
+                if i < len(runs) - 1 or not kept:  # open-ended only while the zone keeps the rule
+                    recur["until"] = _until(run[-1])
                 part.add("rrule", vRecur(recur))
             tz.add_component(part)
     return tz
+
+
+def _until(last: Transition) -> datetime:
+    """UNTIL of a run: its last change, in UTC, moved on by the offset before it where that is
+    positive. RFC 5545 reads UNTIL in UTC and vobject as local time; the local time of the
+    change lies that much after its UTC instant, so both keep the last change, and the next
+    change the rule would give is a year later."""
+    return last.utc + max(last.before, timedelta(0))
 
 
 def _runs(changes: list[Transition]) -> list[tuple[list[Transition], tuple[object, ...] | None]]:
