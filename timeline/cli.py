@@ -547,7 +547,9 @@ def ics(
     kinds = _kinds(kind)
     schedule = load_schedule(file, now_utc(), as_of)
     stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
-    options = feed_options(schedule, stamp, mode, _on(since, schedule.today, "--since"))
+    whole = not (tag or kind or owner)  # a chosen part of the feed has no known address of its own
+    options = feed_options(schedule, stamp, mode, _on(since, schedule.today, "--since"),
+                           source=schedule.calendar.url if whole else None)
     data = render_ics(_chosen(schedule, tag, kinds, owners=owner), options)
     if output is None:
         sys.stdout.buffer.write(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date, datetime, timedelta, UTC
@@ -27,7 +28,8 @@ STRESS = DATA / "stress.yaml"
 
 def feed(path: Path, mode: WindowMode = WindowMode.SPAN) -> bytes:
     schedule = schedule_at(path)
-    return render_ics(schedule, IcsOptions(feed_stamp(schedule.calendar, None, None, latest_day(schedule.events)), mode))
+    stamp = feed_stamp(schedule.calendar, None, None, latest_day(schedule.events))
+    return render_ics(schedule, IcsOptions(stamp, mode, source=schedule.calendar.url))  # as `timeline ics` writes the whole feed
 
 
 def parse(data: bytes) -> icalendar.Calendar:
@@ -453,3 +455,21 @@ def test_build_warns_about_a_feed_over_a_megabyte(tmp_path, run):
     assert "Google Calendar refuses feeds over about 1 MB: leave out old events with calendar.keep" in result.stderr
     small = run("build", str(tmp_path / "small"), "-f", str(write(tmp_path, QUIET, "small.yaml")))
     assert small.exit_code == 0 and small.stderr == ""
+
+
+def test_each_feed_says_its_own_address_or_none(run, tmp_path):
+    """SOURCE (RFC 7986) is where a client refreshes a feed from: never another feed's address."""
+    from timeline.publish import SiteRequest, site_files
+
+    schedule = schedule_at(STRESS)  # calendar.url: https://example.org/stress.ics
+    files = site_files(schedule, SiteRequest(), None)
+    sources = {path: re.search(rb"SOURCE;VALUE=URI:(\S+)", data).group(1).decode()
+               for path, data in files.items() if path.endswith(".ics")}
+    assert sources["calendar.ics"] == "https://example.org/calendar.ics"
+    assert all(url == "https://example.org/" + path for path, url in sources.items())
+    moved = site_files(schedule, SiteRequest(base_url="https://cal.example.net/plan/"), None)
+    assert b"SOURCE;VALUE=URI:https://cal.example.net/plan/calendar.ics" in moved["calendar.ics"]
+    part = run("ics", "-f", str(STRESS), "--kind", "meeting").stdout_bytes
+    assert b"SOURCE" not in part  # a chosen part of the feed: its address is not known
+    assert b"SOURCE;VALUE=URI:https://example.org/stress.ics" in run("ics", "-f", str(STRESS)).stdout_bytes
+

@@ -328,16 +328,19 @@ class IcsOptions:
     """Added to the calendar's name (per-tag, per-kind and per-owner feeds)."""
     since: date | None = None
     """Leave out the events that ended before this day (`calendar.keep`, `--since`)."""
+    source: str | None = None
+    """Where this very feed is published (SOURCE, RFC 7986: a client refreshes it from there);
+    None where that is not known (no SOURCE is better than another feed's address)."""
 
 
 def feed_options(schedule: Schedule, stamp: datetime, windows: str | None = None, since: date | None = None,
-                 name_suffix: str = "") -> IcsOptions:
+                 name_suffix: str = "", source: str | None = None) -> IcsOptions:
     """A feed's options: `windows` (`--windows`) else `calendar.windows`; `since`
     (`--since`) else `calendar.keep` before the schedule's today (else every event)."""
     cal = schedule.calendar
     if since is None and cal.keep is not None:
         since = cal.keep.before(schedule.today)
-    return IcsOptions(stamp, WindowMode(windows or cal.windows), name_suffix, since)
+    return IcsOptions(stamp, WindowMode(windows or cal.windows), name_suffix, since, source)
 
 
 def render_ics(schedule: Schedule, options: IcsOptions) -> bytes:
@@ -357,8 +360,8 @@ def render_ics(schedule: Schedule, options: IcsOptions) -> bytes:
         head.append(f"X-WR-TIMEZONE:{settings.timezone}")
     head.append(f"REFRESH-INTERVAL;VALUE=DURATION:{settings.refresh.ical()}")
     head.append(f"X-PUBLISHED-TTL:{settings.refresh.ical()}")
-    if settings.url:
-        head.append(f"SOURCE;VALUE=URI:{clean(settings.url).strip()}")
+    if options.source:
+        head.append(f"SOURCE;VALUE=URI:{clean(options.source).strip()}")
     out = [fold(line) for line in head]
     zones = _zone_years(events)
     if zones:

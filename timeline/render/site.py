@@ -135,9 +135,12 @@ def render_site(schedule: Schedule, options: SiteOptions) -> dict[str, bytes]:
     """Every file of the site, by relative path; the chart's today line on the schedule's `today`."""
     files: dict[str, bytes] = {}
     feeds = feed_paths(schedule)
-    for path, (suffix, chosen) in feeds.items():
-        files[path] = render_ics(chosen, feed_options(schedule, options.stamp, options.windows, options.since, suffix))
     base = options.base_url or schedule.calendar.url
+    folder = _base(base)
+    for path, (suffix, chosen) in feeds.items():
+        source = folder + path if folder else None  # each feed's own address (SOURCE)
+        files[path] = render_ics(chosen, feed_options(schedule, options.stamp, options.windows, options.since, suffix,
+                                                      source))
     files["index.html"] = render_index(schedule, list(feeds), base, options.bands).encode("utf-8")
     return files
 
