@@ -62,3 +62,12 @@ def test_show_completion_prints_the_script_of_the_shell_it_runs_in():
     done = subprocess.run(["bash", "-c", f"'{sys.executable}' -m timeline --show-completion; true"],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0 and "_TIMELINE_COMPLETE=complete_bash" in done.stdout, done.stderr
+
+
+def test_option_values_complete():
+    assert complete("bash", "timeline list --format j") == ["json"]
+    assert complete("bash", "timeline ics --windows s") == ["span", "start"]
+    assert complete("bash", "timeline gantt --scale q") == ["quarter"]
+    assert complete("bash", "timeline slips --against ") == ["baseline", "current"]
+    assert complete("bash", "timeline upcoming --format ") == ["text", "json"]
+    assert " ".join(complete("bash", f"timeline upcoming -f {DEFAULT_EVENTS} --owner UN")) == "UN Secretary-General"

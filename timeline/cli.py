@@ -231,6 +231,16 @@ def _complete_tags(ctx: typer.Context, incomplete: str) -> list[str]:
     return sorted({t for e in _written_events(ctx) for t in e.tags if t.startswith(incomplete)})
 
 
+def _complete_owners(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Owners of the file that begin with what is typed (case does not matter)."""
+    return sorted({o for e in _written_events(ctx) for o in e.owners if o.casefold().startswith(incomplete.casefold())})
+
+
+def _choices(*values: str):
+    """Completion of an option's fixed values."""
+    return lambda incomplete: [v for v in values if v.startswith(incomplete)]
+
+
 def _complete_kinds(incomplete: str) -> list[str]:
     from .model import Kind
 
@@ -244,7 +254,7 @@ FileOpt = Annotated[
 ]
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", metavar="T", autocompletion=_complete_tags,
                                                      help="Only events with this tag (repeatable).")]
-OwnerOpt = Annotated[list[str] | None, typer.Option("--owner", metavar="NAME", help="Only events this person or body is responsible for (repeatable; case does not matter).")]
+OwnerOpt = Annotated[list[str] | None, typer.Option("--owner", metavar="NAME", autocompletion=_complete_owners, help="Only events this person or body is responsible for (repeatable; case does not matter).")]
 KindOpt = Annotated[list[str] | None, typer.Option("--kind", metavar="K", autocompletion=_complete_kinds,
                                                       help="Only events of this kind (repeatable).")]
 DAY = "YYYY-MM-DD|today|'in 2 weeks'|..."
@@ -255,13 +265,13 @@ AsOfTodayOpt = Annotated[DayArg | None, typer.Option("--as-of", "--today", parse
                                                         help=_AS_OF_HELP + " --today is the same option.")]
 MAX_WIDTH = 10_000
 """The widest chart `gantt --width` draws."""
-WindowsOpt = Annotated[str | None, typer.Option("--windows", metavar="quiet|span|start|end", help="How an uncertain window appears in feeds: quiet (a window of a week or less as a span, a longer one as a marker on the day it opens and one on the day it closes), span (the whole window), start or end (its first or last possible day). Default: calendar.windows, else quiet.")]
+WindowsOpt = Annotated[str | None, typer.Option("--windows", metavar="quiet|span|start|end", autocompletion=_choices("quiet", "span", "start", "end"), help="How an uncertain window appears in feeds: quiet (a window of a week or less as a span, a longer one as a marker on the day it opens and one on the day it closes), span (the whole window), start or end (its first or last possible day). Default: calendar.windows, else quiet.")]
 SinceOpt = Annotated[DayArg | None, typer.Option("--since", parser=_from_day, metavar=DAY, help="Leave out events that ended before this day ('1 year ago', 2025-01). Default: calendar.keep before today, else keep all.")]
 FromOpt = Annotated[DayArg | None, typer.Option("--from", parser=_from_day, metavar=DAY, help="Only events that may fall on or after this day (or the first day of a date expression: 2026-12, 2026-Q2).")]
 ToOpt = Annotated[DayArg | None, typer.Option("--to", parser=_to_day, metavar=DAY, help="Only events that may fall on or before this day (or the last day of a date expression).")]
 IdArg = Annotated[str, typer.Argument(metavar="ID", autocompletion=_complete_ids, help="The event's id.")]
 NoteOpt = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A remark recorded with the event.")]
-FormatOpt = Annotated[str, typer.Option("--format", metavar="text|json", help="Output format.")]
+FormatOpt = Annotated[str, typer.Option("--format", metavar="text|json", autocompletion=_choices("text", "json"), help="Output format.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="The same as --format json.")]
 
 
@@ -503,7 +513,7 @@ def check(file: FileOpt = "events.yaml", as_of: AsOfOpt = None) -> None:
 @app.command("list")
 def list_(
     file: FileOpt = "events.yaml",
-    fmt: Annotated[str, typer.Option("--format", metavar="text|markdown|json|csv", help="Output format.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", metavar="text|markdown|json|csv", autocompletion=_choices("text", "markdown", "json", "csv"), help="Output format.")] = "text",
     tag: TagOpt = None,
     kind: KindOpt = None,
     owner: OwnerOpt = None,
@@ -592,12 +602,12 @@ def upcoming(
 def gantt(
     file: FileOpt = "events.yaml",
     width: Annotated[int | None, typer.Option("--width", metavar="N", max=MAX_WIDTH, help="Columns (default: the terminal's width, else 80).")] = None,
-    scale: Annotated[str, typer.Option("--scale", metavar="auto|week|month|quarter|year", help="Units of the time axis.")] = "auto",
+    scale: Annotated[str, typer.Option("--scale", metavar="auto|week|month|quarter|year", autocompletion=_choices("auto", "week", "month", "quarter", "year"), help="Units of the time axis.")] = "auto",
     from_: Annotated[DayArg | None, typer.Option("--from", parser=_from_day, metavar=DAY, help="First day shown (or the first day of a date expression: 2026-12, 2026-Q2).")] = None,
     to: Annotated[DayArg | None, typer.Option("--to", parser=_to_day, metavar=DAY, help="Last day shown (or the last day of a date expression).")] = None,
     as_of: AsOfTodayOpt = None,
     ascii_: Annotated[bool, typer.Option("--ascii", help="Only ASCII characters.")] = False,
-    color: Annotated[str, typer.Option("--color", metavar="auto|always|never", help="ANSI colors (auto: NO_COLOR turns them off, else FORCE_COLOR on, else TERM=dumb off, else on a terminal).")] = "auto",
+    color: Annotated[str, typer.Option("--color", metavar="auto|always|never", autocompletion=_choices("auto", "always", "never"), help="ANSI colors (auto: NO_COLOR turns them off, else FORCE_COLOR on, else TERM=dumb off, else on a terminal).")] = "auto",
     tag: TagOpt = None,
     kind: KindOpt = None,
     owner: OwnerOpt = None,
@@ -723,7 +733,7 @@ def slips(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = "text",
     json_: JsonOpt = False,
-    against: Annotated[str, typer.Option("--against", metavar="baseline|current", help="The plan the verdict is measured against (the other is shown beside it).")] = "baseline",
+    against: Annotated[str, typer.Option("--against", metavar="baseline|current", autocompletion=_choices("baseline", "current"), help="The plan the verdict is measured against (the other is shown beside it).")] = "baseline",
     occurrences: Annotated[bool, typer.Option("--occurrences", help="Also list the past occurrences of repeating events that have no record.")] = False,
     owner: OwnerOpt = None,
 ) -> None:
@@ -766,7 +776,7 @@ def diff(
     old: Annotated[str, typer.Argument(metavar="OLD", help="The earlier version: a file, or a git revision of the events file (HEAD~1, main@{1.week.ago}).")] = "HEAD",
     new: Annotated[str | None, typer.Argument(metavar="NEW", help="The later version (default: the events file as it is).")] = None,
     file: FileOpt = "events.yaml",
-    fmt: Annotated[str, typer.Option("--format", metavar="text|markdown|json", help="Output format.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", metavar="text|markdown|json", autocompletion=_choices("text", "markdown", "json"), help="Output format.")] = "text",
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 4 when anything changed.")] = False,
     as_of: AsOfOpt = None,
 ) -> None:
