@@ -221,7 +221,7 @@ def test_import_an_exported_calendar(tmp_path, run):
     result = run("import", str(feed), "-f", str(path))
     assert result.exit_code == 0 and result.stdout == f"{path}: imported 3 events\n"
     events = by_id(schedule_at(path))
-    assert events["liaison-call"].label == ("every Thursday 11:00–11:45 New York time from 5 Nov 2026 until 25 Feb 2027")
+    assert events["liaison-call"].label == ("every Thursday 11:00–11:45 New York time (17:00–17:45 CET) from 5 Nov 2026 until 25 Feb 2027")
     moved = [o for o in events["liaison-call"].series.occurrences() if o.moved]
     assert [(o.day.isoformat(), o.start.moment.isoformat()) for o in moved] == [("2026-11-26", "2026-11-25T11:00:00-05:00")]
     assert events["plenary"].label == "1–3 Dec 2026" and events["plenary"].status.value == "tentative"

@@ -74,7 +74,7 @@ def test_on_refuses(bad):
 def test_labels_say_the_rule_in_words(tmp_path):
     e = events(tmp_path)
     assert e["call"].label == "every Tuesday 15:00–16:00 CET/CEST from 20 Oct 2026 until 23 Feb 2027"
-    assert e["liaison"].label == "every 2nd Thursday of the month 11:00–11:45 New York time from 8 Oct 2026, 6 times"
+    assert e["liaison"].label == "every 2nd Thursday of the month 11:00–11:45 New York time (17:00–17:45 CEST) from 8 Oct 2026, 6 times"
     assert e["retreat"].label == "every year on 1 Jun for 3 days from 1 Jun 2026, 3 times"
     assert e["call"].kind.value == "meeting" and e["retreat"].kind.value == "meeting"
 

@@ -350,7 +350,8 @@ class Series:
     def label(self) -> str:
         """`every Tuesday 15:00–16:00 CET/CEST from 3 Nov 2026 until 29 Jun 2027`: the times
         are wall-clock times of the series' zone, named by its abbreviations when it is the
-        calendar's, else by its city (`11:00–11:45 New York time`)."""
+        calendar's, else by its city, with the calendar's clock at the first occurrence beside
+        them (`11:00–11:45 New York time (17:00–17:45 CET)`)."""
         text = self.words()
         if isinstance(self.first, datetime):
             zone = self.first.tzinfo
@@ -361,8 +362,11 @@ class Series:
                 year = self.first.year
                 names = dict.fromkeys(datetime(year, m, 15, 12, tzinfo=zone).tzname() for m in (1, 7))
                 text += f" {clock} {'/'.join(n for n in names if n)}"
-            else:
-                text += f" {clock} {key.rsplit('/', 1)[-1].replace('_', ' ')} time"
+            else:  # its own zone's clock, and the calendar's (at the first occurrence) beside it
+                here = self.first.astimezone(self.calendar_zone)
+                there = (self.first.astimezone(UTC) + self.length).astimezone(self.calendar_zone)
+                text += (f" {clock} {key.rsplit('/', 1)[-1].replace('_', ' ')} time "
+                         f"({here:%H:%M}–{there:%H:%M} {here.tzname()})")
         elif self.length:
             text += f" for {self.length.days + 1} days"
         return f"{text} {self.bounds_words()}"

@@ -177,6 +177,14 @@ def read_vobject(path: Path, lo: date, hi: date) -> Pairs:
             return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
         return value
 
+    # vobject keeps the first VTIMEZONE of each TZID it reads for the life of the process; a
+    # calendar program reading this one feed starts with none (the stress feed's New York,
+    # whose pre-2007 rule ends in 2006, must not stand in for this feed's)
+    import vobject.icalendar
+
+    registry = vars(vobject.icalendar)["__tzidMap"]
+    registry.clear()
+    vobject.icalendar.registerTzid("UTC", vobject.icalendar.utc)
     pairs: Pairs = set()
     calendar = vobject.readOne(path.read_text(encoding="utf-8"))
     events = list(getattr(calendar, "vevent_list", []))
