@@ -351,3 +351,18 @@ def test_frequencies_are_dateutils():
     from timeline.repeats import UNITS
 
     assert UNITS == {"day": rrule.DAILY, "week": rrule.WEEKLY, "month": rrule.MONTHLY, "year": rrule.YEARLY}
+
+
+def test_on_the_days_clocks_change_an_occurrence_keeps_its_length(tmp_path, run):
+    """A time the clocks skip is read with the offset before the gap (RFC 5545); an hour in the
+    repeated hour ends an hour later, not nowhere."""
+    path = write(tmp_path, "calendar: {timezone: Europe/Zurich}\nevents:\n"
+                           "  - {id: w, title: Weekly, when: 2026-03-01T02:30, duration: 1h, repeat: {every: week, until: 2026-11-01}}\n"
+                           "  - {id: r, title: Repeated hour, when: 2026-10-25T02:30, duration: 1h}\n")
+    spring = run("list", "-f", str(path), "--from", "2026-03-29", "--to", "2026-03-29").stdout
+    assert "29 Mar 2026 03:30–04:30 CEST" in spring
+    autumn = run("list", "-f", str(path), "--from", "2026-10-25", "--to", "2026-10-25").stdout
+    assert autumn.count("25 Oct 2026 02:30 CEST–02:30 CET") == 2
+    feed = run("ics", "-f", str(path)).stdout_bytes.decode()
+    assert "DTSTART:20261025T003000Z\r\nDTEND:20261025T013000Z" in feed  # an hour, not an instant
+    assert run("list", "-f", str(write(tmp_path, "events:\n  - {id: a, title: A, when: 2026-01-01}\n", "one.yaml"))).stdout.startswith("Timeline · 1 event · UTC")

@@ -251,7 +251,9 @@ class Series:
     def window(self, naive: datetime, side: str = "start") -> Window:
         """An occurrence's start (or, with `end`, its end) from its naive wall-clock start."""
         if isinstance(self.first, datetime):
-            moment = naive.replace(tzinfo=self.first.tzinfo)
+            # a wall-clock time the clocks skip that day is read with the offset before the gap
+            # (RFC 5545): 02:30 on the spring day is 03:30 summer time
+            moment = naive.replace(tzinfo=self.first.tzinfo).astimezone(UTC).astimezone(self.first.tzinfo)
             if side == "end":
                 moment = (moment.astimezone(UTC) + self.length).astimezone(self.first.tzinfo)
             day = moment.astimezone(self.calendar_zone).date()
@@ -374,7 +376,9 @@ class Series:
     def occurrence_label(self, o: Occurrence) -> str:
         """`10 Nov 2026 15:00–16:00 CET (09:00–10:00 New York)`, `3 Nov 2026`."""
         own = self.zone
-        return label((o.start, o.end), o.start != o.end, False, self.calendar_zone,
+        timed = o.start.moment is not None and o.end.moment is not None
+        span = o.end.moment.timestamp() != o.start.moment.timestamp() if timed else o.start != o.end  # type: ignore[union-attr]
+        return label((o.start, o.end), span, False, self.calendar_zone,
                      own.key if own is not None and own.key != "UTC" else None)
 
     def words(self) -> str:

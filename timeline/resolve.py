@@ -661,7 +661,7 @@ class _Resolver:
             self.problem(event, key, f"{key}: a deadline needs a last day (its due day), and this window is open at the "
                          "end; expected a window that closes, such as due: 2026-05 or due: [2026-03-02..2026-05-31]")
             return None
-        if start.moment is not None and end.moment is not None and end.moment < start.moment:
+        if start.moment is not None and end.moment is not None and end.moment.timestamp() < start.moment.timestamp():
             key = event.date_key("end")
             self.problem(event, key, f"{key}: the span ends ({end.moment:%Y-%m-%d %H:%M %Z}) before it starts "
                          f"({start.moment:%Y-%m-%d %H:%M %Z}); expected an end on or after the start")

@@ -66,7 +66,7 @@ def place(e: ResolvedEvent, mode: WindowMode) -> Placement:
     `mode` (the quiet mode places it as `span` does; `placements` splits a long one)."""
     start, end = e.start, e.end
     if start.moment is not None and end.moment is not None:
-        if end.moment > start.moment:
+        if end.moment.timestamp() > start.moment.timestamp():  # instants: 02:30 CET comes after 02:30 CEST
             return Placement(start.moment, end.moment, True)
         return Placement(start.moment, None, True)
     if e.kind == Kind.DEADLINE and not e.done and end.latest is not None:

@@ -85,7 +85,7 @@ def _rows(schedule: Schedule, options: ListOptions) -> list[tuple[ResolvedEvent,
 def _text(schedule: Schedule, options: ListOptions) -> str:
     """Aligned columns: window label, kind, status, title (indented under its phase), location."""
     events = schedule.events
-    header = f"{schedule.calendar.name} · {len(events)} events · {schedule.calendar.timezone}"
+    header = f"{schedule.calendar.name} · {len(events)} event{'' if len(events) == 1 else 's'} · {schedule.calendar.timezone}"
     if not events:
         return header + "\n\nNo events match.\n"
     rows = _rows(schedule, options)

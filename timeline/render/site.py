@@ -247,7 +247,7 @@ def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None,
 {chr(10).join(rows)}
 </tbody>
 </table>
-<footer>{len(schedule.events)} events · {escape(schedule.calendar.timezone)} · made by timeline {__version__}</footer>
+<footer>{len(schedule.events)} event{'' if len(schedule.events) == 1 else 's'} · {escape(schedule.calendar.timezone)} · made by timeline {__version__}</footer>
 <script>
 {_SCRIPT}
 </script>
