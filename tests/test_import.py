@@ -66,9 +66,11 @@ def test_add_to_a_flow_layout_and_an_empty_list(tmp_path, run):
     flow = write(tmp_path, "events:\n- {id: a, title: A, when: 2026}\n", "flow.yaml")
     assert run("add", "-f", str(flow), "--title", "B", "--when", "2026-05-05T15:00", "--duration", "45min").exit_code == 0
     assert flow.read_text() == "events:\n- {id: a, title: A, when: 2026}\n- {id: b, title: B, when: 2026-05-05T15:00, duration: 45min}\n"
-    empty = write(tmp_path, "events: []\n", "empty.yaml")
-    assert run("add", "-f", str(empty), "--title", "First", "--when", "2026").exit_code == 0
-    assert empty.read_text() == "events: [{id: first, title: First, when: 2026}]\n"
+    empty = write(tmp_path, "events: []  # none yet\n# the end\n", "empty.yaml")
+    for title, when in (("First", "2026"), ("Second", "2027")):  # an empty list has no layout yet: a block list
+        assert run("add", "-f", str(empty), "--title", title, "--when", when).exit_code == 0
+    assert empty.read_text() == ("events:  # none yet\n  - id: first\n    title: First\n    when: 2026\n"
+                                 "  - id: second\n    title: Second\n    when: 2027\n# the end\n")
 
 
 def test_add_suggests_a_unique_id(tmp_path, run):

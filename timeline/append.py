@@ -102,8 +102,10 @@ def appended(text: str, root: yaml.Node, events: Sequence[NewEvent]) -> str:
         close = items.end_mark.index - 1  # the closing bracket
         body = text[items.start_mark.index + 1:close].strip()
         entries = ", ".join(_flow(e) for e in events)
-        if not body:
-            return text[:items.start_mark.index] + "[" + entries + "]" + text[close + 1:]
+        if not body:  # `events: []`: no layout to follow yet; a block list, as a person writes one
+            rest_of_line, _, remainder = text[close + 1:].partition("\n")
+            head = text[:items.start_mark.index].rstrip(" ") + rest_of_line.rstrip("\r")
+            return head + nl + "".join(_block(e, "  - ", "    ", nl) for e in events) + remainder
         return text[:close].rstrip() + ", " + entries + text[close:]
     if not items.value:
         raise RequestError("the file's 'events' list is empty in an unexpected way; run timeline check")
