@@ -221,7 +221,11 @@ def _valid(path: str) -> bool:
         return False
 
 
-@settings(max_examples=int(os.environ.get("TIMELINE_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+EXAMPLES = int(os.environ.get("TIMELINE_EXAMPLES", "60" if os.environ.get("CI") else "25"))
+"""Generated plans per run: 60 in CI, 25 in the fast loop; TIMELINE_EXAMPLES=3000 to hunt."""
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(text=plans(), when=st.integers(-365, 1300))
 def test_a_file_that_passes_check_works_in_every_command_on_every_day(tmp_path_factory, text, when):

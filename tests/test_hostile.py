@@ -183,6 +183,7 @@ def events_file(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(events_file())
 def test_arbitrary_files_are_handled_and_feeds_are_well_formed(tmp_path, text):

@@ -268,6 +268,7 @@ def operations(ids: list[str]) -> st.SearchStrategy:
     ), max_size=7)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("plan", list(PLANS))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
