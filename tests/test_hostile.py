@@ -152,6 +152,9 @@ def test_health_and_log_quote_only_a_short_excerpt(tmp_path):
     assert site.error is not None and len(site.error) < 500
     assert lines and all(len(line) < 600 for line in lines)
     assert site.error.count("s3cr3t") <= 10
+    responses: list[str] = []
+    body = b"".join(site({"REQUEST_METHOD": "GET", "PATH_INFO": "/healthz"}, lambda status, headers: responses.append(status)))
+    assert b"s3cr3t" not in body and str(tmp_path).encode() not in body  # the public page says neither
 
 
 def test_no_module_unpickles():

@@ -372,3 +372,15 @@ def test_a_google_export_keeps_the_zone_it_names(tmp_path, run):
     bad = run("import", str(write(tmp_path, feed, "bad.ics")), "-f", str(tmp_path / "other.yaml"))
     assert bad.exit_code == 1 and "X-WR-TIMEZONE: unknown time zone 'Mars/Olympus_Mons'" in bad.stderr
     assert not (tmp_path / "other.yaml").exists()
+
+
+def test_a_listing_guards_against_spreadsheet_formulas_and_imports_back(tmp_path, run):
+    path = write(tmp_path, 'events:\n  - {id: a, title: "=HYPERLINK(\\"http://evil\\")", when: 2026-01-01, '
+                           'location: "+1 room", owner: "@bob"}\n')
+    listing = run("list", "-f", str(path), "--format", "csv").stdout
+    row = next(csv.DictReader(io.StringIO(listing)))
+    assert (row["title"], row["location"], row["owners"]) == ("'=HYPERLINK(\"http://evil\")", "'+1 room", "'@bob")
+    again = tmp_path / "again.yaml"
+    assert run("import", str(write(tmp_path, listing, "l.csv")), "-f", str(again)).exit_code == 0
+    a = by_id(schedule_at(again))["a"]
+    assert (a.title, a.location, a.owners) == ('=HYPERLINK("http://evil")', "+1 room", ("@bob",))

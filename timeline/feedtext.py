@@ -1,5 +1,6 @@
-"""The words a feed of ours writes, in one place: `render.ics` writes them and `import`
-reads them back (a feed written by `timeline ics` imports as the same events).
+"""The words and marks our outputs write, in one place: `render.ics` (and the CSV of
+`render.listing`) write them and `import` reads them back (a feed written by `timeline ics`,
+or a listing, imports as the same events).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ CANCELLED = " (cancelled)"
 """Ends the title of a cancelled event."""
 OWNER_LINES = ("Owner: ", "Owners: ")
 """Begin the DESCRIPTION line that names the owners."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a CSV cell that a spreadsheet would run as a formula begins (OWASP's CSV injection
+rule): the listing writes such a text cell after a `'`, which import takes off."""
 
 
 def window_title(title: str, label: str) -> str:

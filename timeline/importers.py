@@ -19,17 +19,18 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import date, datetime, timedelta, UTC
 from typing import Any
 
 from .append import NewEvent, YamlText, suggest_id
 from .dates import DateSyntaxError, length_text, parse_expr
 from .errors import EventsFileError, Problem, RequestError, quote
-from .feedtext import CANCELLED, DUE, FIRST_MARKER_TITLE, LAST_MARKER, OWNER_LINES, PRODID_PREFIX, WINDOW_TITLE
-from .values import ID_PATTERN, parse_expr_or_none, web_url
+from .feedtext import (
+    CANCELLED, DUE, FIRST_MARKER_TITLE, FORMULA_STARTS, LAST_MARKER, OWNER_LINES, PRODID_PREFIX, WINDOW_TITLE,
+)
 from .model import Kind
 from .repeats import ICAL_DAYS, WEEKDAYS
+from .values import ID_PATTERN, parse_expr_or_none, web_url, zone_names
 
 CSV_COLUMNS = (
     "id", "title", "kind", "when", "start", "end", "due", "duration", "timezone", "after", "before", "parent",
@@ -281,15 +282,7 @@ def iana_zone(name: str) -> str | None:
     from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
     name = name.strip().strip('"')
-    return name if name in _zone_names() else WINDOWS_TO_OLSON.get(name)
-
-
-@cache
-def _zone_names() -> frozenset[str]:
-    """The zone database's names, read once."""
-    from zoneinfo import available_timezones
-
-    return frozenset(available_timezones())
+    return name if name in zone_names() else WINDOWS_TO_OLSON.get(name)
 
 
 def _zoned(value: Any, prop: Any, feed_zone: str | None) -> Any:
@@ -419,6 +412,12 @@ def _description(text: str, own: bool) -> tuple[str | None, str | None]:
 
 # -- CSV ---------------------------------------------------------------------------------------
 
+def _uncell(text: str) -> str:
+    """A cell as written before `list --format csv` guarded it against spreadsheets running
+    it as a formula (`'=SUM(…)` was `=SUM(…)`)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def _bound(text: str, zone: str) -> str:
     """A bound as `list --format csv` writes it (a day, or a time with its offset) as the date
     language reads it: a time in the calendar's zone."""
@@ -477,7 +476,7 @@ def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]], zone: 
     for number, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(header)}
+        cells = {column: _uncell(row[i].strip() if i < len(row) else "") for i, column in enumerate(header)}
         listed = _listed_dates(cells, zone) if not any(cells.get(k) for k in _DATES) else []
         cells.update((key, value) for key, value in listed if key in _DATES)
         if cells.get("owners") and not cells.get("owner"):

@@ -183,11 +183,12 @@ class Site:
         return False
 
     def _health(self, start_response: StartResponse, method: str) -> Iterable[bytes]:
+        # public: the state and how many problems, never the file's path or what it holds
+        # (the problems themselves, located, are in the server's log)
         body = {
             "status": "ok" if self.error is None else ("degraded" if self.files else "error"),
-            "file": self.path,
+            "problems": 0 if self.error is None else len(self.error.splitlines()),
             "loaded": self.loaded_at.isoformat() if self.loaded_at else None,
-            "error": self.error,
         }
         data = (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode()
         status = "200 OK" if self.files else "503 Service Unavailable"

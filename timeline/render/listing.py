@@ -9,6 +9,7 @@ from datetime import date
 from enum import Enum
 
 from ..dates import shift_within
+from ..feedtext import FORMULA_STARTS
 from ..repeats import Occurrence
 from ..schedule import ResolvedEvent, Schedule
 from .jsonout import actual_dict, dumps, iso_bound, window_dict
@@ -173,6 +174,13 @@ def _json(schedule: Schedule, options: ListOptions) -> str:
     })
 
 
+def _cell(text: str) -> str:
+    """A text cell that a spreadsheet shows as text: one that would begin a formula gets a
+    leading `'` (the import takes it off again)."""
+    text = printable(text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 CSV_COLUMNS = (
     "id", "title", "kind", "status", "label", "start_earliest", "start_latest", "end_earliest",
     "end_latest", "parent", "tags", "location", "actual_start", "actual_end", "slip_days", "source", "line", "owners",
@@ -188,10 +196,10 @@ def _csv(schedule: Schedule, options: ListOptions) -> str:
         start, end = window_dict(e.start, schedule.zone), window_dict(e.end, schedule.zone)
         actual = actual_dict(e, schedule.zone) or {}
         writer.writerow([
-            e.id, printable(e.title), e.kind.value, e.status.value, e.label,
+            e.id, _cell(e.title), e.kind.value, e.status.value, e.label,
             start["earliest"], start["latest"], end["earliest"], end["latest"],
-            e.parent, " ".join(e.tags), e.location and printable(e.location),
-            actual.get("start"), actual.get("end"), e.slip_days, e.event.source and printable(e.event.source),
-            e.event.line, "; ".join(printable(o) for o in e.owners),
+            e.parent, " ".join(e.tags), e.location and _cell(e.location),
+            actual.get("start"), actual.get("end"), e.slip_days, e.event.source and _cell(e.event.source),
+            e.event.line, _cell("; ".join(printable(o) for o in e.owners)),
         ])
     return out.getvalue()
