@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .dates import Duration
-from .days import DayArg, parse_bound, parse_day
+from .days import DayArg, day_of, parse_bound, parse_day
 from .errors import DateSyntaxError, DayOptionError, FileAccessError, RequestError, TimelineError, quote
 from .runs import DEFAULT_RUNS, DEFAULT_SEED, MAX_RUNS
 
@@ -125,16 +125,6 @@ def _to_day(text: str) -> DayArg:
         return parse_bound(text, "end")
     except DateSyntaxError as e:
         raise typer.BadParameter(str(e)) from None
-
-
-def _on(arg: DayArg | None, today: date, option: str) -> date | None:
-    """The day a day option names, counted from the schedule's day (out of range: exit 2)."""
-    if arg is None:
-        return None
-    try:
-        return arg.on(today)
-    except DateSyntaxError as e:
-        raise typer.BadParameter(str(e), param_hint=f"'{option}'") from None
 
 
 def _within(text: str) -> Duration:
@@ -530,7 +520,7 @@ def list_(
 
     kinds = _kinds(kind)
     schedule = load_schedule(file, now_utc(), as_of)
-    start, stop = _on(from_, schedule.today, "--from"), _on(to, schedule.today, "--to")
+    start, stop = day_of(from_, schedule.today, "--from"), day_of(to, schedule.today, "--to")
     options = ListOptions(_choice(ListFormat, fmt, "--format"), start, stop)
     _write(render_list(_chosen(schedule, tag, kinds, start, stop, owner), options))
 
@@ -558,7 +548,7 @@ def ics(
     schedule = load_schedule(file, now_utc(), as_of)
     stamp = schedule_stamp(schedule, os.environ.get("SOURCE_DATE_EPOCH"))
     whole = not (tag or kind or owner)  # a chosen part of the feed has no known address of its own
-    options = feed_options(schedule, stamp, mode, _on(since, schedule.today, "--since"),
+    options = feed_options(schedule, stamp, mode, day_of(since, schedule.today, "--since"),
                            source=schedule.calendar.url if whole else None)
     data = render_ics(_chosen(schedule, tag, kinds, owners=owner), options)
     if output is None:
@@ -631,7 +621,7 @@ def gantt(
     use_color = mode == _Color.ALWAYS or (mode == _Color.AUTO and _color_wanted())
     columns = width if width is not None else min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
     schedule = load_schedule(file, now_utc(), as_of)
-    start, stop = _on(from_, schedule.today, "--from"), _on(to, schedule.today, "--to")
+    start, stop = day_of(from_, schedule.today, "--from"), day_of(to, schedule.today, "--to")
     bands = None
     if forecast:
         from .forecast import bands as forecast_bands
@@ -825,7 +815,7 @@ def forecast_(
 
     from .forecast import backtest as replays_of
     from .forecast import forecast
-    from .pipeline import load_schedule, schedule_on
+    from .pipeline import load_days, load_schedule
     from .render.forecast import ForecastOptions, render_backtest, render_forecast
 
     try:
@@ -838,9 +828,9 @@ def forecast_(
     kinds = _kinds(kind)
     as_json = _json_format(fmt, json_)
     if backtest:
-        schedule = load_schedule(file, now_utc(), as_of)
+        schedule, judged_on = load_days(file, now_utc(), as_of)
         chosen = _chosen(schedule, tag, kinds, owners=owner)
-        _write(render_backtest(replays_of(chosen.events, schedule_on(schedule, file), lead, runs, seed), as_json))
+        _write(render_backtest(replays_of(chosen.events, judged_on, lead, runs, seed), as_json))
         return
     schedule = load_schedule(file, now_utc(), as_of)
     chosen = _chosen(schedule, tag, kinds, owners=owner)
@@ -899,7 +889,7 @@ def serve(
     from .web import Site, log_to_stderr, serve as run_server
 
     gc.enable()  # a long-running server needs its garbage collected (see main)
-    _on(as_of, now_utc().date(), "--as-of")  # a day out of range is a usage error before anything starts
+    day_of(as_of, now_utc().date(), "--as-of")  # a day out of range is a usage error before anything starts
     site = Site(file, base_url, log=lambda line: None, windows=_windows(windows), since=since, as_of=as_of,
                 forecast=forecast)
     if site.error is not None:  # refuse to start on an invalid file (exit 1 with its problems)

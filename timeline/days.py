@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .dates import SpanExpr, Window, parse_expr
-from .errors import DateSyntaxError, quote
+from .errors import DateSyntaxError, DayOptionError, quote
 
 
 _NAMED_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
@@ -92,3 +92,14 @@ def parse_day(text: str) -> DayArg:
             "'a day ago' (in days, weeks, months or years)"
         ) from None
     return DayArg(text, None)
+
+
+def day_of(arg: DayArg | None, today: date, option: str) -> date | None:
+    """The day a day option names, counted from `today`; one outside the years 1 to 9999 is
+    a `DayOptionError` (a usage error, exit 2), whichever option it is."""
+    if arg is None:
+        return None
+    try:
+        return arg.on(today)
+    except DateSyntaxError as e:
+        raise DayOptionError(option, str(e)) from None

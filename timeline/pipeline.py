@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from .days import DayArg
-from .errors import DateSyntaxError, DayOptionError, EventsFileError
+from .days import DayArg, day_of
+from .errors import EventsFileError, Problem
+from .model import EventsFile
 from .loader import validate
 from .source import read_source, Source
 from .schedule import Schedule
@@ -44,12 +45,13 @@ def load_schedule(path: str, now: datetime, day: DayArg | None = None) -> Schedu
     return schedule_from_source(read_source(path), now, day)
 
 
-def schedule_on(schedule: Schedule, path: str) -> Callable[[date], Schedule]:
-    """The same file judged as of other days, read and validated once (`schedule` is it as
-    of one day, so it is valid): for a backtest that replays many days."""
-    events_file, _, known = validate(read_source(path))
-    return lambda day: Schedule(schedule.path, events_file.calendar, resolve_events(events_file, day, known)[0], day,
-                                events_file.mtime)
+def load_days(path: str, now: datetime, day: DayArg | None = None) -> tuple[Schedule, Callable[[date], Schedule]]:
+    """`load_schedule`, and the same file judged as of any other day, read and validated once:
+    for a backtest that replays many days."""
+    source = read_source(path)
+    events_file, problems, known = validate(source)
+    schedule = _judged(source, events_file, problems, known, _today(events_file, now, day))
+    return schedule, lambda other: _judged(source, events_file, [], known, other)
 
 
 def schedule_from_source(
@@ -58,12 +60,20 @@ def schedule_from_source(
     """Validate and resolve already-read text (see `load_schedule`); `root` is its node tree
     when the caller composed it already (edits do)."""
     events_file, problems, known = validate(source, root)
+    return _judged(source, events_file, problems, known, _today(events_file, now, day))
+
+
+def _today(events_file: EventsFile, now: datetime, day: DayArg | None) -> date:
+    """The day judged by: `day` (relative words counted from the calendar's today), else the
+    calendar's today at `now`."""
     today = today_in(events_file.calendar.timezone, now)
-    if day is not None:
-        try:
-            today = day.on(today)
-        except DateSyntaxError as e:
-            raise DayOptionError("--as-of", str(e)) from None
+    judged = day_of(day, today, "--as-of")
+    return today if judged is None else judged
+
+
+def _judged(source: Source, events_file: EventsFile, problems: list[Problem], known: set[str], today: date) -> Schedule:
+    """Resolve a validated file as of a day; every problem (the validator's and the
+    resolver's) as one `EventsFileError`."""
     events, more = resolve_events(events_file, today, known)
     problems = problems + [p for p in more if p not in problems]
     if problems:

@@ -10,8 +10,8 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 
-from .days import DayArg
-from .errors import DateSyntaxError, DayOptionError, FileAccessError
+from .days import DayArg, day_of
+from .errors import FileAccessError
 from .schedule import Schedule
 
 
@@ -36,10 +36,7 @@ def site_files(schedule: Schedule, request: SiteRequest, source_date_epoch: str 
     from .render.site import SiteOptions, render_site
 
     stamp = schedule_stamp(schedule, source_date_epoch)
-    try:
-        since = request.since.on(schedule.today) if request.since is not None else None
-    except DateSyntaxError as e:
-        raise DayOptionError("--since", str(e)) from None
+    since = day_of(request.since, schedule.today, "--since")
     bands = None
     if request.forecast:
         from .forecast import bands as forecast_bands
