@@ -38,8 +38,14 @@ COMMANDS = {
     "upcoming": ["upcoming", "--as-of", "2005-01-01"],
     "gantt": ["gantt", "--width", "120", "--today", "2005-01-01", "--color", "never"],
     "ics": ["ics", "-o", "{out}"],
+    "build": ["build", "{site}"],
     "done": ["done", "e5", "--on", "2005-01-02"],
 }
+TARGETS = {
+    10_000: {"check": ("s", 1.0), "list": ("s", 1.0), "upcoming": ("s", 1.0), "ics": ("s", 2.0)},
+    100_000: {"check": ("MB", 250), "list": ("MB", 250), "ics": ("MB", 250), "build": ("MB", 400)},
+}
+"""The targets of #13 (time at 10,000 events) and #24 (peak memory at 100,000)."""
 SERIES_COMMANDS = {
     "check": ["check"],
     "list": ["list"],
@@ -136,14 +142,41 @@ def sizes_interleaved(argvs: dict[int, list[str]], repeat: int) -> dict[int, tup
     return {n: median_pair(v) for n, v in runs.items()}
 
 
-def startup(repeat: int) -> dict[str, float]:
-    """`python -c pass` against `timeline list` and `upcoming` on the default file, interleaved."""
+KHAL_CONFIG = """[calendars]
+[[feed]]
+path = {folder}/calendar
+type = calendar
+[locale]
+local_timezone = Europe/Zurich
+default_timezone = Europe/Zurich
+[sqlite]
+path = {folder}/khal.db
+"""
+
+
+def startup(repeat: int, folder: Path) -> dict[str, float]:
+    """`python -c pass` against `timeline list` and `upcoming` on the default file, and
+    `khal list` over the same 30 days of the default file's own feed where khal is
+    installed, interleaved. The console script, not `python -m`, as a person runs it."""
     default = str(ROOT / "events.yaml")
+    script = shutil.which("timeline", path=str(Path(sys.executable).parent)) or shutil.which("timeline")
+    command = [script] if script else TIMELINE
     argvs = {
         "python -c pass": [sys.executable, "-c", "pass"],
-        "timeline list": TIMELINE + ["list", "-f", default],
-        "timeline upcoming": TIMELINE + ["upcoming", "-f", default, "--as-of", "2004-10-15"],
+        "timeline list": command + ["list", "-f", default],
+        "timeline upcoming": command + ["upcoming", "-f", default, "--as-of", "2004-10-15"],
     }
+    khal = shutil.which("khal")
+    if khal:
+        home = folder / "khal"
+        (home / "calendar").mkdir(parents=True, exist_ok=True)
+        config = home / "khal.conf"
+        config.write_text(KHAL_CONFIG.format(folder=home), encoding="utf-8")
+        feed = home / "feed.ics"
+        subprocess.run(command + ["ics", "-f", default, "-o", str(feed)], check=True, env=ENV)
+        subprocess.run([khal, "-c", str(config), "import", "--batch", "-a", "feed", str(feed)], check=True,
+                       stdout=subprocess.DEVNULL, env=ENV)
+        argvs["khal list"] = [khal, "-c", str(config), "list", "2004-10-15", "30d"]
     for argv in argvs.values():
         measure(argv)
     times: dict[str, list[float]] = {name: [] for name in argvs}
@@ -245,7 +278,8 @@ def main() -> None:
             results[n] = {}
         for name, extra in COMMANDS.items():
             argvs = {
-                n: TIMELINE + [a.replace("{out}", str(folder / "out.ics")) for a in extra] + ["-f", str(path)]
+                n: TIMELINE + [a.replace("{out}", str(folder / "out.ics")).replace("{site}", str(folder / "site"))
+                               for a in extra] + ["-f", str(path)]
                 for n, path in paths.items()
             }
             for n, value in sizes_interleaved(argvs, args.repeat).items():
@@ -263,13 +297,28 @@ def main() -> None:
                 + ", ".join(f"{name} {results[100_000][name][0] / results[10_000][name][0]:.1f}x" for name in COMMANDS))
             say()
 
-        start = startup(max(args.repeat, 5))
+        for n, targets in TARGETS.items():
+            if n in results:
+                for name, (unit, limit) in targets.items():
+                    wall, peak = results[n][name]
+                    value = wall if unit == "s" else peak
+                    say(f"- target at {n:,} events: {name} under {limit} {unit}: {value:.2f} {unit}, "
+                        f"{'holds' if value < limit else 'does not hold'}")
+                say()
+
+        start = startup(max(args.repeat, 5), folder)
         base = start["python -c pass"]
         say("Start-up on the default events.yaml (medians, interleaved in one run):")
         say()
         for name, value in start.items():
             ratio = "" if name.startswith("python") else f" = {value / base:.2f}x python -c pass"
             say(f"- {name}: {value * 1000:.0f} ms{ratio}")
+        if "khal list" in start:
+            ratio = start["timeline upcoming"] / start["khal list"]
+            say(f"- `timeline upcoming` / `khal list` on the same feed: {ratio:.2f}x "
+                f"(the target of #24 is at most 0.9x: {'holds' if ratio <= 0.9 else 'does not hold'})")
+        else:
+            say("- khal is not installed (apt-get install khal): the comparison with it is skipped")
         say()
 
         tj3 = shutil.which("tj3")

@@ -212,3 +212,41 @@ def test_an_unquoted_colon_gets_a_hint(tmp_path, run):
     result = run("check", "-f", str(path))
     assert result.exit_code == 1 and result.stderr.startswith(f"{path}:3:18: YAML syntax error: mapping values")
     assert "must be quoted, such as title: \"Report: final draft\"" in result.stderr
+
+
+@pytest.mark.parametrize("size", [0, 1, 99, 100, 101, 250_000])
+def test_reading_is_bounded_whatever_the_stream_says_its_size_is(monkeypatch, size):
+    """A pipe reports no size, a file may grow while it is read: at most MAX_BYTES + 1 are read."""
+    import io
+
+    monkeypatch.setattr(source, "MAX_BYTES", 100_000)
+    data = bytes(range(256)) * (size // 256 + 1)
+    data = data[:size]
+    for claimed in (0, size, 7):
+        got = source.read_bounded(io.BytesIO(data), claimed)
+        assert got == data[: source.MAX_BYTES + 1]
+
+
+def test_where_each_value_is_written_is_kept_packed(tmp_path):
+    """`Positions` answers as the dict of (line, col) it packs, and the key tuple is shared."""
+    path = write(tmp_path, "events:\n  - id: a\n    title: A\n    when: 2004-11\n"
+                           "  - {id: b,   title: B, when: 2004-12, location: Geneva}\n"
+                           "  - id: c\n    title: C\n    when: 2005-01\n")
+    a, b, c = load_events(str(path)).events
+    assert [a.position(k) for k in ("id", "title", "when")] == [(2, 9), (3, 12), (4, 11)]
+    flow = path.read_text().splitlines()[4]
+    assert [b.position(k) for k in ("id", "title", "when", "location")] == [
+        (5, flow.index(v) + 1) for v in ("b,", "B,", "2004-12", "Geneva")]
+    assert "when" in a.where and "due" not in a.where and a.where.get("due") is None
+    assert a.position("parent") == (a.line, a.col)  # not written: the event itself
+    assert a.where.keys is c.where.keys  # written with the same keys: one tuple
+
+
+def test_events_before_the_calendar_are_read_in_its_zone(tmp_path):
+    """The file is validated as it is read; events listed before `calendar:` wait for its zone."""
+    text = "events:\n  - id: a\n    title: A\n    when: 2004-11-15T09:00\ncalendar:\n  timezone: Asia/Tokyo\n"
+    events, calendar = text.split("calendar:")
+    late = load_events(str(write(tmp_path, text, "late.yaml")))
+    early = load_events(str(write(tmp_path, "calendar:" + calendar + events, "early.yaml")))
+    assert late.calendar == early.calendar and late.calendar.timezone == "Asia/Tokyo"
+    assert [(e.id, e.start, e.end) for e in late.events] == [(e.id, e.start, e.end) for e in early.events]

@@ -12,6 +12,7 @@ string at each start, which more than doubles the time it takes to build the com
 
 import os
 import sys
+from collections.abc import Iterable
 from datetime import date, datetime, UTC
 from enum import Enum
 from typing import Annotated, TypeVar
@@ -73,9 +74,12 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def _write(text: str) -> None:
-    """Write rendered text to stdout exactly."""
-    sys.stdout.write(text)
+def _write(text: str | Iterable[str]) -> None:
+    """Write rendered text (or its pieces, as they are made) to stdout exactly."""
+    if isinstance(text, str):
+        sys.stdout.write(text)
+    else:
+        sys.stdout.writelines(text)
     sys.stdout.flush()
 
 
@@ -434,15 +438,15 @@ def import_(
     from .append import append_events
     from .fsutil import create_new
     from .importers import new_file_text, read_import, yaml_items
-    from .source import MAX_BYTES, Source
+    from .source import MAX_BYTES, Source, read_bounded
     from .pipeline import load_schedule, schedule_from_source
 
     if source == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        data = read_bounded(sys.stdin.buffer, 0)
     else:
         try:
             with open(source, "rb") as f:
-                data = f.read(MAX_BYTES + 1)
+                data = read_bounded(f, os.fstat(f.fileno()).st_size)
         except OSError as e:
             raise FileAccessError(f"{source}: cannot read: {e.strerror}") from None
     if len(data) > MAX_BYTES:
@@ -516,13 +520,13 @@ def list_(
     Example: timeline list --format json --tag wgig --from 2004-11-01
     """
     from .pipeline import load_schedule
-    from .render.listing import ListFormat, ListOptions, render_list
+    from .render.listing import ListFormat, ListOptions, list_chunks
 
     kinds = _kinds(kind)
     schedule = load_schedule(file, now_utc(), as_of)
     start, stop = day_of(from_, schedule.today, "--from"), day_of(to, schedule.today, "--to")
     options = ListOptions(_choice(ListFormat, fmt, "--format"), start, stop)
-    _write(render_list(_chosen(schedule, tag, kinds, start, stop, owner), options))
+    _write(list_chunks(_chosen(schedule, tag, kinds, start, stop, owner), options))
 
 
 @app.command()
@@ -541,7 +545,7 @@ def ics(
     Example: timeline ics --tag wgig -o wgig.ics
     """
     from .pipeline import load_schedule
-    from .render.ics import feed_options, render_ics, schedule_stamp
+    from .render.ics import feed_options, ics_chunks, schedule_stamp
 
     mode = _windows(windows)
     kinds = _kinds(kind)
@@ -550,9 +554,9 @@ def ics(
     whole = not (tag or kind or owner)  # a chosen part of the feed has no known address of its own
     options = feed_options(schedule, stamp, mode, day_of(since, schedule.today, "--since"),
                            source=schedule.calendar.url if whole else None)
-    data = render_ics(_chosen(schedule, tag, kinds, owners=owner), options)
+    data = ics_chunks(_chosen(schedule, tag, kinds, owners=owner), options)
     if output is None:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.writelines(data)
         sys.stdout.flush()
     else:
         from .fsutil import atomic_write
@@ -854,16 +858,16 @@ def build(
     Example: timeline build site --base-url https://example.org/wgig/
     """
     from .pipeline import load_schedule
-    from .publish import SiteRequest, site_files, write_site
+    from .publish import SiteRequest, site_pieces, write_site
     from .render.site import FEED_LIMIT
 
     request = SiteRequest(base_url, _windows(windows), since, forecast)
-    files = site_files(load_schedule(file, now_utc(), as_of), request, os.environ.get("SOURCE_DATE_EPOCH"))
-    write_site(outdir, files)
+    files = site_pieces(load_schedule(file, now_utc(), as_of), request, os.environ.get("SOURCE_DATE_EPOCH"))
+    sizes = write_site(outdir, files)
     _write(f"{outdir}: {len(files)} files\n")
-    for path, data in files.items():
-        if path.endswith(".ics") and len(data) > FEED_LIMIT:
-            typer.echo(f"{outdir}/{path}: warning: the feed is {len(data) / 1_000_000:.1f} MB; Google Calendar refuses "
+    for path, size in sizes.items():
+        if path.endswith(".ics") and size > FEED_LIMIT:
+            typer.echo(f"{outdir}/{path}: warning: the feed is {size / 1_000_000:.1f} MB; Google Calendar refuses "
                        "feeds over about 1 MB: leave out old events with calendar.keep (such as keep: 1y) or --since",
                        err=True)
 

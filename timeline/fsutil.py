@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 
 from .errors import FileAccessError
 
@@ -16,9 +17,9 @@ def _temporary_prefix(path: str) -> str:
     return f".{os.path.basename(path)}."
 
 
-def _written(path: str, data: bytes) -> str:
-    """A temporary file beside `path` holding `data`, flushed to disk, with the mode `path`
-    has (or a new file's); its name."""
+def _written(path: str, data: bytes | Iterable[bytes]) -> str:
+    """A temporary file beside `path` holding `data` (or its pieces, written as they come),
+    flushed to disk, with the mode `path` has (or a new file's); its name."""
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=_TEMPORARY_SUFFIX, dir=folder)
@@ -26,7 +27,10 @@ def _written(path: str, data: bytes) -> str:
         raise FileAccessError(f"{path}: cannot write here: {e.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if isinstance(data, bytes):
+                f.write(data)
+            else:
+                f.writelines(data)
             f.flush()
             os.fsync(f.fileno())
         if os.path.exists(path):
@@ -44,8 +48,9 @@ def _written(path: str, data: bytes) -> str:
     return tmp
 
 
-def atomic_write(path: str, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never a part."""
+def atomic_write(path: str, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (or its pieces) to `path` so that readers see the old file or the new
+    one, never a part."""
     tmp = _written(path, data)
     try:
         _replace(tmp, path)

@@ -30,7 +30,7 @@ from .feedtext import (
 )
 from .model import Kind
 from .repeats import ICAL_DAYS, WEEKDAYS
-from .values import ID_PATTERN, parse_expr_or_none, web_url, zone_names
+from .values import ID_PATTERN, is_zone, parse_expr_or_none, web_url
 
 CSV_COLUMNS = (
     "id", "title", "kind", "when", "start", "end", "due", "duration", "timezone", "after", "before", "parent",
@@ -282,7 +282,7 @@ def iana_zone(name: str) -> str | None:
     from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
     name = name.strip().strip('"')
-    return name if name in zone_names() else WINDOWS_TO_OLSON.get(name)
+    return name if is_zone(name) else WINDOWS_TO_OLSON.get(name)
 
 
 def _zoned(value: Any, prop: Any, feed_zone: str | None) -> Any:

@@ -1,17 +1,19 @@
 """Loading and validation: events.yaml text → `EventsFile`, with FILE:LINE:COL problems.
 
-The YAML is composed by PyYAML (libyaml's C composer where it is built in) into a node
-tree rather than constructed into Python objects, so every value keeps its line and
-column, scalars keep the text the user wrote, and aliases are never expanded by accident.
-The validator walks that tree directly, and edits (`timeline.edit`) splice the text at the
-same nodes' marks. Every problem in the file is collected and reported together.
+The YAML is composed (`source.stream`, from libyaml's parse events) into nodes rather
+than constructed into Python objects, so every value keeps its line and column, scalars
+keep the text the user wrote, and aliases are never expanded by accident. The validator
+walks the nodes an event at a time as they are composed, and keeps of each event only its
+values and where they are written (`model.Positions`), never the nodes; edits
+(`timeline.edit`) compose the whole tree and splice the text at its marks. Every problem
+in the file is collected and reported together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta, UTC
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from yaml import MappingNode, Node, ScalarNode, SequenceNode
@@ -30,9 +32,11 @@ from .dates import (
     refers,
 )
 from .errors import DateSyntaxError, EventsFileError, Problem, quote
-from .model import DEFAULT_MEETING_LENGTH, Baseline, Calendar, Event, EventsFile, Kind, OccurrenceRecord, Repeat, Status
+from .model import (
+    DEFAULT_MEETING_LENGTH, Baseline, Calendar, Event, EventsFile, Kind, OccurrenceRecord, Repeat, Status, Positions,
+)
 from .repeats import MAX_COUNT, parse_every, parse_on
-from .source import BOOL, NULL, TEXTUAL, Source, compose, node_at
+from .source import BOOL, NULL, TEXTUAL, Document, Source, node_at, stream
 from .values import HOST_NAME, ID_PATTERN, check_zone, feed_url, parse_expr_or_none, parse_windows, web_url
 
 TOP_KEYS = dict.fromkeys(("calendar", "events"))
@@ -64,7 +68,7 @@ def validate(source: Source, root: Node | None = None) -> tuple[EventsFile, list
     Raises `EventsFileError` only when nothing can be salvaged (YAML syntax, wrong top level).
     """
     validator = _Validator(source)
-    events_file = validator.run(compose(source) if root is None else root)
+    events_file = validator.run(stream(source) if root is None else Document.of(source, root))
     return events_file, validator.problems, validator.known_ids
 
 
@@ -81,8 +85,11 @@ def validate_calendar(source: Source, root: Node) -> Calendar:
     return calendar
 
 
+T = TypeVar("T")
+
+
 class _Validator:
-    """Walks the node tree once, collecting problems instead of stopping at the first."""
+    """Walks the nodes once, collecting problems instead of stopping at the first."""
 
     def __init__(self, source: Source) -> None:
         self.source = source
@@ -90,6 +97,13 @@ class _Validator:
         self.known_ids: set[str] = set()
         self.zone = "UTC"
         """The calendar's zone, once the calendar block is read."""
+        self.shared: dict[Any, Any] = {}
+        """One object for each value that recurs across events (ids, tags, owners, places, key
+        tuples): a large file keeps one copy, not one an event (see `once`)."""
+
+    def once(self, value: T) -> T:
+        """The first object equal to `value` met so far (or `value`, remembered)."""
+        return self.shared.setdefault(value, value)
 
     # -- helpers -------------------------------------------------------------------
     def problem(self, node: Node | tuple[int, int], message: str) -> None:
@@ -105,20 +119,20 @@ class _Validator:
         for knode, vnode in node.value:
             key = knode.value if isinstance(knode, ScalarNode) else None
             if key is None or key not in allowed or key in out:
-                self.bad_key(node, key, node_at(knode), allowed, what)
+                self.bad_key(key, node_at(knode), allowed, what, _key_at(node, key) if key in out else None)
                 continue
             out[key] = vnode
             if where is not None:
                 where[key] = node_at(vnode)
         return out
 
-    def bad_key(self, node: MappingNode, key: str | None, at: tuple[int, int], allowed: dict[str, None], what: str) -> None:
-        """Report a key that is not a name, is repeated, or is not one of `allowed`."""
+    def bad_key(self, key: str | None, at: tuple[int, int], allowed: dict[str, None], what: str,
+                first: tuple[int, int] | None) -> None:
+        """Report a key that is not a name, is repeated (`first`: where it was first), or is not one of `allowed`."""
         if key is None:
             self.problem(at, f"keys of {what} must be plain names; expected one of {', '.join(allowed)}")
-        elif key in allowed:
-            first = _key_at(node, key)[0]
-            self.problem(at, f"duplicate key {quote(key)} in {what} (first at line {first})")
+        elif first is not None:
+            self.problem(at, f"duplicate key {quote(key)} in {what} (first at line {first[0]})")
         else:
             import difflib
 
@@ -181,13 +195,13 @@ class _Validator:
         bad = False
         for item in items:  # every bad one is reported
             if isinstance(item, ScalarNode) and item.tag in TEXTUAL and ID_PATTERN.match(item.value):
-                out.append(item.value)
+                out.append(self.once(item.value))
                 continue
             value = self.text(item, what)
             if value is not None:
                 self.problem(item, complaint.format(what=what, value=quote(value)))
             bad = True
-        return None if bad else tuple(out)
+        return None if bad else self.once(tuple(out))
 
     def id_list(self, node: Node, what: str) -> tuple[str, ...] | None:
         """An id or a list of ids."""
@@ -195,22 +209,38 @@ class _Validator:
         return self.names(items, what, "{what}: {value} is not an event id (lowercase letters, digits and -)")
 
     # -- walk ----------------------------------------------------------------------
-    def run(self, root: Node) -> EventsFile:
-        """Validate the whole file (the calendar first: events' times are read in its zone)."""
+    def run(self, document: Document) -> EventsFile:
+        """Validate the whole file, an event at a time as the document is read (the calendar
+        first: events' times are read in its zone; a file that lists its events before its
+        calendar has them held until the calendar is read)."""
+        root = document.root
         if not isinstance(root, MappingNode):
             self.problem(root, f"the top level must be a mapping with 'events' (and optionally 'calendar'), not {_kind_of(root)}")
             raise EventsFileError(self.problems)
-        keys = self.mapping(root, TOP_KEYS, "the top level")
-        calendar = Calendar()
-        if "calendar" in keys:
-            calendar = self.calendar(keys["calendar"])
-        self.zone = calendar.timezone
+        calendar: Calendar | None = None
+        held: list[Node] | None = None
         events: list[Event] = []
-        if "events" not in keys:
+        seen: dict[str, tuple[int, int]] = {}
+        first: dict[str, tuple[int, int]] = {}
+        for knode, value in document.pairs():
+            key = knode.value if isinstance(knode, ScalarNode) else None
+            if key is None or key not in TOP_KEYS or key in first:
+                self.bad_key(key, node_at(knode), TOP_KEYS, "the top level", first.get(key) if key else None)
+                continue
+            first[key] = node_at(knode)
+            if key == "calendar":
+                calendar = self.calendar(value)
+                self.zone = calendar.timezone
+            elif calendar is None and "calendar" not in first:
+                held = list(self.items(value))  # the calendar may still come
+            else:
+                events = self.events(value, seen)
+        if held is not None:
+            events = self.events(held, seen)
+        if "events" not in first:
             self.problem(root, "missing 'events': expected a list of events under the key 'events'")
-        else:
-            events = self.events(keys["events"])
-        return EventsFile(self.source.path, calendar, tuple(events), self.source.mtime)
+        self.known_ids = set(seen)
+        return EventsFile(self.source.path, calendar or Calendar(), tuple(events), self.source.mtime)
 
     def calendar(self, node: Node) -> Calendar:
         """The `calendar:` block."""
@@ -242,21 +272,24 @@ class _Validator:
                 self.problem(keys["refresh"], "calendar.refresh must be hours, days or weeks above zero, such as 12h or 1d")
         return Calendar(**{k: v for k, v in values.items() if v is not None})
 
-    def events(self, node: Node) -> list[Event]:
-        """The `events:` list."""
+    def items(self, node: Node) -> Iterable[Node]:
+        """The items of the `events:` list (read as they are asked for), or none with a
+        problem when it is not a list."""
         if not isinstance(node, SequenceNode):
             self.problem(node, f"'events' must be a list of events (lines starting with '- '), not {_kind_of(node)}")
-            return []
+            return ()
+        return node.value
+
+    def events(self, items: Node | list[Node], seen: dict[str, tuple[int, int]]) -> list[Event]:
+        """The `events:` list (or its items, held), an event at a time; `seen` gets each id's place."""
         events: list[Event] = []
-        seen: dict[str, Node] = {}
-        for item in node.value:
+        for item in items if isinstance(items, list) else self.items(items):
             event = self.event(item, seen)
             if event is not None:
                 events.append(event)
-        self.known_ids = set(seen)
         return events
 
-    def event(self, node: Node, seen: dict[str, Node]) -> Event | None:
+    def event(self, node: Node, seen: dict[str, tuple[int, int]]) -> Event | None:
         """One event mapping."""
         if not isinstance(node, MappingNode):
             self.problem(node, f"each event must be a mapping with at least 'id', 'title' and a date, not {_kind_of(node)}")
@@ -278,11 +311,12 @@ class _Validator:
                 self.problem(keys["id"], f"bad id {quote(ident)}: an id must not look like a date")
                 ident = None
             elif ident is not None and ident in seen:
-                line, col = node_at(seen[ident])
+                line, col = seen[ident]
                 self.problem(keys["id"], f"duplicate id {quote(ident)}: already used at {self.source.path}:{line}:{col}")
                 ident = None
             elif ident is not None:
-                seen[ident] = keys["id"]
+                ident = self.once(ident)
+                seen[ident] = node_at(keys["id"])
         title = None
         if "title" not in keys:
             self.problem(node, "event has no 'title'; expected the event's name")
@@ -291,7 +325,8 @@ class _Validator:
 
         for key in ("location", "description", "source", "note"):
             if key in keys:
-                get[key] = self.text(keys[key], key)
+                text = self.text(keys[key], key)
+                get[key] = self.once(text) if key in ("location", "source") else text
         if "url" in keys:
             get["url"] = self.converted(keys["url"], "url", web_url)
         if "parent" in keys:
@@ -372,7 +407,7 @@ class _Validator:
         return Event(
             id=ident, title=title, kind=kind, start=start, end=end, is_span=is_span, is_due=is_due,
             line=line, col=col,
-            status=status, actual=actual, where=where, **get,
+            status=status, actual=actual, where=Positions.of(where, self.once), **get,
         )
 
     def dates(self, node: MappingNode, keys: dict[str, Node]) -> tuple[Any, Any, bool, bool] | None:
@@ -576,8 +611,8 @@ class _Validator:
             if name.casefold() in (o.casefold() for o in out):
                 self.problem(item, f"owner: {quote(name)} is named twice")
                 return None
-            out.append(name)
-        return tuple(out)
+            out.append(self.once(name))
+        return self.once(tuple(out))
 
     def tags(self, node: Node) -> tuple[str, ...] | None:
         """A list of tags."""

@@ -7,9 +7,12 @@ unresolved). `timeline.resolve` turns it into a `Schedule` of concrete windows.
 
 from __future__ import annotations
 
+import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
+from itertools import chain
 
 from .dates import DateExpr, Duration, PointExpr, RefExpr, Window
 
@@ -123,6 +126,32 @@ class OccurrenceRecord:
     """1-based column of its key."""
 
 
+@dataclass(frozen=True, slots=True)
+class Positions:
+    """Where each key of an event is written: the keys in the order written (one tuple shared
+    by every event written with the same keys) and each value's line and column, packed as
+    unsigned 32-bit ints. About 140 bytes an event where a dict of (line, col) tuples took
+    490: a large file keeps one for each event (docs/performance.md)."""
+
+    keys: tuple[str, ...] = ()
+    packed: bytes = b""
+
+    @classmethod
+    def of(cls, where: dict[str, tuple[int, int]], once: Callable[[tuple[str, ...]], tuple[str, ...]]) -> Positions:
+        """Pack a dict of (line, col) by key; `once` gives the key tuple shared with the events before."""
+        return cls(once(tuple(where)), struct.pack(f"<{2 * len(where)}I", *chain(*where.values())))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.keys
+
+    def get(self, key: str) -> tuple[int, int] | None:
+        """The (line, col) of a key's value, or None when the key is not written."""
+        if key not in self.keys:
+            return None
+        line, col = struct.unpack_from("<2I", self.packed, 8 * self.keys.index(key))
+        return line, col
+
+
 @dataclass(unsafe_hash=True, slots=True)
 class Event:
     """One event as written in the file."""
@@ -181,8 +210,8 @@ class Event:
     """The rule of a series (None: it happens once)."""
     occurrences: tuple[OccurrenceRecord, ...] = ()
     """What became of single occurrences of a series (moved, cancelled, done)."""
-    where: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
-    """(line, col) of each key's value, for located messages."""
+    where: Positions = field(default=Positions(), compare=False, hash=False)
+    """Where each key's value is written, for located messages."""
 
     def refs(self) -> list[tuple[str, str]]:
         """Every (key, id) this event's dates (and its baseline's) depend on, in a stable order."""
@@ -211,7 +240,7 @@ class Event:
 
     def position(self, key: str) -> tuple[int, int]:
         """Where to point a message about `key` (the event itself when unknown)."""
-        return self.where.get(key, (self.line, self.col))
+        return self.where.get(key) or (self.line, self.col)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from .days import DayArg, day_of
@@ -32,8 +33,13 @@ class SiteRequest:
 
 def site_files(schedule: Schedule, request: SiteRequest, source_date_epoch: str | None) -> dict[str, bytes]:
     """Every file of the site, by path: the feeds and the page, judged as of the schedule's day."""
+    return {path: b"".join(pieces) for path, pieces in site_pieces(schedule, request, source_date_epoch).items()}
+
+
+def site_pieces(schedule: Schedule, request: SiteRequest, source_date_epoch: str | None) -> dict[str, Iterator[bytes]]:
+    """The files of `site_files`, each made in pieces only as it is written (`write_site`)."""
     from .render.ics import schedule_stamp
-    from .render.site import SiteOptions, render_site
+    from .render.site import SiteOptions, site_chunks
 
     stamp = schedule_stamp(schedule, source_date_epoch)
     since = day_of(request.since, schedule.today, "--since")
@@ -42,7 +48,7 @@ def site_files(schedule: Schedule, request: SiteRequest, source_date_epoch: str 
         from .forecast import bands as forecast_bands
 
         bands = forecast_bands(schedule)
-    return render_site(schedule, SiteOptions(stamp, request.base_url, request.windows, since, bands))
+    return site_chunks(schedule, SiteOptions(stamp, request.base_url, request.windows, since, bands))
 
 _RENAME_EXCHANGE = 2
 
@@ -59,8 +65,9 @@ def _exchange(a: str, b: str) -> bool:
     return result == 0
 
 
-def write_site(outdir: str, files: dict[str, bytes]) -> None:
-    """Write every file into a new folder beside `outdir`, then swap it in.
+def write_site(outdir: str, files: Mapping[str, bytes | Iterable[bytes]]) -> dict[str, int]:
+    """Write every file (whole, or its pieces as they are made) into a new folder beside
+    `outdir`, then swap it in; the size of each file written, by path.
 
     Where the system can exchange two folders in one step, readers see the old site or the
     new one; elsewhere there is a moment with no folder, but never a half-written one.
@@ -72,17 +79,19 @@ def write_site(outdir: str, files: dict[str, bytes]) -> None:
         staging = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}.", suffix=".new", dir=parent)
     except OSError as e:
         raise FileAccessError(f"{outdir}: cannot write here: {e.strerror}") from None
+    sizes: dict[str, int] = {}
     try:
         for rel, data in sorted(files.items()):
             path = os.path.join(staging, *rel.split("/"))
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "wb") as f:
-                f.write(data)
+                f.writelines([data] if isinstance(data, bytes) else data)
+                sizes[rel] = f.tell()
         os.chmod(staging, 0o755)
         if os.path.isdir(target) and not os.path.islink(target):
             if _exchange(staging, target):
                 shutil.rmtree(staging)  # now holds the old site
-                return
+                return sizes
             old = staging + ".old"
             os.rename(target, old)
             os.rename(staging, target)
@@ -97,3 +106,4 @@ def write_site(outdir: str, files: dict[str, bytes]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return sizes

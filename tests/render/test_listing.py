@@ -69,3 +69,20 @@ def test_json_carries_what_the_text_shows(tmp_path, run):
     assert (event["description"], event["url"], event["note"], event["timezone"], event["location"]) == (
         "the first", "https://example.org/a", "not needed", "America/New_York", "Geneva")
     assert event["label"] == "1 Mar 2005 16:00 CET (10:00 New York)" and event["status"] == "cancelled"
+
+
+def test_json_is_made_an_event_at_a_time_and_reads_as_one_document():
+    """`list --format json` is written as it is made (a large file's events are never all
+    held as dicts); the pieces are the document of `render_list`, and an empty list is `[]`."""
+    from timeline.render.jsonout import dumps, json_chunks
+    from timeline.render.listing import list_chunks
+
+    schedule = schedule_at(DEFAULT_EVENTS)
+    options = ListOptions(format=ListFormat.JSON)
+    pieces = list(list_chunks(schedule, options))
+    assert len(pieces) > len(schedule.events)
+    assert "".join(pieces) == render_list(schedule, options)
+    assert [e["id"] for e in json.loads("".join(pieces))["events"]] == [e.id for e in schedule.events]
+    for plain in ([], [{"a": 1}], [{"a": 1}, 2]):
+        assert "".join(json_chunks({"k": iter(plain), "n": 1})) == dumps({"k": plain, "n": 1})
+        assert json.loads(dumps({"k": plain, "n": 1})) == {"k": plain, "n": 1}

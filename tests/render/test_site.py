@@ -36,6 +36,24 @@ def test_build_writes_every_feed_and_the_page(run, default_events, tmp_path):
     assert sorted(str(e["UID"]).split("@")[0] for e in prepcom.walk("VEVENT")) == [
         "prepcom-1", "prepcom-2", "prepcom-2-consultation", "prepcom-3", "prepcom-3-resumed"]
     assert str(prepcom["X-WR-CALNAME"]) == "WGIG timeline (plan of 24 June 2004) · prepcom"
+    files = publish.site_files(schedule_at(default_events, date(2005, 3, 1)), publish.SiteRequest(), None)
+    assert {name: (out / name).read_bytes() for name in names} == files  # written in pieces, the same bytes
+
+
+def test_a_site_written_in_pieces_fails_whole(default_events, tmp_path):
+    """A file whose pieces stop with an error mid-way leaves the old site and no staging folder."""
+    out = tmp_path / "site"
+    publish.write_site(str(out), {"calendar.ics": b"old"})
+
+    def broken():
+        yield b"BEGIN:VCALENDAR\r\n"
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(FileAccessError, match="No space left on device"):
+        publish.write_site(str(out), {"calendar.ics": b"new", "tags/x.ics": broken()})
+    assert (out / "calendar.ics").read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    sizes = publish.write_site(str(out), {"calendar.ics": iter([b"ab", b"cde"]), "index.html": b"page"})
+    assert sizes == {"calendar.ics": 5, "index.html": 4} and (out / "calendar.ics").read_bytes() == b"abcde"
 
 
 def test_page_is_self_contained_with_links(default_events):

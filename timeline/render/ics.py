@@ -9,7 +9,7 @@ they are (a transparent, tentative all-day span, or one day of the window on req
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, UTC
 from functools import lru_cache
@@ -345,6 +345,12 @@ def feed_options(schedule: Schedule, stamp: datetime, windows: str | None = None
 
 def render_ics(schedule: Schedule, options: IcsOptions) -> bytes:
     """The whole feed as bytes (CRLF lines, folded at 75 octets on character boundaries)."""
+    return b"".join(ics_chunks(schedule, options))
+
+
+def ics_chunks(schedule: Schedule, options: IcsOptions) -> Iterator[bytes]:
+    """The feed of `render_ics` in pieces, an event at a time, for writing as it is made: a
+    large feed is never held whole (100,000 events' feed is about 60 MB as text)."""
     settings, events, stamp, mode = schedule.calendar, schedule.events, options.stamp, options.windows
     name = escape_text(clean(settings.name + options.name_suffix).replace("\n", " "))
     head = [
@@ -362,19 +368,18 @@ def render_ics(schedule: Schedule, options: IcsOptions) -> bytes:
     head.append(f"X-PUBLISHED-TTL:{settings.refresh.ical()}")
     if options.source:
         head.append(f"SOURCE;VALUE=URI:{clean(options.source).strip()}")
-    out = [fold(line) for line in head]
+    yield "".join(map(fold, head)).encode("utf-8")
     zones = _zone_years(events)
     if zones:
         from .vtimezone import build_vtimezone
 
         for zone, years in zones.items():
-            out.append(build_vtimezone(zone, *years).to_ical().decode("utf-8"))
+            yield build_vtimezone(zone, *years).to_ical()
     for e in events:
         if options.since is not None and e.end.latest is not None and e.end.latest < options.since:
             continue  # ended before the feed's horizon (an event that never ends stays)
-        out.extend(map(fold, event_lines(e, schedule, mode, stamp)))
-    out.append("END:VCALENDAR\r\n")
-    return "".join(out).encode("utf-8")
+        yield "".join(map(fold, event_lines(e, schedule, mode, stamp))).encode("utf-8")
+    yield b"END:VCALENDAR\r\n"
 
 
 def latest_day(events: Sequence[ResolvedEvent]) -> date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,15 +45,24 @@ def dumps(data: dict[str, Any]) -> str:
     encoder (indenting falls back to the pure-Python one, three times slower on 10,000
     events).
     """
+    return "".join(json_chunks(data))
+
+
+def json_chunks(data: dict[str, Any]) -> Iterator[str]:
+    """The text of `dumps` in pieces, a list item at a time. A list may be given as an
+    iterator: each item is made, encoded and handed on before the next, so a large output
+    is never held whole (100,000 events' dicts and text took 600 MB)."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    pieces = ["{\n"]
+    yield "{\n"
     for n, (key, value) in enumerate(data.items()):
-        if n:
-            pieces.append(",\n")
-        pieces.append(f"  {encode(key)}: ")
-        if isinstance(value, list) and value:
-            pieces.append("[\n    " + ",\n    ".join(map(encode, value)) + "\n  ]")
+        yield (",\n  " if n else "  ") + encode(key) + ": "
+        if isinstance(value, (list, Iterator)):
+            opened = False
+            for item in value:
+                yield ",\n    " if opened else "[\n    "
+                yield encode(item)
+                opened = True
+            yield "\n  ]" if opened else "[]"
         else:
-            pieces.append(encode(value))
-    pieces.append("\n}\n")
-    return "".join(pieces)
+            yield encode(value)
+    yield "\n}\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -12,7 +13,7 @@ from ..dates import shift_within
 from ..feedtext import FORMULA_STARTS
 from ..repeats import Occurrence
 from ..schedule import ResolvedEvent, Schedule
-from .jsonout import actual_dict, dumps, iso_bound, window_dict
+from .jsonout import actual_dict, iso_bound, json_chunks, window_dict
 from .text import one_line, pad, printable, text_width
 from .words import remark
 
@@ -59,12 +60,19 @@ def occurrences_in(e: ResolvedEvent, options: ListOptions) -> tuple[list[Occurre
 
 def render_list(schedule: Schedule, options: ListOptions = ListOptions()) -> str:
     """The schedule's events in one format."""
-    return {
+    return "".join(list_chunks(schedule, options))
+
+
+def list_chunks(schedule: Schedule, options: ListOptions = ListOptions()) -> Iterator[str]:
+    """The text of `render_list` in pieces: JSON an event at a time (see `json_chunks`); the
+    other formats, a line a few dozen bytes long an event, whole."""
+    if options.format is ListFormat.JSON:
+        return _json(schedule, options)
+    return iter(({
         ListFormat.TEXT: _text,
         ListFormat.MARKDOWN: _markdown,
-        ListFormat.JSON: _json,
         ListFormat.CSV: _csv,
-    }[options.format](schedule, options)
+    }[options.format](schedule, options),))
 
 
 def _rows(schedule: Schedule, options: ListOptions) -> list[tuple[ResolvedEvent, int, str, str, str]]:
@@ -165,12 +173,12 @@ def event_json(schedule: Schedule, e: ResolvedEvent, options: ListOptions = List
     return out
 
 
-def _json(schedule: Schedule, options: ListOptions) -> str:
-    """`{"calendar": {...}, "events": [...]}`."""
+def _json(schedule: Schedule, options: ListOptions) -> Iterator[str]:
+    """`{"calendar": {...}, "events": [...]}`, in pieces."""
     cal = schedule.calendar
-    return dumps({
+    return json_chunks({
         "calendar": {"name": cal.name, "timezone": cal.timezone, "domain": cal.domain},
-        "events": [event_json(schedule, e, options) for e in schedule.events],
+        "events": (event_json(schedule, e, options) for e in schedule.events),
     })
 
 
