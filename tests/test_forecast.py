@@ -355,3 +355,22 @@ events:
 @pytest.mark.parametrize("percentiles", ["0,50", "50,100", "x", "50,10"])
 def test_percentiles_are_from_1_to_99(run, percentiles):
     assert run("forecast", "-f", str(DEFAULT_EVENTS), "--percentiles", percentiles).exit_code == 2
+
+
+def test_a_phase_is_stretched_over_its_children_before_what_depends_on_it_is_drawn(tmp_path):
+    """Rule 3: an event after a phase, or dated from it, sees the phase as its children
+    stretched it, in every run (they were drawn before the stretch, half of them too early)."""
+    f = run_forecast(tmp_path, """\
+events:
+  - {id: p, title: Phase, start: 2026-01, end: 2026-03}
+  - {id: c, title: Child, kind: phase, when: [2026-02..2026-06], parent: p}
+  - {id: g, title: Grandchild, when: [2026-03..2026-09], parent: c}
+  - {id: x, title: After the phase, when: [2026-03..2026-12], after: p}
+  - {id: y, title: A week after the phase, when: p.end + 1w}
+  - {id: z, title: Two weeks into the phase, when: p.start + 2w, parent: p}
+""", runs=5_000)
+    check_constraints(f)
+    p = f.drawn["p"]
+    assert (p.end >= f.drawn["g"].end).all() and (p.end >= f.drawn["c"].end).all()
+    assert (f.drawn["x"].start >= p.end).all()
+    assert (f.drawn["y"].start == p.end + 7).all()

@@ -3,7 +3,7 @@
 A run draws every event once, in dependency order, so that every constraint holds inside the
 run: an event `after` another starts no earlier than that run's end of it, a reference takes
 that run's date of the event it names (shifted), a parent phase stretches over its
-children, a done event keeps its actual dates. Runs are computed together, one array of
+children before what depends on it is drawn, a done event keeps its actual dates. Runs are computed together, one array of
 days per event (numpy: 10,000 runs of the default plan are about as costly as one), and the
 percentiles, the chance of meeting a deadline and the events that drive it are read off the
 arrays. The rules (docs/forecast.md):
@@ -152,17 +152,17 @@ def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
     rng = np.random.default_rng(seed)
     as_of = schedule.today
     events = {e.id: e for e in schedule.events}
+    children = _children(schedule)
     drawn: dict[str, Drawn] = {}
-    for ident in _order(schedule):
+    for ident in _order(schedule, children):
         if wanted is None or ident in wanted:
+            for target in _depends_on(events[ident]):  # a phase it depends on is complete: stretch it first
+                if target in children and not _within(ident, target, events):
+                    _stretch(target, events, children, drawn)
             drawn[ident] = _draw(events[ident], drawn, rng, runs, as_of)
-    for e in reversed(schedule.events):  # children come after their parent: stretch parents over them
-        parent = events.get(e.parent) if e.parent is not None else None
-        if parent is not None and e.parent in drawn and not parent.done and e.status != Status.CANCELLED \
-                and parent.status != Status.CANCELLED:
-            p = drawn[e.parent]
-            np.minimum(p.start, drawn[e.id].start, out=p.start)
-            np.maximum(p.end, drawn[e.id].end, out=p.end)
+    for e in schedule.events:
+        if e.parent is None:
+            _stretch(e.id, events, children, drawn)
     return Forecast(schedule, as_of, runs, seed, drawn)
 
 
@@ -170,10 +170,7 @@ def _closure(schedule: Schedule, only: Iterable[str]) -> set[str]:
     """The events whose days the days of `only` depend on: what they refer to, follow or
     precede, in turn, and the parts of every phase among them (a phase stretches over them)."""
     events = {e.id: e for e in schedule.events}
-    children: dict[str, list[str]] = {}
-    for e in schedule.events:
-        if e.parent is not None:
-            children.setdefault(e.parent, []).append(e.id)
+    children = _children(schedule)
     out: set[str] = set()
     stack = [i for i in only if i in events]
     while stack:
@@ -181,14 +178,76 @@ def _closure(schedule: Schedule, only: Iterable[str]) -> set[str]:
         if ident in out:
             continue
         out.add(ident)
-        stack += [t for _, t in events[ident].event.refs() if t in events]
+        stack += [t for t in _depends_on(events[ident]) if t in events]
         stack += children.get(ident, [])
     return out
 
 
-def _order(schedule: Schedule) -> list[str]:
-    """Ids in dependency order (references, `after` and `before`)."""
-    deps = {e.id: [t for _, t in e.event.refs() if t != e.id] for e in schedule.events}
+def _children(schedule: Schedule) -> dict[str, list[str]]:
+    """Each parent's children, in file order."""
+    out: dict[str, list[str]] = {}
+    for e in schedule.events:
+        if e.parent is not None:
+            out.setdefault(e.parent, []).append(e.id)
+    return out
+
+
+def _depends_on(e: ResolvedEvent) -> list[str]:
+    """The events whose days this one's depend on directly (references, after, before)."""
+    return [t for _, t in e.event.refs() if t != e.id]
+
+
+def _within(ident: str, ancestor: str, events: dict[str, ResolvedEvent]) -> bool:
+    """True when `ident` is `ancestor` or one of its descendants."""
+    seen: set[str] = set()
+    while ident is not None and ident not in seen:
+        if ident == ancestor:
+            return True
+        seen.add(ident)
+        e = events.get(ident)
+        ident = e.parent if e is not None else None  # type: ignore[assignment]
+    return False
+
+
+def _descendants(ident: str, children: dict[str, list[str]]) -> list[str]:
+    """Every descendant of an event, children before theirs."""
+    out: list[str] = []
+    stack = list(reversed(children.get(ident, [])))
+    while stack:
+        child = stack.pop()
+        if child not in out:
+            out.append(child)
+            stack.extend(reversed(children.get(child, [])))
+    return out
+
+
+def _stretch(ident: str, events: dict[str, ResolvedEvent], children: dict[str, list[str]],
+             drawn: dict[str, Drawn]) -> None:
+    """Stretch a phase over its drawn children (each stretched over its own first), in every
+    run; never a done or cancelled phase, nor over a cancelled child. Stretching again
+    changes nothing."""
+    for child in children.get(ident, []):
+        _stretch(child, events, children, drawn)
+        parent, e = events[ident], events[child]
+        if ident in drawn and child in drawn and not parent.done and e.status != Status.CANCELLED \
+                and parent.status != Status.CANCELLED:
+            p = drawn[ident]
+            np.minimum(p.start, drawn[child].start, out=p.start)
+            np.maximum(p.end, drawn[child].end, out=p.end)
+
+
+def _order(schedule: Schedule, children: dict[str, list[str]]) -> list[str]:
+    """Ids in dependency order (references, `after` and `before`); what depends on a phase
+    comes after the phase's descendants, so that it sees the phase stretched over them
+    (rule 3 of #25), unless it is one of them."""
+    events = {e.id: e for e in schedule.events}
+    deps = {}
+    for e in schedule.events:
+        mine = _depends_on(e)
+        for target in list(mine):
+            if target in children and not _within(e.id, target, events):
+                mine += _descendants(target, children)
+        deps[e.id] = mine
     known = set(deps)
     order: list[str] = []
     state: dict[str, int] = {}
