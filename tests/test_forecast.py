@@ -374,3 +374,22 @@ events:
     assert (p.end >= f.drawn["g"].end).all() and (p.end >= f.drawn["c"].end).all()
     assert (f.drawn["x"].start >= p.end).all()
     assert (f.drawn["y"].start == p.end + 7).all()
+
+
+def test_a_deadline_is_drawn_from_its_due_day_not_from_the_as_of_day(tmp_path):
+    """The chance rises evenly over the 90 days before the due day (or from the end of what it
+    follows); the as-of day only takes days out, so a forecast made earlier says the same."""
+    text = ("events:\n  - {id: d, title: D, due: 2026-12-31}\n"
+            "  - {id: m, title: M, when: [2026-10-01..2026-10-31]}\n  - {id: e, title: E, due: 2026-12-31, after: m}\n")
+    early, earlier = (run_forecast(tmp_path, text, as_of=day) for day in (date(2026, 9, 1), date(2024, 1, 1)))
+    due = date(2026, 12, 31).toordinal()
+    for f in (early, earlier):
+        days = f.drawn["d"].end
+        assert days.min() >= due - 90 and days.max() == due
+        median = due - 90 + 91 * math.sqrt(0.5)  # the rising triangle on [due - 90, due + 1)
+        assert abs(np.median(days) - median) <= 4 * sigma_days(0.5, 2 * 0.5 ** 0.5 / 91) + 1
+        assert (f.drawn["e"].end >= f.drawn["m"].end).all()  # from where what it follows ends
+    assert early.percentiles("d", "end", [10, 50, 90]) == earlier.percentiles("d", "end", [10, 50, 90])
+    later = run_forecast(tmp_path, text, as_of=date(2026, 12, 1))  # a month left: only days taken out
+    assert later.drawn["d"].end.min() >= date(2026, 12, 1).toordinal()
+    assert later.percentiles("d", "end", [50])[0] > early.percentiles("d", "end", [50])[0]

@@ -17,7 +17,10 @@ arrays. The rules (docs/forecast.md):
   `OPEN_END_DAYS` after it opens.
 - A milestone or deadline not done whose days lie before the as-of day happens within
   `OVERDUE_DAYS` of the as-of day; one whose window is under way keeps only its days from
-  the as-of day on (a deadline is met some day from the as-of day to its due day).
+  the as-of day on.
+- A deadline is drawn from its due day: the chance rises evenly from where its work can
+  begin (its `after` predecessors' end in the run, else `DEADLINE_LEAD_DAYS` before the due
+  day) to the due day, with the days before the as-of day taken out.
 - A repeating event keeps the dates its rule gives: its first and last occurrence.
 - With `after` and `before`, each run draws within the days that run allows (from the
   predecessors' end to the successors' start, inside the written window): conditioned on the
@@ -46,6 +49,9 @@ OPEN_END_DAYS = 365
 OVERDUE_DAYS = 30
 """A milestone or deadline not done and past its days happens within this many days of the
 as-of day (stated in every forecast that uses it)."""
+DEADLINE_LEAD_DAYS = 90
+"""A deadline that follows nothing is taken to be worked towards over this many days before
+its due day (its chance rising evenly to the due day)."""
 LAST_DAY = date.max.toordinal()
 
 
@@ -360,9 +366,13 @@ def _side(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn], rng
 def _deadline(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn], rng: np.random.Generator,
               runs: int, as_of: date, result: Drawn,
               bounds: tuple[np.ndarray, np.ndarray | None] | None = None) -> np.ndarray:
-    """The day a deadline is met in every run: from the as-of day to its due day (that run's,
-    when the due day is a reference); past due and not done: within `OVERDUE_DAYS` of the
-    as-of day."""
+    """The day a deadline is met in every run, from a shape anchored on its due day (that
+    run's, when the due day is a reference) and on what it follows, not on the as-of day:
+    the chance rises evenly from where its work can begin (the end of its `after`
+    predecessors in that run, else `DEADLINE_LEAD_DAYS` before the due day) to the due day,
+    and the days before the as-of day are taken out (not done: it is met from the as-of day
+    on). A later as-of day then only removes days, as new knowledge does. Past due and not
+    done: within `OVERDUE_DAYS` of the as-of day."""
     start = as_of.toordinal()
     if isinstance(expr, RefExpr) and expr.target in drawn:
         due = _side_of(drawn[expr.target], expr, rng, runs)
@@ -373,17 +383,34 @@ def _deadline(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn],
     late = due < start
     if late.any():
         result.assumed = f"past due and not done: met within {OVERDUE_DAYS} days of the as-of day ({as_of})"
-    lo = np.full(runs, start, dtype=np.int64)
-    hi = np.where(late, _later(as_of, OVERDUE_DAYS).toordinal(), due)
-    if bounds is not None:  # met some day `after` and `before` allow in this run (missed on the first, if none)
+    anchor = due - DEADLINE_LEAD_DAYS
+    if bounds is not None and ev.after:  # where the predecessors end, in each run
+        anchor = np.where(bounds[0] > np.iinfo(np.int64).min, bounds[0], anchor)
+    hi = due.copy()
+    if bounds is not None and bounds[1] is not None:
+        hi = np.minimum(hi, bounds[1])
+    lo = np.maximum(anchor, start)
+    if bounds is not None:
         lo = np.maximum(lo, bounds[0])
-        if bounds[1] is not None:
-            hi = np.minimum(hi, bounds[1])
-        hi = np.maximum(hi, lo)
-        return lo + np.floor(rng.random(runs) * (hi - lo + 1)).astype(np.int64)
-    if ev.likely is not None and not isinstance(expr, RefExpr) and not late.any():
-        return _trapezoid(rng, runs, as_of, date.fromordinal(int(hi[0])), ev.likely)
-    return lo + np.floor(rng.random(runs) * (hi - lo + 1)).astype(np.int64)
+    if ev.likely is not None and not isinstance(expr, RefExpr) and bounds is None and not late.any():
+        first = min(date.fromordinal(int(lo[0])), ev.likely.earliest or as_of)
+        days = _trapezoid(rng, runs, max(first, as_of), date.fromordinal(int(hi[0])), ev.likely)
+    else:
+        days = _rising(rng, anchor, lo, hi)
+    soon = start + np.floor(rng.random(runs) * (OVERDUE_DAYS + 1)).astype(np.int64)
+    days = np.where(late, np.minimum(soon, LAST_DAY), days)
+    return np.where(~late & (lo > hi), lo, days)  # no day left before the due day: missed, on the first day allowed
+
+
+def _rising(rng: np.random.Generator, anchor: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Days from `lo` to `hi` in each run, the chance rising evenly from `anchor` (at most
+    `lo`) to `hi`: a triangle on [anchor, hi + 1) with the days before `lo` taken out."""
+    a = anchor.astype(float)
+    width = np.maximum(hi + 1 - a, 1.0)
+    below = np.clip((lo - a) / width, 0.0, 1.0) ** 2  # the triangle's share before `lo`
+    u = below + rng.random(len(lo)) * (1.0 - below)
+    days = np.floor(a + width * np.sqrt(u)).astype(np.int64)
+    return np.clip(days, lo, np.maximum(hi, lo))
 
 
 def _side_of(target: Drawn, expr: RefExpr, rng: np.random.Generator, runs: int) -> np.ndarray:
