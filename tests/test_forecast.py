@@ -30,8 +30,10 @@ def sigma_share(p: float, runs: int = RUNS) -> float:
     return math.sqrt(p * (1 - p) / runs)
 
 
-def run_forecast(tmp_path, text: str, runs: int = RUNS, seed: int = 7, as_of: date = AS_OF):
-    return forecast(schedule_at(write(tmp_path, text), as_of), runs, seed)
+def run_forecast(tmp_path, text: str, runs: int = RUNS, seed: int = 7, as_of: date = AS_OF, history: bool = False):
+    """A forecast of a small plan; by default from its windows alone (the rules of each
+    window), with `history` as the command draws it (windows overrun as the history says)."""
+    return forecast(schedule_at(write(tmp_path, text), as_of), runs, seed, history=history)
 
 
 CASES = """\
@@ -167,26 +169,40 @@ def test_the_same_seed_gives_the_same_forecast(run):
 
 def test_as_of_the_hammamet_plenary(run):
     """"The first meeting slipped to late November; will the report still make July?" As of
-    24 June 2004, the plan gave the report by July 2005 in every run, driven by the further round."""
-    data = json.loads(run("forecast", "-f", str(DEFAULT_EVENTS), "--as-of", "2004-06-24", "--json").stdout)
+    24 June 2004, the plan's windows gave the report by July 2005 in every run, driven by the
+    further round; with the history (one closed window, met) and the prior, about seven in ten."""
+    args = ("forecast", "-f", str(DEFAULT_EVENTS), "--as-of", "2004-06-24", "--json")
+    data = json.loads(run(*args, "--no-history").stdout)
     assert (data["as_of"], data["runs"], data["seed"], data["percentiles"]) == ("2004-06-24", 10_000, 2004, [10, 50, 90])
     report = {e["id"]: e for e in data["events"]}["report"]
     assert set(report) == {"id", "title", "kind", "planned", "start", "end", "p_in_window", "p_met", "drivers",
                            "moved_by", "impossible_runs", "assumed"}
-    assert report["p_met"] == 1.0 and report["drivers"][0]["id"] == "further-round"
+    assert data["history"] is None and report["p_met"] == 1.0 and report["drivers"][0]["id"] == "further-round"
     assert report["end"]["10"] <= report["end"]["50"] <= report["end"]["90"] <= "2005-07-31"
-    text = run("forecast", "-f", str(DEFAULT_EVENTS), "--as-of", "2004-06-24").stdout
+    text = run("forecast", "-f", str(DEFAULT_EVENTS), "--as-of", "2004-06-24", "--no-history").stdout
     assert "100.0% met  WGIG report issued" in text and "report: driven by further-round" in text
+    assert "history: not used (--no-history)" in text
+    learned = json.loads(run(*args).stdout)
+    assert learned["history"] == {"origin": "2003-12-10", "closed_windows": 1, "unrecorded": 0, "missed": 0,
+                                  "p_late": round(0.35 * 2 / 3, 4), "median_excess": round(math.log(1.1), 4)}
+    report = {e["id"]: e for e in learned["events"]}["report"]
+    assert 0.5 < report["p_met"] < 0.9 and report["end"]["90"] > "2005-07-31"  # the windows can be overrun
+    assert "history: 1 closed window, 0 missed; 23% of windows taken to be missed" in run(*args[:-1]).stdout
 
 
 def test_backtest_says_how_well_calibrated_the_plan_was(run):
     out = run("forecast", "-f", str(DEFAULT_EVENTS), "--backtest").stdout
     assert "Backtest: each actual against the forecast made 90d before its planned date" in out
-    # the sample size and a 95% interval beside every share (Wilson's, for 6 of 9: 35% to 88%)
-    assert "Calibration over 9 uncertain actuals: 6 of 9 inside P10–P90 (67%, 95% interval 35%–88%; about 80% when" in out
+    # the sample size and a 95% interval beside every share (Wilson's, for 6 of 9: 35% to 88%),
+    # before the history's correction and after it
+    assert "Drawn from the windows alone (--no-history): 6 of 9 inside P10–P90 (67%, 95% interval 35%–88%; about 80% when" in out
+    assert "Calibration over " in out
     data = json.loads(run("forecast", "-f", str(DEFAULT_EVENTS), "--backtest", "--json", "--lead", "30d").stdout)
     assert data["lead"] == "30d" and 0 <= data["calibration"] <= 1 and len(data["items"]) == 17
     assert data["sample_size"] == data["p10_p90"]["of"] and data["p10_p90"]["low"] <= data["calibration"] <= data["p10_p90"]["high"]
+    assert data["windows_only"]["p10_p90"]["of"] <= data["sample_size"]
+    alone = json.loads(run("forecast", "-f", str(DEFAULT_EVENTS), "--backtest", "--json", "--no-history").stdout)
+    assert alone["windows_only"] is None and alone["p10_p90"]["held"] == 6 and alone["p10_p90"]["of"] == 9
 
 
 def test_a_backtest_day_does_not_depend_on_the_outcome(tmp_path, run):
@@ -345,10 +361,10 @@ events:
   - {id: c, title: Unrelated, when: "[2026-01-01..2026-06-30]"}
   - {id: d, title: Deadline, due: 2026-09-30, after: b}
 """)
-    f = forecast(schedule_at(path, date(2025, 12, 1)), 20_000, 7)
+    f = forecast(schedule_at(path, date(2025, 12, 1)), 20_000, 7, history=False)
     moved = dict(f.moved_by("d"))
     assert set(moved) == {"a", "b"} and moved["a"] == pytest.approx(moved["b"], abs=0.01) and moved["a"] > 0.1  # not c
-    out = run("forecast", "-f", str(path), "--as-of", "2025-12-01", "--kind", "deadline")  # found though only d is shown
+    out = run("forecast", "-f", str(path), "--as-of", "2025-12-01", "--kind", "deadline", "--no-history")  # found though only d is shown
     assert "d: 100% met; " in out.stdout and "of its variation from a" in out.stdout
 
 
@@ -393,3 +409,20 @@ def test_a_deadline_is_drawn_from_its_due_day_not_from_the_as_of_day(tmp_path):
     later = run_forecast(tmp_path, text, as_of=date(2026, 12, 1))  # a month left: only days taken out
     assert later.drawn["d"].end.min() >= date(2026, 12, 1).toordinal()
     assert later.percentiles("d", "end", [50])[0] > early.percentiles("d", "end", [50])[0]
+
+
+def test_calibration_on_simulated_plans_with_and_without_the_history():
+    """The harness of tests/forecast_sim.py: 60 random plans, the first half of each reality
+    recorded, the second half scored. Where reality follows the windows, P10–P90 holds about
+    80% either way; where it runs late as real projects do, the windows alone hold about one
+    date in eight and every confidently met deadline is missed more often than not, while the
+    history holds about six in ten and no deadline is reported as certain. (#25 asks 65%:
+    see docs/forecast.md for where the rest is lost.)"""
+    from .forecast_sim import simulate
+
+    alone, learned = simulate(60, late=False, history=False), simulate(60, late=False, history=True)
+    assert 0.76 <= alone.coverage <= 0.84 and 0.76 <= learned.coverage <= 0.88
+    alone, learned = simulate(60, late=True, history=False), simulate(60, late=True, history=True)
+    assert alone.coverage < 0.2 and alone.confident_met < alone.confident_deadlines * 0.6
+    assert learned.coverage >= 0.58
+    assert learned.confident_met >= 0.9 * learned.confident_deadlines  # nothing "certain" that then fails

@@ -809,6 +809,7 @@ def forecast_(
     json_: JsonOpt = False,
     backtest: Annotated[bool, typer.Option("--backtest", help="Replay the forecast as of each recorded actual minus --lead, and say where each actual fell.")] = False,
     lead: Annotated[Duration, typer.Option("--lead", parser=_within, metavar="DURATION", help="For --backtest: how long before each actual the forecast is made.")] = "90d",  # type: ignore[assignment]
+    no_history: Annotated[bool, typer.Option("--no-history", help="Draw every window as written, without learning from the plan's history how often and how far its windows are overrun.")] = False,
 ) -> None:
     """Forecast every event: P10, P50 and P90 of its start and end, the chance that each
     deadline is met and that each event lands in its planned window, and the events that
@@ -834,11 +835,13 @@ def forecast_(
     if backtest:
         schedule, judged_on = load_days(file, now_utc(), as_of)
         chosen = _chosen(schedule, tag, kinds, owners=owner)
-        _write(render_backtest(replays_of(chosen.events, judged_on, lead, runs, seed), as_json))
+        replays = replays_of(chosen.events, judged_on, lead, runs, seed, history=not no_history)
+        windows_only = None if no_history else replays_of(chosen.events, judged_on, lead, runs, seed, history=False)
+        _write(render_backtest(replays, as_json, windows_only))
         return
     schedule = load_schedule(file, now_utc(), as_of)
     chosen = _chosen(schedule, tag, kinds, owners=owner)
-    result = forecast(schedule, runs, seed)
+    result = forecast(schedule, runs, seed, history=not no_history)
     _write(render_forecast(result, ForecastOptions(qs, as_json, chosen)))
 
 

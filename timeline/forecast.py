@@ -34,6 +34,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from statistics import NormalDist
 
 import numpy as np
 
@@ -41,6 +42,7 @@ from .dates import Duration, RefExpr, Window, shift_within
 from .model import Event, Kind, Status
 from .schedule import ResolvedEvent, Schedule
 from .resolve import OVERDUE_KINDS
+from .analysis.history import SHARED, History, group_of, history_of
 from .errors import RequestError
 from .runs import DEFAULT_RUNS, DEFAULT_SEED, MAX_DRAWS
 
@@ -80,6 +82,8 @@ class Forecast:
     runs: int
     seed: int
     drawn: dict[str, Drawn]
+    history: History | None = None
+    """What the plan's history says of its windows (None: drawn as written, `--no-history`)."""
 
     def percentiles(self, ident: str, side: str, qs: Sequence[int]) -> list[date]:
         """The days at the given percentiles of an event's start or end."""
@@ -146,9 +150,10 @@ def bands(schedule: Schedule) -> dict[str, tuple[date, date, date]]:
 
 
 def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
-             only: Iterable[str] | None = None) -> Forecast:
+             only: Iterable[str] | None = None, history: bool = True) -> Forecast:
     """Draw every event of a schedule (resolved as of its `today`, which is the as-of day), or
-    with `only` just those events and what their days depend on."""
+    with `only` just those events and what their days depend on; with `history`, windows are
+    overrun as the plan's own history says they are (`analysis.history`), else drawn as written."""
     wanted = _closure(schedule, only) if only is not None else None
     events_count = len(schedule.events) if wanted is None else len(wanted)
     if events_count * runs > MAX_DRAWS:
@@ -158,25 +163,29 @@ def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
     rng = np.random.default_rng(seed)
     as_of = schedule.today
     events = {e.id: e for e in schedule.events}
-    children = _children(schedule)
+    tree = _Tree(schedule)
+    learned = history_of(schedule) if history else None
+    overrun = _Overrun(learned, events, rng, runs) if learned is not None else None
     drawn: dict[str, Drawn] = {}
-    for ident in _order(schedule, children):
+    complete: set[str] = set()  # phases stretched over all their descendants already
+    for ident in _order(schedule, tree):
         if wanted is None or ident in wanted:
             for target in _depends_on(events[ident]):  # a phase it depends on is complete: stretch it first
-                if target in children and not _within(ident, target, events):
-                    _stretch(target, events, children, drawn)
-            drawn[ident] = _draw(events[ident], drawn, rng, runs, as_of)
-    for e in schedule.events:
-        if e.parent is None:
-            _stretch(e.id, events, children, drawn)
-    return Forecast(schedule, as_of, runs, seed, drawn)
+                if target in tree.children and target not in complete and not tree.within(ident, target):
+                    tree.stretch(target, drawn)
+                    complete.add(target)
+            drawn[ident] = _draw(events[ident], drawn, rng, runs, as_of, overrun)
+    for root in tree.roots:
+        if root not in complete:
+            tree.stretch(root, drawn)
+    return Forecast(schedule, as_of, runs, seed, drawn, learned)
 
 
 def _closure(schedule: Schedule, only: Iterable[str]) -> set[str]:
     """The events whose days the days of `only` depend on: what they refer to, follow or
     precede, in turn, and the parts of every phase among them (a phase stretches over them)."""
     events = {e.id: e for e in schedule.events}
-    children = _children(schedule)
+    children = _Tree(schedule).children
     out: set[str] = set()
     stack = [i for i in only if i in events]
     while stack:
@@ -189,13 +198,56 @@ def _closure(schedule: Schedule, only: Iterable[str]) -> set[str]:
     return out
 
 
-def _children(schedule: Schedule) -> dict[str, list[str]]:
-    """Each parent's children, in file order."""
-    out: dict[str, list[str]] = {}
-    for e in schedule.events:
-        if e.parent is not None:
-            out.setdefault(e.parent, []).append(e.id)
-    return out
+class _Tree:
+    """The phases of a plan and what lies in each: children in file order, and for each
+    event the span of the pre-order it heads, so that "is x inside phase a" is two
+    comparisons, whatever the depth (a hostile file nests thousands deep)."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.events = {e.id: e for e in schedule.events}
+        self.children: dict[str, list[str]] = {}
+        for e in schedule.events:
+            if e.parent is not None and e.parent in self.events and e.parent != e.id:
+                self.children.setdefault(e.parent, []).append(e.id)
+        self.preorder: list[str] = []
+        self.first: dict[str, int] = {}
+        self.after: dict[str, int] = {}  # one past the last of its subtree
+        self.roots = [e.id for e in schedule.events if e.parent is None or e.parent not in self.events
+                      or e.parent == e.id]
+        for root in self.roots:
+            stack: list[tuple[str, bool]] = [(root, False)]
+            while stack:
+                ident, closing = stack.pop()
+                if closing:
+                    self.after[ident] = len(self.preorder)
+                    continue
+                if ident in self.first:
+                    continue
+                self.first[ident] = len(self.preorder)
+                self.preorder.append(ident)
+                stack.append((ident, True))
+                stack.extend((child, False) for child in reversed(self.children.get(ident, [])))
+
+    def within(self, ident: str, ancestor: str) -> bool:
+        """True when `ident` is `ancestor` or lies inside it."""
+        if ident not in self.first or ancestor not in self.first:
+            return False
+        return self.first[ancestor] <= self.first[ident] < self.after[ancestor]
+
+    def stretch(self, ident: str, drawn: dict[str, Drawn]) -> None:
+        """Stretch a phase over its drawn children, each over its own first, in every run;
+        never a done or cancelled phase, nor over a cancelled child. Stretching again
+        changes nothing."""
+        if ident not in self.first:
+            return
+        for child in reversed(self.preorder[self.first[ident] + 1:self.after[ident]]):  # the deepest first
+            e = self.events[child]
+            parent = self.events[e.parent] if e.parent is not None else None
+            if parent is not None and parent.id in drawn and child in drawn and not parent.done \
+                    and e.status != Status.CANCELLED and parent.status != Status.CANCELLED:
+                p = drawn[parent.id]
+                np.minimum(p.start, drawn[child].start, out=p.start)
+                np.maximum(p.end, drawn[child].end, out=p.end)
 
 
 def _depends_on(e: ResolvedEvent) -> list[str]:
@@ -203,57 +255,22 @@ def _depends_on(e: ResolvedEvent) -> list[str]:
     return [t for _, t in e.event.refs() if t != e.id]
 
 
-def _within(ident: str, ancestor: str, events: dict[str, ResolvedEvent]) -> bool:
-    """True when `ident` is `ancestor` or one of its descendants."""
-    seen: set[str] = set()
-    while ident is not None and ident not in seen:
-        if ident == ancestor:
-            return True
-        seen.add(ident)
-        e = events.get(ident)
-        ident = e.parent if e is not None else None  # type: ignore[assignment]
-    return False
+_COMPLETE = "+"
+"""Prefix of a phase's completion in `_order` (no id can begin with it)."""
 
 
-def _descendants(ident: str, children: dict[str, list[str]]) -> list[str]:
-    """Every descendant of an event, children before theirs."""
-    out: list[str] = []
-    stack = list(reversed(children.get(ident, [])))
-    while stack:
-        child = stack.pop()
-        if child not in out:
-            out.append(child)
-            stack.extend(reversed(children.get(child, [])))
-    return out
-
-
-def _stretch(ident: str, events: dict[str, ResolvedEvent], children: dict[str, list[str]],
-             drawn: dict[str, Drawn]) -> None:
-    """Stretch a phase over its drawn children (each stretched over its own first), in every
-    run; never a done or cancelled phase, nor over a cancelled child. Stretching again
-    changes nothing."""
-    for child in children.get(ident, []):
-        _stretch(child, events, children, drawn)
-        parent, e = events[ident], events[child]
-        if ident in drawn and child in drawn and not parent.done and e.status != Status.CANCELLED \
-                and parent.status != Status.CANCELLED:
-            p = drawn[ident]
-            np.minimum(p.start, drawn[child].start, out=p.start)
-            np.maximum(p.end, drawn[child].end, out=p.end)
-
-
-def _order(schedule: Schedule, children: dict[str, list[str]]) -> list[str]:
+def _order(schedule: Schedule, tree: _Tree) -> list[str]:
     """Ids in dependency order (references, `after` and `before`); what depends on a phase
     comes after the phase's descendants, so that it sees the phase stretched over them
-    (rule 3 of #25), unless it is one of them."""
-    events = {e.id: e for e in schedule.events}
-    deps = {}
+    (rule 3 of #25), unless it is one of them. A phase's completion is a node of its own
+    that follows the phase and its children's completions: edges grow with the plan, not
+    with the plan times the phases' sizes."""
+    deps: dict[str, list[str]] = {}
     for e in schedule.events:
         mine = _depends_on(e)
-        for target in list(mine):
-            if target in children and not _within(e.id, target, events):
-                mine += _descendants(target, children)
-        deps[e.id] = mine
+        deps[e.id] = mine + [_COMPLETE + t for t in mine if t in tree.children and not tree.within(e.id, t)]
+    for parent, kids in tree.children.items():
+        deps[_COMPLETE + parent] = [parent] + [_COMPLETE + k if k in tree.children else k for k in kids]
     known = set(deps)
     order: list[str] = []
     state: dict[str, int] = {}
@@ -268,14 +285,16 @@ def _order(schedule: Schedule, children: dict[str, list[str]]) -> list[str]:
             if nxt is None:
                 stack.pop()
                 state[node] = 2
-                order.append(node)
+                if not node.startswith(_COMPLETE):
+                    order.append(node)
             elif nxt in known and not state.get(nxt):
                 state[nxt] = 1
                 stack.append((nxt, iter(deps[nxt])))
     return order
 
 
-def _draw(e: ResolvedEvent, drawn: dict[str, Drawn], rng: np.random.Generator, runs: int, as_of: date) -> Drawn:
+def _draw(e: ResolvedEvent, drawn: dict[str, Drawn], rng: np.random.Generator, runs: int, as_of: date,
+          overrun: _Overrun | None = None) -> Drawn:
     """One event's days in every run."""
     ev = e.event
     if e.series is not None:  # a series keeps the dates its rule gives: its first and last occurrence
@@ -313,6 +332,18 @@ def _draw(e: ResolvedEvent, drawn: dict[str, Drawn], rng: np.random.Generator, r
             result.binding[other] = (drawn[other].end == floor) & (floor > first_written)
     start = np.maximum(start, floor)
     end = start.copy() if end is None else np.maximum(end, start)
+    window = (None, result.due) if ev.is_due and result.due is not None else _window(e, end)
+    if overrun is not None and not e.done and window is not None:
+        late_day, early_day = overrun.days(e, *window)
+        # the runs in which it misses its window: later, or earlier but never before the as-of
+        # day; not those whose window has closed already (the as-of rules placed them)
+        moved = np.maximum(late_day - end, 0) + np.minimum(np.maximum(early_day, as_of.toordinal()) - end, 0)
+        moved = np.where(window[1] < as_of.toordinal(), 0, moved)
+        end = end + moved
+        if e.kind != Kind.PHASE or not ev.is_span:  # a phase runs longer or shorter; anything else moves
+            start = start + moved
+        start = np.maximum(start, floor)  # never before what it follows
+        end = np.maximum(end, start)
     lowest = start if ev.is_span else floor  # a point moves as a whole: no earlier than `after`
     clash = cap < lowest
     result.impossible = int(np.count_nonzero(clash))
@@ -411,6 +442,55 @@ def _rising(rng: np.random.Generator, anchor: np.ndarray, lo: np.ndarray, hi: np
     u = below + rng.random(len(lo)) * (1.0 - below)
     days = np.floor(a + width * np.sqrt(u)).astype(np.int64)
     return np.clip(days, lo, np.maximum(hi, lo))
+
+
+def _window(e: ResolvedEvent, end: np.ndarray) -> tuple[np.ndarray | None, np.ndarray] | None:
+    """Each run's first and last day of an event's window (of its end): as written, or that
+    run's day where the window is a reference's; the first is None for a window open at the
+    start, which cannot be beaten (a deadline); None for one open at the end."""
+    if isinstance(e.event.end, RefExpr):
+        return (None if e.event.is_due else end), end
+    if e.planned_end.latest is None:
+        return None
+    last = np.maximum(end, e.planned_end.latest.toordinal())
+    first = e.planned_end.earliest
+    return (np.minimum(end, first.toordinal()) if first is not None else None), last
+
+
+class _Overrun:
+    """In which runs each event misses its window, and to which day (#25). A run is late
+    with the chance its group's history gives (`History.chances`: an owner's, else a
+    top-level phase's, drawn towards the whole plan's) and early alike, correlated within
+    the group (`SHARED`). A late run lands further from the plan's start than its
+    window's last day by an excess drawn from the exponential the history gives
+    (`History.late_scale`); an early one nearer than its first day, alike."""
+
+    def __init__(self, history: History, events: dict[str, ResolvedEvent], rng: np.random.Generator,
+                 runs: int) -> None:
+        self.history, self.events, self.rng, self.runs = history, events, rng, runs
+        self.shared: dict[str, np.ndarray] = {}
+
+    def days(self, e: ResolvedEvent, first: np.ndarray | None, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The day each run lands on when the event misses its window: late (after `last`,
+        else 0) and early (before `first`, else the last day of 9999; never without `first`)."""
+        rng, runs = self.rng, self.runs
+        key = group_of(e, self.events)
+        if key not in self.shared:
+            self.shared[key] = rng.standard_normal(runs)
+        z = math.sqrt(SHARED) * self.shared[key] + math.sqrt(1 - SHARED) * rng.standard_normal(runs)
+        p_late, p_early = self.history.chances(key)
+        normal = NormalDist()
+        late_below = normal.inv_cdf(min(max(p_late, 1e-9), 1 - 1e-9))
+        early_above = normal.inv_cdf(1 - min(max(p_early, 1e-9), 1 - 1e-9))
+        origin = self.history.origin.toordinal()
+        late = origin + (last - origin) * np.exp(np.minimum(rng.exponential(self.history.late_scale, runs), 5.0))
+        late_day = np.maximum(np.ceil(np.minimum(late, LAST_DAY)).astype(np.int64), np.minimum(last + 1, LAST_DAY))
+        late_day = np.where(z < late_below, late_day, 0)
+        if first is None:
+            return late_day, np.full(runs, LAST_DAY, dtype=np.int64)
+        early = origin + (first - origin) * np.exp(-rng.exponential(self.history.early_scale, runs))
+        early_day = np.maximum(np.minimum(np.floor(early).astype(np.int64), first - 1), origin)
+        return late_day, np.where(z > early_above, early_day, LAST_DAY)
 
 
 def _side_of(target: Drawn, expr: RefExpr, rng: np.random.Generator, runs: int) -> np.ndarray:
@@ -539,15 +619,16 @@ class Backtest:
 
 
 def backtest(events: Iterable[ResolvedEvent], schedule_on: Callable[[date], Schedule], lead: Duration,
-             runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> Backtest:
+             runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED, history: bool = True) -> Backtest:
     """Each recorded actual of `events` against the forecast made as of its planned date minus
     `lead` (a day that does not depend on when it really happened), from the schedule as of
-    that day (`schedule_on`); only what each event depends on is drawn."""
+    that day (`schedule_on`, which knows only the history recorded by then); only what each
+    event depends on is drawn."""
     out = []
     for e in events:
         planned = e.planned_start.earliest or e.planned_end.latest
         if not e.actual_recorded or planned is None or e.end.latest is None:
             continue
-        f = forecast(schedule_on(lead.before(planned)), runs, seed, only=[e.id])
+        f = forecast(schedule_on(lead.before(planned)), runs, seed, only=[e.id], history=history)
         out.append(replay(f, e, e.end.latest))
     return Backtest(lead, tuple(out))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..analysis.history import History
 from ..forecast import Backtest, Forecast, Share
 from ..model import Status
 from ..schedule import Schedule
@@ -50,8 +51,10 @@ def render_forecast(f: Forecast, options: ForecastOptions = ForecastOptions()) -
     events = [e for e in shown.events if e.status != Status.CANCELLED]  # they will not happen
     if options.json:
         return dumps({"as_of": f.as_of.isoformat(), "runs": f.runs, "seed": f.seed, "percentiles": list(qs),
-                      "events": [_event(f, e, qs) for e in events]})
+                      "history": _history(f.history), "events": [_event(f, e, qs) for e in events]})
     head = f"Forecast as of {f.as_of} · {f.runs:,} runs · seed {f.seed} · percentiles {', '.join(f'P{q}' for q in qs)} of the end"
+    head += "\n" + (f.history.said() + "; windows widened accordingly" if f.history is not None
+                    else "history: not used (--no-history): every window drawn as written")
     if not events:
         return head + "\n\nNothing to forecast: no event is chosen, or every chosen one is cancelled.\n"
     rows = []
@@ -83,6 +86,14 @@ def render_forecast(f: Forecast, options: ForecastOptions = ForecastOptions()) -
     return "\n".join(lines) + "\n"
 
 
+def _history(h: History | None) -> dict[str, object] | None:
+    """The history the forecast learned from, as JSON (None with `--no-history`)."""
+    if h is None:
+        return None
+    return {"origin": h.origin.isoformat(), "closed_windows": len(h.items), "unrecorded": h.censored,
+            "missed": len(h.late), "p_late": round(h.p_late, 4), "median_excess": round(h.median_excess, 4)}
+
+
 def _share(s: Share) -> dict[str, object]:
     interval = s.interval
     return {"held": s.held, "of": s.n, "share": None if s.share is None else round(s.share, 4),
@@ -98,15 +109,18 @@ def _said(s: Share, what: str, calibrated: str) -> str:
     return f"{s.held} of {s.n} {what} ({s.share:.0%}, 95% interval {low:.0%}–{high:.0%}; {calibrated} when calibrated)"
 
 
-def render_backtest(b: Backtest, json: bool = False) -> str:
+def render_backtest(b: Backtest, json: bool = False, windows_only: Backtest | None = None) -> str:
     """Where each actual fell in the forecast made `lead` before its planned date, how often
     inside P10–P90 and on or before P50, over the actuals whose forecast had more than one
-    day (one planned to the day tests nothing), with the sample size and 95% intervals."""
+    day (one planned to the day tests nothing), with the sample size and 95% intervals; with
+    `windows_only` (the same replays without the history), the calibration before the
+    history's correction too."""
     replays = b.replays
     if json:
+        before = None if windows_only is None else {"p10_p90": _share(windows_only.inside), "p50": _share(windows_only.by_p50)}
         return dumps({"lead": str(b.lead), "sample_size": len(b.tested),
                       "calibration": None if b.inside.share is None else round(b.inside.share, 4),
-                      "p10_p90": _share(b.inside), "p50": _share(b.by_p50),
+                      "p10_p90": _share(b.inside), "p50": _share(b.by_p50), "windows_only": before,
                       "items": [{"id": r.event.id, "as_of": r.as_of.isoformat(),
                                  "actual": r.event.end.latest.isoformat() if r.event.end.latest else None,
                                  "percentile": round(100 * r.rank, 1), "certain": r.certain} for r in replays]})
@@ -125,4 +139,7 @@ def render_backtest(b: Backtest, json: bool = False) -> str:
         lines += ["", f"Calibration over {len(b.tested)} uncertain actuals: "
                       f"{_said(b.inside, 'inside P10–P90', 'about 80%')}; "
                       f"{_said(b.by_p50, 'on or before P50', 'about 50%')}"]
+        if windows_only is not None and windows_only.tested:
+            lines.append(f"Drawn from the windows alone (--no-history): {_said(windows_only.inside, 'inside P10–P90', 'about 80%')}; "
+                         f"{_said(windows_only.by_p50, 'on or before P50', 'about 50%')}")
     return "\n".join(lines) + "\n"
