@@ -26,6 +26,9 @@ arrays. The rules (docs/forecast.md):
   predecessors' end to the successors' start, inside the written window): conditioned on the
   run, not moved to its bound. When no day is left, `after` wins, and the share of such runs
   is reported as impossible.
+- A window is an estimate: unless asked not to (`history=False`, `--no-history`), each run
+  misses it as often and by as much as the plan's closed windows say (`analysis.history`,
+  `_Overrun`), correlated within an owner or a phase.
 """
 
 from __future__ import annotations
@@ -463,7 +466,11 @@ class _Overrun:
     top-level phase's, drawn towards the whole plan's) and early alike, correlated within
     the group (`SHARED`). A late run lands further from the plan's start than its
     window's last day by an excess drawn from the exponential the history gives
-    (`History.late_scale`); an early one nearer than its first day, alike."""
+    (`History.late_scale`); an early one nearer than its first day, alike. As far as the
+    history shows misses, both depend on the window's width: the misses are taken to be a
+    normal error in log distance from the plan's start, fitted to the shares at the
+    history's typical width (`History.width`), so a narrower window is missed more often
+    and by more (`_beyond`); a plan that kept its windows keeps them however narrow."""
 
     def __init__(self, history: History, events: dict[str, ResolvedEvent], rng: np.random.Generator,
                  runs: int) -> None:
@@ -480,17 +487,48 @@ class _Overrun:
         z = math.sqrt(SHARED) * self.shared[key] + math.sqrt(1 - SHARED) * rng.standard_normal(runs)
         p_late, p_early = self.history.chances(key)
         normal = NormalDist()
-        late_below = normal.inv_cdf(min(max(p_late, 1e-9), 1 - 1e-9))
-        early_above = normal.inv_cdf(1 - min(max(p_early, 1e-9), 1 - 1e-9))
+        a = normal.inv_cdf(1 - min(max(p_late, 1e-6), 1 - 1e-6))  # late: z above a, at the typical width
+        b = normal.inv_cdf(min(max(p_early, 1e-6), 1 - 1e-6))  # early: z below b
         origin = self.history.origin.toordinal()
-        late = origin + (last - origin) * np.exp(np.minimum(rng.exponential(self.history.late_scale, runs), 5.0))
+        typical = self.history.width
+        if first is not None and typical is not None and typical > 0 and a > b:
+            # a window narrower than the history's typical one is missed more often, a wider one less:
+            # the misses as a normal error in log distance, fitted to the shares at the typical width
+            sigma = 2 * typical / (a - b)
+            mu = typical - a * sigma
+            lo_ = np.log(np.maximum(first - origin, 1))
+            hi_ = np.log(np.maximum(last - origin, 1))
+            half = (hi_ - lo_) / 2
+            # as far as the history shows misses at all: a plan that keeps its windows keeps them
+            # however narrow they are (its dates are not spread by the distance)
+            missed = len(self.history.late) + len(self.history.early)
+            trust = missed / (missed + 1)
+            late_above = trust * (half - mu) / sigma + (1 - trust) * a
+            early_below = trust * (-half - mu) / sigma + (1 - trust) * b
+            # and missed by more: the normal error's mean beyond this window's edge against beyond the typical one's
+            h = float(np.median(half))
+            stretch = 1 + trust * (_beyond(mu, sigma, h) / _beyond(mu, sigma, typical) - 1)
+            shrink = 1 + trust * (_beyond(-mu, sigma, h) / _beyond(-mu, sigma, typical) - 1)  # early: the mirror
+        else:
+            late_above, early_below = np.full(runs, a), np.full(runs, b)
+            stretch = shrink = 1.0
+        late = origin + (last - origin) * np.exp(np.minimum(stretch * rng.exponential(self.history.late_scale, runs), 5.0))
         late_day = np.maximum(np.ceil(np.minimum(late, LAST_DAY)).astype(np.int64), np.minimum(last + 1, LAST_DAY))
-        late_day = np.where(z < late_below, late_day, 0)
+        late_day = np.where(z > late_above, late_day, 0)
         if first is None:
             return late_day, np.full(runs, LAST_DAY, dtype=np.int64)
-        early = origin + (first - origin) * np.exp(-rng.exponential(self.history.early_scale, runs))
+        early = origin + (first - origin) * np.exp(-np.minimum(shrink * rng.exponential(self.history.early_scale, runs), 5.0))
         early_day = np.maximum(np.minimum(np.floor(early).astype(np.int64), first - 1), origin)
-        return late_day, np.where(z > early_above, early_day, LAST_DAY)
+        return late_day, np.where(z < early_below, early_day, LAST_DAY)
+
+
+def _beyond(mu: float, sigma: float, edge: float) -> float:
+    """The mean distance beyond `edge` of a normal error (mean `mu`, deviation `sigma`) that
+    lies beyond it."""
+    normal = NormalDist()
+    alpha = (edge - mu) / sigma
+    tail = max(1 - normal.cdf(alpha), 1e-12)
+    return max(sigma * normal.pdf(alpha) / tail - (edge - mu), 1e-9)
 
 
 def _side_of(target: Drawn, expr: RefExpr, rng: np.random.Generator, runs: int) -> np.ndarray:

@@ -55,6 +55,9 @@ class Lateness:
     """Nothing recorded: at least `excess` late."""
     group: str = ""
     """The cause it shares with others (`group_of`)."""
+    width: float | None = None
+    """Half its window's width in log distance from the plan's start, log(last / first) / 2
+    (None: open at the start)."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,12 @@ class History:
     def early_scale(self) -> float:
         """The same for how much earlier than its first day a beaten window's event came."""
         return _scale([-i.excess for i in self.early], len(self.early))
+
+    @property
+    def width(self) -> float | None:
+        """The median half-width of the closed windows (log distance), None when none has two ends."""
+        values = sorted(i.width for i in self.items if i.width is not None)
+        return values[len(values) // 2] if values else None
 
     @property
     def median_excess(self) -> float:
@@ -172,13 +181,14 @@ def _lateness(e: ResolvedEvent, origin: date, today: date) -> Lateness | None:
     planned = (last - origin).days
     if last >= today:
         return None  # still open: what came in time is known, what will be late is not (a biased sample)
+    width = None if first is None else math.log(planned / (first - origin).days) / 2
     if e.actual_recorded and e.end.latest is not None:
         day = e.end.latest
         if first is not None and day < first:
-            return Lateness(e.id, False, math.log(max((day - origin).days, 1) / (first - origin).days))
+            return Lateness(e.id, False, math.log(max((day - origin).days, 1) / (first - origin).days), width=width)
         if day <= last:
-            return Lateness(e.id, False, 0.0)
-        return Lateness(e.id, True, math.log((day - origin).days / planned))
+            return Lateness(e.id, False, 0.0, width=width)
+        return Lateness(e.id, True, math.log((day - origin).days / planned), width=width)
     if e.done:
         return None  # done without a date
-    return Lateness(e.id, True, math.log((today - origin).days / planned), censored=True)
+    return Lateness(e.id, True, math.log((today - origin).days / planned), censored=True, width=width)
