@@ -111,3 +111,32 @@ def simulate(plans: int, late: bool, history: bool, seed: int = 1, runs: int = 2
                 score.confident_deadlines += 1
                 score.confident_met += truth[e.id] <= e.planned_end.latest
     return score
+
+
+def deadline_claims(plans: int, realities: int, late: bool, history: bool, seed: int = 3,
+                    runs: int = 1000) -> list[tuple[float, float]]:
+    """For each deadline of each plan: the share of realities in which it was met, and the
+    highest chance any forecast (as of the middle of that reality, the first half recorded)
+    reported for it while it was still ahead."""
+    rng = random.Random(seed)
+    out = []
+    for k in range(plans):
+        events = plan(rng)
+        met: dict[str, list[bool]] = {e.id: [] for e in events if e.deadline}
+        reported: dict[str, float] = {}
+        for r in range(realities):
+            truth = reality(rng, events, late)
+            days = sorted(truth.values())
+            as_of = days[len(days) // 2]
+            recorded = {i: d for i, d in truth.items() if d < as_of}
+            schedule = schedule_from_source(Source(f"plan-{k}.yaml", yaml_of(events, recorded), None),
+                                            datetime.combine(as_of, datetime.min.time(), UTC))
+            f = forecast(schedule, runs, seed + r, history=history)
+            for e in schedule.events:
+                if e.id in met:
+                    met[e.id].append(truth[e.id] <= e.planned_end.latest)
+                    chance = f.met(e)
+                    if e.id not in recorded and chance is not None:
+                        reported[e.id] = max(reported.get(e.id, 0.0), chance)
+        out += [(sum(m) / len(m), reported[i]) for i, m in met.items() if i in reported]
+    return out

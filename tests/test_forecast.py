@@ -425,3 +425,17 @@ def test_calibration_on_simulated_plans_with_and_without_the_history():
     assert alone.coverage < 0.2 and alone.confident_met < alone.confident_deadlines * 0.6
     assert learned.coverage >= 0.65
     assert learned.confident_met >= 0.9 * learned.confident_deadlines  # nothing "certain" that then fails
+
+
+@pytest.mark.slow
+def test_no_deadline_is_reported_certain_when_most_realities_miss_it():
+    """#25: over 10 plans and 20 late-running realities each, no deadline met in at most 60%
+    of them is reported at 99% or more by any forecast made while it was ahead; from the
+    windows alone, most such deadlines are."""
+    from .forecast_sim import deadline_claims
+
+    def overconfident(history: bool) -> int:
+        return sum(1 for met, reported in deadline_claims(10, 20, late=True, history=history)
+                   if met <= 0.6 and reported >= 0.99)
+
+    assert overconfident(history=True) == 0 and overconfident(history=False) >= 20
