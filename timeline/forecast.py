@@ -2,11 +2,11 @@
 
 A run draws every event once, in dependency order, so that every constraint holds inside the
 run: an event `after` another starts no earlier than that run's end of it, a reference takes
-that run's date of the event it names (shifted), a parent phase stretches over its
-children before what depends on it is drawn, a done event keeps its actual dates. Runs are computed together, one array of
-days per event (numpy: 10,000 runs of the default plan are about as costly as one), and the
-percentiles, the chance of meeting a deadline and the events that drive it are read off the
-arrays. The rules (docs/forecast.md):
+that run's date of the event it names (shifted), a parent phase stretches over its children
+before what depends on it is drawn, a done event keeps its actual dates. Runs are computed
+together, one array of days per event (numpy: 10,000 runs of the default plan are about as
+costly as one), and the percentiles, the chance of meeting a deadline and the events that
+drive it are read off the arrays. The rules (docs/forecast.md):
 
 - Within a window every day is equally likely; `likely:` (a day, or a sub-window) makes the
   density a trapezoid: flat over the likely days, falling to zero at the window's edges (a
