@@ -124,7 +124,7 @@ class Forecast:
         if mine.std() == 0:
             return []
         out = []
-        for other in sorted(_closure(self.schedule, [ident]) - {ident}):
+        for other in sorted(_closure(self.schedule, _Tree(self.schedule), [ident]) - {ident}):
             theirs = self.drawn[other].end.astype(float) if other in self.drawn else None
             if theirs is None or theirs.std() == 0:
                 continue
@@ -157,7 +157,8 @@ def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
     """Draw every event of a schedule (resolved as of its `today`, which is the as-of day), or
     with `only` just those events and what their days depend on; with `history`, windows are
     overrun as the plan's own history says they are (`analysis.history`), else drawn as written."""
-    wanted = _closure(schedule, only) if only is not None else None
+    tree = _Tree(schedule)
+    wanted = _closure(schedule, tree, only) if only is not None else None
     events_count = len(schedule.events) if wanted is None else len(wanted)
     if events_count * runs > MAX_DRAWS:
         fits = max(MAX_DRAWS // max(events_count, 1), 0)
@@ -165,13 +166,12 @@ def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
                            f"({MAX_DRAWS:,} runs × events, about 1 GB); give --runs {fits:,} or fewer")
     rng = np.random.default_rng(seed)
     as_of = schedule.today
-    events = {e.id: e for e in schedule.events}
-    tree = _Tree(schedule)
+    events = tree.events
     learned = history_of(schedule) if history else None
     overrun = _Overrun(learned, events, rng, runs) if learned is not None else None
     drawn: dict[str, Drawn] = {}
     complete: set[str] = set()  # phases stretched over all their descendants already
-    for ident in _order(schedule, tree):
+    for ident in _order(schedule, tree, wanted):
         if wanted is None or ident in wanted:
             for target in _depends_on(events[ident]):  # a phase it depends on is complete: stretch it first
                 if target in tree.children and target not in complete and not tree.within(ident, target):
@@ -184,11 +184,10 @@ def forecast(schedule: Schedule, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
     return Forecast(schedule, as_of, runs, seed, drawn, learned)
 
 
-def _closure(schedule: Schedule, only: Iterable[str]) -> set[str]:
+def _closure(schedule: Schedule, tree: _Tree, only: Iterable[str]) -> set[str]:
     """The events whose days the days of `only` depend on: what they refer to, follow or
     precede, in turn, and the parts of every phase among them (a phase stretches over them)."""
-    events = {e.id: e for e in schedule.events}
-    children = _Tree(schedule).children
+    events, children = tree.events, tree.children
     out: set[str] = set()
     stack = [i for i in only if i in events]
     while stack:
@@ -262,18 +261,21 @@ _COMPLETE = "+"
 """Prefix of a phase's completion in `_order` (no id can begin with it)."""
 
 
-def _order(schedule: Schedule, tree: _Tree) -> list[str]:
+def _order(schedule: Schedule, tree: _Tree, wanted: set[str] | None = None) -> list[str]:
     """Ids in dependency order (references, `after` and `before`); what depends on a phase
     comes after the phase's descendants, so that it sees the phase stretched over them
     (rule 3 of #25), unless it is one of them. A phase's completion is a node of its own
     that follows the phase and its children's completions: edges grow with the plan, not
-    with the plan times the phases' sizes."""
+    with the plan times the phases' sizes. With `wanted`, only those events are ordered."""
     deps: dict[str, list[str]] = {}
     for e in schedule.events:
+        if wanted is not None and e.id not in wanted:
+            continue
         mine = _depends_on(e)
         deps[e.id] = mine + [_COMPLETE + t for t in mine if t in tree.children and not tree.within(e.id, t)]
     for parent, kids in tree.children.items():
-        deps[_COMPLETE + parent] = [parent] + [_COMPLETE + k if k in tree.children else k for k in kids]
+        if wanted is None or parent in wanted:
+            deps[_COMPLETE + parent] = [parent] + [_COMPLETE + k if k in tree.children else k for k in kids]
     known = set(deps)
     order: list[str] = []
     state: dict[str, int] = {}
