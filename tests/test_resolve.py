@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime, UTC
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from timeline.errors import EventsFileError
 from timeline.model import Status
 from timeline.pipeline import today_in
 from timeline.schedule import slip
 
-from .conftest import by_id, schedule_at, write
+from .conftest import DATA, DEFAULT_EVENTS, by_id, schedule_at, write
 from timeline.dates import Window
 
 
@@ -205,3 +207,20 @@ def test_an_event_planned_outside_its_parent_is_warned_about(tmp_path, run, defa
                              "(Jan–Apr 2026); views list it under the phase all the same, out of date order "
                              "(widen the phase, or give the event another parent)\n")
     assert run("check", "-f", str(default_events)).stderr == ""  # a deadline's open start is no outside
+
+
+@settings(max_examples=30, deadline=None)
+@given(days=st.lists(st.dates(date(2003, 1, 1), date(2007, 1, 1)), min_size=1, max_size=4))
+def test_a_plan_judged_as_of_many_days_is_the_plan_resolved_on_each(days):
+    """`resolve_days` plans once and judges each day; in any order of days, the same as
+    resolving the file afresh on that day (what the backtest relies on)."""
+    from timeline.loader import validate
+    from timeline.resolve import resolve_days, resolve_events
+    from timeline.source import read_source
+
+    for path in (DEFAULT_EVENTS, DATA / "stress.yaml"):
+        events_file, _, known = validate(read_source(str(path)))
+        problems, on = resolve_days(events_file, known)
+        assert problems == resolve_events(events_file, days[0], known)[1]
+        for day in days:
+            assert on(day) == resolve_events(events_file, day, known)[0]

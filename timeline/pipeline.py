@@ -24,7 +24,7 @@ from .model import EventsFile
 from .loader import validate
 from .source import read_source, Source
 from .schedule import Schedule
-from .resolve import resolve_events
+from .resolve import resolve_days, resolve_events
 
 
 def today_in(zone_name: str, now: datetime) -> date:
@@ -46,12 +46,19 @@ def load_schedule(path: str, now: datetime, day: DayArg | None = None) -> Schedu
 
 
 def load_days(path: str, now: datetime, day: DayArg | None = None) -> tuple[Schedule, Callable[[date], Schedule]]:
-    """`load_schedule`, and the same file judged as of any other day, read and validated once:
-    for a backtest that replays many days."""
+    """`load_schedule`, and the same file judged as of any other day, read, validated and
+    planned once (`resolve.resolve_days`): for a backtest that replays many days."""
     source = read_source(path)
     events_file, problems, known = validate(source)
-    schedule = _judged(source, events_file, problems, known, _today(events_file, now, day))
-    return schedule, lambda other: _judged(source, events_file, [], known, other)
+    more, on = resolve_days(events_file, known)
+    problems = problems + [p for p in more if p not in problems]
+    if problems:
+        raise EventsFileError(problems)
+
+    def judged(today: date) -> Schedule:
+        return Schedule(source.path, events_file.calendar, on(today), today, events_file.mtime)
+
+    return judged(_today(events_file, now, day)), judged
 
 
 def schedule_from_source(

@@ -14,7 +14,7 @@ neither reads files nor the clock: the road from a file to a `Schedule` is
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta, UTC
 from zoneinfo import ZoneInfo
@@ -64,6 +64,18 @@ def resolve_events(
     (empty when the file is valid). Problems come only from what is written (the plan with
     no actual); what happened by `as_of` gives projections."""
     return _Resolver(events_file, as_of, set(known_ids)).run()
+
+
+def resolve_days(
+    events_file: EventsFile, known_ids: Iterable[str] = ()
+) -> tuple[list[Problem], Callable[[date], tuple[ResolvedEvent, ...]]]:
+    """The plan pass once (where every problem of the file is found), and the events in
+    display order as of any day, judged from it: for a backtest that replays many days
+    (`resolve_events` of each day gives the same)."""
+    resolver = _Resolver(events_file, date.min, set(known_ids))
+    order = resolver.order()
+    planned, baselined = resolver.plan(order)
+    return resolver.problems, lambda day: resolver.judged(day, order, planned, baselined)
 
 
 class _Resolver:
@@ -209,6 +221,12 @@ class _Resolver:
         the day (which never finds one: what happened gives projections, not errors)."""
         order = self.order()
         planned, baselined = self.plan(order)
+        return self.judged(self.as_of, order, planned, baselined), self.problems
+
+    def judged(self, day: date, order: list[str], planned: dict[str, tuple[Window, Window]],
+               baselined: dict[str, tuple[Window, Window]]) -> tuple[ResolvedEvent, ...]:
+        """The events as of a day, in display order, from the plan pass's results."""
+        self.as_of = day
         stretched: dict[str, tuple[Window, str]] = {}
         current, done = self.judge(order, planned, stretched)
         for _ in range(MAX_STRETCHES):  # a phase stretched over a late part moves what follows the phase
@@ -221,7 +239,7 @@ class _Resolver:
             ident: self.finish(self.events[ident], planned[ident], current[ident], done[ident], baselined[ident])
             for ident in planned
         }
-        return tuple(display_order(resolved.values())), self.problems
+        return tuple(display_order(resolved.values()))
 
     def plan(self, order: list[str]) -> tuple[dict[str, tuple[Window, Window]], dict[str, tuple[Window, Window]]]:
         """The windows of the plan and of the baseline (no actual counts), and each event's
