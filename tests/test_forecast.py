@@ -253,6 +253,15 @@ def test_charts_shade_the_band_and_mark_p50(run, tmp_path):
     assert run("build", str(out), "-f", str(DEFAULT_EVENTS), "--today", "2004-06-24", "--forecast").exit_code == 0
     page = (out / "index.html").read_text()
     assert page.count('class="forecast"') == 24 and page.count('class="p50"') == 24 and "forecast: P10–P90" in page
+    from timeline.forecast import bands
+    from timeline.render.chart import chart_range
+
+    schedule = schedule_at(DEFAULT_EVENTS, date(2004, 6, 24))
+    shaded = bands(schedule)
+    latest = max(p90 for _, _, p90 in shaded.values())
+    assert chart_range(schedule.events, None, None, schedule.today)[1] < latest  # the plan alone would clip a band
+    assert chart_range(schedule.events, None, None, schedule.today, shaded)[1] >= latest
+    assert latest.strftime("%Y") in chart.splitlines()[1]  # the axis reaches the band's year
 
 
 def test_a_series_keeps_its_first_and_last_occurrence(tmp_path):
@@ -439,3 +448,26 @@ def test_no_deadline_is_reported_certain_when_most_realities_miss_it():
                    if met <= 0.6 and reported >= 0.99)
 
     assert overconfident(history=True) == 0 and overconfident(history=False) >= 20
+
+
+def test_runs_in_which_a_rule_cannot_hold_are_counted_whatever_the_rule(tmp_path, run):
+    """A due day or a date written as a reference that has passed by the as-of day in some
+    runs (f drawn early) cannot hold there: those runs are counted and the rule named, as
+    after-against-before runs are; and the words say in how many runs it is past due."""
+    text = """\
+events:
+  - {id: f, title: F, when: "[2026-06-01..2026-06-30]"}
+  - {id: g, title: G, due: f.end - 3w}
+  - {id: m, title: M, kind: milestone, when: f.end - 3w}
+"""
+    f = run_forecast(tmp_path, text, as_of=date(2026, 5, 25), runs=5_000)
+    f_end = f.drawn["f"].end
+    passed = int(np.count_nonzero(f_end - 21 < date(2026, 5, 25).toordinal()))
+    assert 0 < passed < 5_000
+    for ident in ("g", "m"):
+        assert f.drawn[ident].impossible == passed, ident
+    assert f.drawn["g"].conflicts == ["its due day, f.end - 3w, had passed by the as-of day"]
+    assert f.drawn["g"].assumed.startswith(f"past due in {passed:,} of 5,000 runs")
+    out = run("forecast", "-f", str(write(tmp_path, text)), "--as-of", "2026-05-25", "--runs", "5000",
+              "--no-history", "--seed", "7").stdout
+    assert "g: in " in out and "its rules could not all hold: its due day, f.end - 3w, had passed" in out

@@ -69,7 +69,19 @@ class Drawn:
     binding: dict[str, np.ndarray] = field(default_factory=dict)
     """For each `after` predecessor, the runs in which its end set this event's start."""
     impossible: int = 0
-    """Runs in which `after` and `before` could not both hold (`after` won)."""
+    """Runs in which its rules could not all hold (`conflicts` says which)."""
+    conflicts: list[str] = field(default_factory=list)
+    """Which rules could not hold in some runs, in words."""
+    conflicted: np.ndarray | None = None
+    """The runs in which some rule could not hold."""
+
+    def conflict(self, runs: np.ndarray, why: str) -> None:
+        """Count the runs (a mask) in which a rule could not hold, and say which rule."""
+        if not runs.any():
+            return
+        self.conflicted = runs if self.conflicted is None else self.conflicted | runs
+        self.impossible = int(np.count_nonzero(self.conflicted))
+        self.conflicts.append(why)
     assumed: str | None = None
     """How an open side was closed, when one was."""
     due: np.ndarray | None = None
@@ -347,11 +359,12 @@ def _draw(e: ResolvedEvent, drawn: dict[str, Drawn], rng: np.random.Generator, r
         end = end + moved
         if e.kind != Kind.PHASE or not ev.is_span:  # a phase runs longer or shorter; anything else moves
             start = start + moved
+            start = np.where(moved < 0, np.maximum(start, as_of.toordinal()), start)  # early, but not in the past
         start = np.maximum(start, floor)  # never before what it follows
         end = np.maximum(end, start)
     lowest = start if ev.is_span else floor  # a point moves as a whole: no earlier than `after`
     clash = cap < lowest
-    result.impossible = int(np.count_nonzero(clash))
+    result.conflict(clash, "after and before could not both hold (after won)")
     end = np.where(clash, np.maximum(end, lowest), np.minimum(end, cap))  # after wins where both cannot hold
     result.start, result.end = (start, end) if ev.is_span else (end, end.copy())
     return result
@@ -367,11 +380,14 @@ def _side(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn], rng
         return _deadline(ev, expr, planned, drawn, rng, runs, as_of, result, bounds)
     if isinstance(expr, RefExpr) and expr.target in drawn:
         days = _side_of(drawn[expr.target], expr, rng, runs)
-        if ev.kind in OVERDUE_KINDS and not ev.is_span and bool((days < as_of.toordinal()).any()):
+        past = days < as_of.toordinal()
+        if ev.kind in OVERDUE_KINDS and not ev.is_span and bool(past.any()):
             # not done, and this run's day has passed: it happens within OVERDUE_DAYS of the as-of day
             soon = as_of.toordinal() + rng.integers(0, OVERDUE_DAYS + 1, size=runs, dtype=np.int64)
-            days = np.where(days < as_of.toordinal(), np.minimum(soon, LAST_DAY), days)
-            result.assumed = f"not done and past in some runs: happens within {OVERDUE_DAYS} days of the as-of day ({as_of})"
+            days = np.where(past, np.minimum(soon, LAST_DAY), days)
+            result.assumed = (f"not done and past in {np.count_nonzero(past):,} of {runs:,} runs: happens within "
+                              f"{OVERDUE_DAYS} days of the as-of day ({as_of}) in those")
+            result.conflict(past, f"its day, {expr}, had passed by the as-of day")
         return days
     lo, hi = planned.earliest, planned.latest
     if isinstance(expr, Window):
@@ -417,8 +433,12 @@ def _deadline(ev: Event, expr: object, planned: Window, drawn: dict[str, Drawn],
         due = np.full(runs, planned.latest.toordinal(), dtype=np.int64)
     result.due = due
     late = due < start
-    if late.any():
+    if late.all():
         result.assumed = f"past due and not done: met within {OVERDUE_DAYS} days of the as-of day ({as_of})"
+    elif late.any():  # a due day written as a reference, passed in some runs only
+        result.assumed = (f"past due in {np.count_nonzero(late):,} of {runs:,} runs: met within {OVERDUE_DAYS} days "
+                          f"of the as-of day ({as_of}) in those")
+        result.conflict(late, f"its due day, {expr}, had passed by the as-of day")
     anchor = due - DEADLINE_LEAD_DAYS
     if bounds is not None and ev.after:  # where the predecessors end, in each run
         anchor = np.where(bounds[0] > np.iinfo(np.int64).min, bounds[0], anchor)

@@ -61,9 +61,13 @@ def known_days(e: ResolvedEvent) -> list[date]:
     return [d for w in windows for d in (w.earliest, w.latest) if d is not None]
 
 
-def chart_range(events: Sequence[ResolvedEvent], start: date | None, stop: date | None, today: date | None) -> tuple[date, date]:
-    """The days to show: whole months around every known day of the events."""
+def chart_range(events: Sequence[ResolvedEvent], start: date | None, stop: date | None, today: date | None,
+                bands: dict[str, tuple[date, date, date]] | None = None) -> tuple[date, date]:
+    """The days to show: whole months around every known day of the events, and of their
+    forecast bands where they are shaded (a band can run past the plan's last day)."""
     days = [d for e in events for d in known_days(e)]
+    if bands:
+        days += [d for e in events if e.id in bands for d in (bands[e.id][0], bands[e.id][2])]
     if not days:
         days = [today or date(2000, 1, 1)]
     lo = start if start is not None else min(days).replace(day=1)

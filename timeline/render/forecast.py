@@ -77,8 +77,8 @@ def render_forecast(f: Forecast, options: ForecastOptions = ForecastOptions()) -
                                                                  for i, share in moved))
         drawn = f.drawn[e.id]
         if drawn.impossible:
-            notes.append(f"{e.id}: in {drawn.impossible / f.runs:.1%} of runs its after and before could not both "
-                         "hold (after won)")
+            notes.append(f"{e.id}: in {drawn.impossible:,} of {f.runs:,} runs ({drawn.impossible / f.runs:.1%}) its rules "
+                         "could not all hold: " + "; ".join(drawn.conflicts))
         if drawn.assumed:
             notes.append(f"{e.id}: {drawn.assumed}")
     if notes:

@@ -250,7 +250,7 @@ def row_labels(schedule: Schedule, ascii_only: bool) -> list[str]:
 
 def layout(schedule: Schedule, labels: Sequence[str], opts: GanttOptions) -> tuple[int, Axis]:
     """The label column's width and the time axis of the chart area beside it."""
-    start, stop = chart_range(schedule.events, opts.start, opts.stop, schedule.today)
+    start, stop = chart_range(schedule.events, opts.start, opts.stop, schedule.today, opts.bands)
     label_w = min(max([text_width(label) for label in labels] + [8]), max(10, opts.width * 2 // 5))
     return label_w, Axis(start, stop, opts.width - label_w - 1)
 

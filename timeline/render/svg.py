@@ -45,7 +45,7 @@ def render_svg(schedule: Schedule, options: SvgOptions = SvgOptions()) -> str:
     """An SVG document (no XML declaration) drawing every event on its own row, and a
     today line on the schedule's `today`; its size in pixels is fixed (rows of `ROW`)."""
     events, today = schedule.events, schedule.today
-    start, stop = chart_range(events, None, None, today)
+    start, stop = chart_range(events, None, None, today, options.bands)
     axis = Axis(start, stop, CHART)
     left = LABEL if options.labels else 0
 
