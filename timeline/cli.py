@@ -835,8 +835,7 @@ def forecast_(
     if backtest:
         schedule, judged_on = load_days(file, now_utc(), as_of)
         chosen = _chosen(schedule, tag, kinds, owners=owner)
-        replays = replays_of(chosen.events, judged_on, lead, runs, seed, history=not no_history)
-        windows_only = None if no_history else replays_of(chosen.events, judged_on, lead, runs, seed, history=False)
+        replays, windows_only = replays_of(chosen.events, judged_on, lead, runs, seed, history=not no_history)
         _write(render_backtest(replays, as_json, windows_only))
         return
     schedule = load_schedule(file, now_utc(), as_of)

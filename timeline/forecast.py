@@ -679,16 +679,20 @@ class Backtest:
 
 
 def backtest(events: Iterable[ResolvedEvent], schedule_on: Callable[[date], Schedule], lead: Duration,
-             runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED, history: bool = True) -> Backtest:
+             runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
+             history: bool = True) -> tuple[Backtest, Backtest | None]:
     """Each recorded actual of `events` against the forecast made as of its planned date minus
     `lead` (a day that does not depend on when it really happened), from the schedule as of
     that day (`schedule_on`, which knows only the history recorded by then); only what each
-    event depends on is drawn."""
-    out = []
+    event depends on is drawn. With `history`, also from the windows alone (the calibration
+    before the history's correction), from the same schedule of each day."""
+    learned, alone = [], []
     for e in events:
         planned = e.planned_start.earliest or e.planned_end.latest
         if not e.actual_recorded or planned is None or e.end.latest is None:
             continue
-        f = forecast(schedule_on(lead.before(planned)), runs, seed, only=[e.id], history=history)
-        out.append(replay(f, e, e.end.latest))
-    return Backtest(lead, tuple(out))
+        schedule = schedule_on(lead.before(planned))
+        learned.append(replay(forecast(schedule, runs, seed, only=[e.id], history=history), e, e.end.latest))
+        if history:
+            alone.append(replay(forecast(schedule, runs, seed, only=[e.id], history=False), e, e.end.latest))
+    return Backtest(lead, tuple(learned)), Backtest(lead, tuple(alone)) if history else None
