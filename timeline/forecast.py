@@ -45,7 +45,7 @@ from .dates import Duration, RefExpr, Window, shift_within
 from .model import Event, Kind, Status
 from .schedule import ResolvedEvent, Schedule
 from .resolve import OVERDUE_KINDS
-from .analysis.history import SHARED, History, group_of, history_of
+from .analysis.history import History, group_of, history_of
 from .errors import RequestError
 from .runs import DEFAULT_RUNS, DEFAULT_SEED, MAX_DRAWS
 
@@ -486,7 +486,7 @@ class _Overrun:
     """In which runs each event misses its window, and to which day (#25). A run is late
     with the chance its group's history gives (`History.chances`: an owner's, else a
     top-level phase's, drawn towards the whole plan's) and early alike, correlated within
-    the group (`SHARED`). A late run lands further from the plan's start than its
+    the group (`History.shared`). A late run lands further from the plan's start than its
     window's last day by an excess drawn from the exponential the history gives
     (`History.late_scale`); an early one nearer than its first day, alike. As far as the
     history shows misses, both depend on the window's width: the misses are taken to be a
@@ -497,7 +497,11 @@ class _Overrun:
     def __init__(self, history: History, events: dict[str, ResolvedEvent], rng: np.random.Generator,
                  runs: int) -> None:
         self.history, self.events, self.rng, self.runs = history, events, rng, runs
-        self.shared: dict[str, np.ndarray] = {}
+        self.shared: dict[str, np.ndarray] = {}  # each group's shared factor, in every run
+        self.rho = history.shared
+        self.chances: dict[str, tuple[float, float]] = {}
+        self.typical, self.late_scale, self.early_scale = history.width, history.late_scale, history.early_scale
+        self.misses = len(history.late) + len(history.early)
 
     def days(self, e: ResolvedEvent, first: np.ndarray | None, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The day each run lands on when the event misses its window: late (after `last`,
@@ -506,13 +510,15 @@ class _Overrun:
         key = group_of(e, self.events)
         if key not in self.shared:
             self.shared[key] = rng.standard_normal(runs)
-        z = math.sqrt(SHARED) * self.shared[key] + math.sqrt(1 - SHARED) * rng.standard_normal(runs)
-        p_late, p_early = self.history.chances(key)
+        z = math.sqrt(self.rho) * self.shared[key] + math.sqrt(1 - self.rho) * rng.standard_normal(runs)
+        if key not in self.chances:
+            self.chances[key] = self.history.chances(key)
+        p_late, p_early = self.chances[key]
         normal = NormalDist()
         a = normal.inv_cdf(1 - min(max(p_late, 1e-6), 1 - 1e-6))  # late: z above a, at the typical width
         b = normal.inv_cdf(min(max(p_early, 1e-6), 1 - 1e-6))  # early: z below b
         origin = self.history.origin.toordinal()
-        typical = self.history.width
+        typical = self.typical
         if first is not None and typical is not None and typical > 0 and a > b:
             # a window narrower than the history's typical one is missed more often, a wider one less:
             # the misses as a normal error in log distance, fitted to the shares at the typical width
@@ -523,8 +529,7 @@ class _Overrun:
             half = (hi_ - lo_) / 2
             # as far as the history shows misses at all: a plan that keeps its windows keeps them
             # however narrow they are (its dates are not spread by the distance)
-            missed = len(self.history.late) + len(self.history.early)
-            trust = missed / (missed + 1)
+            trust = self.misses / (self.misses + 1)
             late_above = trust * (half - mu) / sigma + (1 - trust) * a
             early_below = trust * (-half - mu) / sigma + (1 - trust) * b
             # and missed by more: the normal error's mean beyond this window's edge against beyond the typical one's
@@ -534,12 +539,12 @@ class _Overrun:
         else:
             late_above, early_below = np.full(runs, a), np.full(runs, b)
             stretch = shrink = 1.0
-        late = origin + (last - origin) * np.exp(np.minimum(stretch * rng.exponential(self.history.late_scale, runs), 5.0))
+        late = origin + (last - origin) * np.exp(np.minimum(stretch * rng.exponential(self.late_scale, runs), 5.0))
         late_day = np.maximum(np.ceil(np.minimum(late, LAST_DAY)).astype(np.int64), np.minimum(last + 1, LAST_DAY))
         late_day = np.where(z > late_above, late_day, 0)
         if first is None:
             return late_day, np.full(runs, LAST_DAY, dtype=np.int64)
-        early = origin + (first - origin) * np.exp(-np.minimum(shrink * rng.exponential(self.history.early_scale, runs), 5.0))
+        early = origin + (first - origin) * np.exp(-np.minimum(shrink * rng.exponential(self.early_scale, runs), 5.0))
         early_day = np.maximum(np.minimum(np.floor(early).astype(np.int64), first - 1), origin)
         return late_day, np.where(z < early_below, early_day, LAST_DAY)
 

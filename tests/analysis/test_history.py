@@ -55,3 +55,21 @@ def test_a_late_event_recorded_while_its_window_was_still_open_is_not_counted_tw
     only from what finished in time."""
     h = history_of(schedule_at(write(tmp_path, PLAN), date(2026, 6, 15)))
     assert "open" not in {i.id for i in h.items}
+
+
+def test_how_much_a_group_shares_its_misses_is_learned_where_groups_have_history():
+    """The correlation of misses within an owner's events: high where each owner either
+    missed every window or kept every one, low where misses are spread evenly; the stated
+    0.5 with fewer than two owners of two closed windows."""
+    from timeline.analysis.history import SHARED, History, Lateness
+
+    def history(pattern: dict[str, list[bool]]) -> History:
+        return History(date(2026, 1, 1), tuple(Lateness(f"{g}{i}", m, 0.1 if m else 0.0, group=g)
+                                               for g, misses in pattern.items() for i, m in enumerate(misses)))
+
+    apart = history({"a": [True] * 4, "b": [False] * 4, "c": [True] * 4, "d": [False] * 4})
+    even = history({"a": [True, False] * 2, "b": [True, False] * 2, "c": [False, True] * 2, "d": [True, False] * 2})
+    assert apart.shared > SHARED > even.shared
+    assert math.isclose(apart.shared, (4 * 0.9 + PRIOR_WEIGHT * SHARED) / (4 + PRIOR_WEIGHT))
+    assert math.isclose(even.shared, PRIOR_WEIGHT * SHARED / (4 + PRIOR_WEIGHT))
+    assert history({"a": [True, False], "b": [True]}).shared == SHARED

@@ -37,7 +37,8 @@ PRIOR_WEIGHT = 2
 """How many events' worth of history the prior counts for."""
 SHARED = 0.5
 """The correlation of lateness between events that share a cause (an owner, else a top-level
-phase): half of what makes each late is common to the group. Stated, not learned."""
+phase) with no history to learn it from: half of what makes each late is common to the
+group (`History.shared` learns it where groups have history)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,27 @@ class History:
     def p_early(self) -> float:
         """The share of windows beaten: the history's, drawn towards the prior."""
         return (len(self.early) + PRIOR_EARLY * PRIOR_WEIGHT) / (len(self.items) + PRIOR_WEIGHT)
+
+    @property
+    def shared(self) -> float:
+        """The correlation of misses within a group: the intra-class correlation of the closed
+        windows (missed or not) across the groups that have two or more (the one-way
+        analysis-of-variance estimator, from 0 to 0.9), drawn towards `SHARED` with
+        `PRIOR_WEIGHT` groups' worth; `SHARED` where fewer than two groups have two."""
+        groups: dict[str, list[int]] = {}
+        for i in self.items:
+            groups.setdefault(i.group, []).append(1 if i.late or i.excess < 0 else 0)
+        sizes = [(len(v), sum(v)) for v in groups.values() if len(v) >= 2]
+        k, n = len(sizes), sum(size for size, _ in sizes)
+        if k < 2:
+            return SHARED
+        p = sum(m for _, m in sizes) / n
+        between = sum(size * (m / size - p) ** 2 for size, m in sizes) / (k - 1)
+        within = sum(m * (1 - m / size) for size, m in sizes) / (n - k)
+        n0 = (n - sum(size * size for size, _ in sizes) / n) / (k - 1)
+        denominator = between + (n0 - 1) * within
+        icc = 0.0 if denominator <= 0 else min(max((between - within) / denominator, 0.0), 0.9)
+        return (k * icc + PRIOR_WEIGHT * SHARED) / (k + PRIOR_WEIGHT)
 
     def chances(self, group: str) -> tuple[float, float]:
         """The shares of windows missed and beaten in one group (an owner's, a phase's): its
