@@ -333,6 +333,32 @@ def test_add_takes_owners_likely_days_and_a_note(tmp_path, run):
     assert refused.exit_code == 1 and "lies outside the event's window" in refused.stderr and path.read_text() == before
 
 
+def test_add_makes_a_series(tmp_path, run):
+    """`--repeat` with `--on`, `--until`, `--count` and `--skip` writes the rule as one flow
+    mapping that reads back as given; the rest of a rule without `--repeat` is a usage error;
+    a bad rule is refused by the file's own validation, nothing written."""
+    path = write(tmp_path, BLOCK)
+    result = run("add", "-f", str(path), "--title", "Weekly call", "--when", "2026-01-06T15:00", "--kind", "meeting",
+                 "--repeat", "week", "--on", "tue", "--on", "thu", "--until", "2026-03-31", "--skip", "2026-02-17")
+    assert result.exit_code == 0, result.stderr
+    assert "    repeat: {every: week, on: [tue, thu], until: 2026-03-31, skip: 2026-02-17}\n" in path.read_text()
+    call = by_id(schedule_at(path))["weekly-call"]
+    rule = call.event.repeat
+    assert rule is not None and call.series is not None and len(rule.skip) == 1 and rule.count is None
+    days = [o.day for o in call.series.occurrences(date(2026, 2, 1), date(2026, 2, 28))]
+    assert date(2026, 2, 17) not in days and date(2026, 2, 19) in days and date(2026, 2, 10) in days
+    counted = run("add", "-f", str(path), "--title", "Monthly", "--when", "2026-01-08", "--repeat", "month",
+                  "--on", "2nd thu", "--count", "3")
+    assert counted.exit_code == 0 and "    repeat: {every: month, on: 2nd thu, count: 3}\n" in path.read_text()
+    before = path.read_text()
+    for args, message in ((("--on", "tue"), "Invalid value for '--on': only a series has it"),
+                          (("--count", "2"), "Invalid value for '--count': only a series has it")):
+        usage = run("add", "-f", str(path), "--title", "X", "--when", "2026-01-06", *args)
+        assert usage.exit_code == 2 and message in usage.stderr
+    bad = run("add", "-f", str(path), "--title", "Y", "--when", "2026-01-06", "--repeat", "fortnight")
+    assert bad.exit_code == 1 and "repeat.every: unknown frequency 'fortnight'" in bad.stderr and path.read_text() == before
+
+
 def test_a_listing_as_csv_imports_back(tmp_path, run):
     listing = run("list", "-f", str(DEFAULT_EVENTS), "--format", "csv").stdout
     sheet = write(tmp_path, listing, "listing.csv")

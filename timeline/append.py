@@ -59,6 +59,24 @@ class NewEvent:
         return NewEvent(tuple(fields))
 
 
+def repeat_rule(every: str, on: Sequence[str], until: str | None, count: int | None, skip: Sequence[str]) -> YamlText:
+    """A series' rule as a flow mapping, `{every: week, on: [tue, thu], until: 2027-06-30}`,
+    each value written so that it reads back as given (the file's validation judges it)."""
+    def one_or_list(values: Sequence[str]) -> str:
+        return yaml_scalar(values[0]) if len(values) == 1 else "[" + ", ".join(map(yaml_scalar, values)) + "]"
+
+    parts = [f"every: {yaml_scalar(every)}"]
+    if on:
+        parts.append(f"on: {one_or_list(on)}")
+    if until is not None:
+        parts.append(f"until: {yaml_scalar(until)}")
+    if count is not None:
+        parts.append(f"count: {count}")
+    if skip:
+        parts.append(f"skip: {one_or_list(skip)}")
+    return YamlText("{" + ", ".join(parts) + "}")
+
+
 def suggest_id(title: str, taken: set[str]) -> str:
     """An id from a title (`First WGIG meeting` → `first-wgig-meeting`), unique among `taken`."""
     base = slug(title, MAX_ID) or "event"

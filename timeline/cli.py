@@ -393,25 +393,36 @@ def add(
     owner: Annotated[list[str] | None, typer.Option("--owner", metavar="NAME", help="Who is responsible for it (repeatable).")] = None,
     likely: Annotated[Opt, typer.Option("--likely", metavar="DATE-EXPRESSION", help="For the forecast: the days most likely inside its window.")] = None,
     note: NoteOpt = None,
+    repeat: Annotated[Opt, typer.Option("--repeat", metavar="EVERY", help="Make it a series: every day, week, month or year, or a number of them (2 weeks); its date is the first occurrence.")] = None,
+    on: Annotated[list[str] | None, typer.Option("--on", metavar="DAY", help="With --repeat: a weekday (tue), or a weekday of the month (2nd thu, last fri) (repeatable).")] = None,
+    until: Annotated[Opt, typer.Option("--until", metavar="DAY|ID", help="With --repeat: the last day an occurrence may fall on, or an event whose window's last day it is.")] = None,
+    count: Annotated[int | None, typer.Option("--count", metavar="N", min=1, help="With --repeat: how many occurrences (instead of --until).")] = None,
+    skip: Annotated[list[str] | None, typer.Option("--skip", metavar="DAY", help="With --repeat: a day the rule gives that has no occurrence (repeatable).")] = None,
 ) -> None:
     """Add an event at the end of the events file, in the file's own layout: validated with
     the rest of the file first, written atomically (comments and every other line kept).
 
     Example: timeline add --title "First meeting" --when "[2004-11, 2004-12]" --after composition --tag wgig
     """
-    from .append import NewEvent, append_events, suggest_id
+    from .append import NewEvent, append_events, repeat_rule, suggest_id
     from .loader import validate
     from .source import read_source
 
     if not title.strip():
         raise typer.BadParameter("every event has a title; give --title TEXT", param_hint="'--title'")
+    for given, option in ((on, "--on"), (until, "--until"), (count, "--count"), (skip, "--skip")):
+        if given and repeat is None:
+            raise typer.BadParameter("only a series has it; give --repeat EVERY too (such as --repeat week)",
+                                     param_hint=f"'{option}'")
     if file != "-" and not os.path.exists(file):
         raise RequestError(f"{file}: no such file; start one with: timeline init {file}")
     if ident is None:
         ident = suggest_id(title, validate(read_source(file))[2])
     new = NewEvent.of([
         ("id", ident), ("title", title), ("kind", kind), ("when", when), ("start", start), ("end", end), ("due", due),
-        ("duration", duration), ("timezone", zone), ("after", after or None), ("before", before or None),
+        ("duration", duration), ("timezone", zone),
+        ("repeat", repeat_rule(repeat, on or [], until, count, skip or []) if repeat is not None else None),
+        ("after", after or None), ("before", before or None),
         ("parent", parent), ("tags", tag or None), ("location", location), ("description", description), ("url", url),
         ("source", source), ("warn", warn), ("status", status), ("owner", owner or None), ("likely", likely),
         ("note", note),
