@@ -242,12 +242,12 @@ def test_done_cancel_and_move_one_occurrence(tmp_path, run):
     assert run("cancel", "call@2026-11-10", "-f", str(path)).exit_code == 0  # the moved one: its entry gains a key
     text = path.read_text()
     assert "    # weekly, in Zurich time\n" in text  # the file's own comments stay
-    assert ("      2026-11-10: {when: 2026-11-12T15:00, status: cancelled}\n"
-            "      2027-01-05: {status: cancelled, note: holiday}\n"
-            "      2026-10-27: {status: done}\n"
+    assert ("      2026-10-27: {status: done}\n"  # each new day in its place: the days stay in order
             "      2026-11-03: {status: done, actual: 2026-11-04, note: a day late}\n"
+            "      2026-11-10: {when: 2026-11-12T15:00, status: cancelled}\n"
             "      2026-11-17: {status: cancelled, note: ill}\n"
-            "      2026-11-24: {when: 2026-11-25T15:00}\n") in text
+            "      2026-11-24: {when: 2026-11-25T15:00}\n"
+            "      2027-01-05: {status: cancelled, note: holiday}\n") in text
     slips = run("slips", "-f", str(path), "--as-of", "2026-11-30").stdout
     assert "late     +1d   3 Nov 2026 15:00–16:00 CET" in slips and "on-plan  0d    27 Oct 2026" in slips
     assert not any(line.startswith("no-record") and "Editors' call" in line for line in slips.splitlines())
@@ -260,7 +260,31 @@ def test_done_cancel_and_move_one_occurrence(tmp_path, run):
 def test_occurrences_key_is_added_when_missing(tmp_path, run):
     path = write(tmp_path, "events:\n  - id: s\n    title: S\n    when: 2026-11-03T15:00\n    repeat: {every: week}\n")
     assert run("cancel", "s@2026-11-10", "-f", str(path)).exit_code == 0
-    assert path.read_text().endswith("    repeat: {every: week}\n    occurrences: {2026-11-10: {status: cancelled}}\n")
+    assert path.read_text().endswith("    repeat: {every: week}\n    occurrences:\n      2026-11-10: {status: cancelled}\n")
+    assert run("cancel", "s@2026-11-03", "-f", str(path), "--note", "a: b").exit_code == 0
+    assert path.read_text().endswith('    occurrences:\n      2026-11-03: {status: cancelled, note: "a: b"}\n'
+                                     "      2026-11-10: {status: cancelled}\n")
+
+
+def test_occurrences_written_on_one_line_become_a_block_in_order(tmp_path, run):
+    """What earlier versions wrote, a flow mapping that only grew, is laid out as a block in
+    the order of the days at the next edit of a new day, every entry reading back the same."""
+    flow = ("events:\n  - id: s\n    title: S\n    when: 2026-11-03T15:00\n    repeat: {every: week}\n"
+            "    occurrences: {2026-11-24: {status: cancelled, note: \"x, y\"}, 2026-11-10: {when: 2026-11-11T15:00}}\n")
+    path = write(tmp_path, flow)
+    def records(at):
+        return {(o.day, o.when, o.status, o.note) for o in by_id(schedule_at(at, date(2026, 11, 1)))["s"].event.occurrences}
+
+    before = records(path)
+    assert run("cancel", "s@2026-11-17", "-f", str(path)).exit_code == 0
+    assert path.read_text().endswith("    occurrences:\n      2026-11-10: {when: 2026-11-11T15:00}\n"
+                                     "      2026-11-17: {status: cancelled}\n"
+                                     '      2026-11-24: {status: cancelled, note: "x, y"}\n')
+    after = records(path)
+    assert before < after and len(after) == 3
+    one_line = write(tmp_path, "events:\n  - {id: s, title: S, when: 2026-11-03T15:00, repeat: {every: week}}\n", "flow.yaml")
+    assert run("cancel", "s@2026-11-10", "-f", str(one_line)).exit_code == 0  # an event on one line stays on one line
+    assert one_line.read_text().endswith("repeat: {every: week}, occurrences: {2026-11-10: {status: cancelled}}}\n")
 
 
 @pytest.mark.parametrize("args, message", [

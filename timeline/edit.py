@@ -347,6 +347,22 @@ def _flow(node: yaml.Node) -> str:
     return yaml_scalar(node.value)
 
 
+def _flat(occurrences: yaml.MappingNode) -> bool:
+    """True when every entry of `occurrences:` is a mapping of scalars and lists of scalars
+    keyed by a scalar (what `_flow_entry` writes again as it reads)."""
+    return all(isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.MappingNode)
+               and all(isinstance(kk, yaml.ScalarNode) and (isinstance(vv, yaml.ScalarNode) or (
+                   isinstance(vv, yaml.SequenceNode) and all(isinstance(i, yaml.ScalarNode) for i in vv.value)))
+                       for kk, vv in v.value)
+               for k, v in occurrences.value)
+
+
+def _flow_entry(node: yaml.Node) -> str:
+    """One entry of `occurrences:` as a flow mapping that reads back as it was."""
+    assert isinstance(node, yaml.MappingNode)
+    return "{" + ", ".join(f"{k.value}: {_flow(v)}" for k, v in node.value) + "}"
+
+
 OccurrencePlan = Callable[[date, ResolvedEvent], list[Change]]
 """What an edit of one occurrence records: its keys under `occurrences:`, decided from the
 calendar's today and the series as it stands."""
@@ -374,13 +390,18 @@ def edit_occurrence(path: str, ident: str, day: date, plan: OccurrencePlan, now:
         entry = "{" + ", ".join(f"{c.key}: {c.value}" for c in made if c.value is not None) + "}"
         values = {k.value: v for k, v in event.value}
         occurrences = values.get("occurrences")
-        if occurrences is None:
-            return [(event, [Change("occurrences", f"{{{day}: {entry}}}", yaml=True)])]
+        if occurrences is None:  # a block mapping below the key, one day a line
+            return [(event, [Change("occurrences", f"{day}: {entry}", yaml=True, block=True)])]
         if not isinstance(occurrences, yaml.MappingNode):
             raise RequestError(f"{path}: the occurrences of {quote(ident)} are not a mapping; run timeline check")
         found = next((v for k, v in occurrences.value if isinstance(k, yaml.ScalarNode) and k.value == day.isoformat()), None)
+        if found is None and occurrences.flow_style and not event.flow_style and _flat(occurrences):
+            # one line that would only grow (as earlier versions wrote it): a block, in the order of the days
+            lines = {str(k.value): f"{k.value}: {_flow_entry(v)}" for k, v in occurrences.value}
+            lines[day.isoformat()] = f"{day}: {entry}"
+            return [(event, [Change("occurrences", "\n".join(lines[k] for k in sorted(lines)), yaml=True, block=True)])]
         if found is None:
-            return [(occurrences, [Change(day.isoformat(), entry, yaml=True)])]
+            return [(occurrences, [Change(day.isoformat(), entry, yaml=True, ordered=True)])]
         if not isinstance(found, yaml.MappingNode):
             raise RequestError(f"{path}: the entry of {day} under the occurrences of {quote(ident)} is not a mapping; "
                                "run timeline check")

@@ -40,6 +40,12 @@ class Change:
     """The new value as plain text, or None to remove the key."""
     yaml: bool = False
     """True when `text` is YAML already (a flow mapping such as `{when: 2004-10}`)."""
+    block: bool = False
+    """`text` is the lines of a block mapping (YAML already), written below the key, one
+    level deeper (in a flow mapping, they become a flow mapping)."""
+    ordered: bool = False
+    """A new key goes before the first key of the mapping that sorts after it (the days
+    under `occurrences:`), not at the end."""
 
     @property
     def value(self) -> str | None:
@@ -88,13 +94,38 @@ def event_splices(text: str, event: yaml.MappingNode, changes: list[Change]) -> 
     new: list[Change] = []
     for change in changes:
         entry = next(((k, v) for k, v in event.value if k.value == change.key), None)
-        if entry is not None:
-            splices.append(_splice(text, event, *entry, change.value))
+        if entry is not None and change.block and change.text is not None and not event.flow_style:
+            key, value = entry
+            start = text.index(":", key.end_mark.index) + 1
+            splices.append((start, content_end(text, value), _block(text, key.start_mark.column, change.text)))
+        elif entry is not None:
+            splices.append(_splice(text, event, *entry, _inline(change)))
+        elif change.ordered and not event.flow_style and change.value is not None:
+            later = next((k for k, _ in event.value if str(k.value) > change.key), None)
+            if later is None:
+                new.append(change)
+                continue
+            at = line_start(text, later.start_mark.index)
+            indent = " " * later.start_mark.column
+            splices.append((at, at, f"{indent}{change.key}: {change.value}{newline(text)}"))
         elif change.value is not None:
             new.append(change)
     if new:
         splices.append(_insertion(text, event, new))
     return splices
+
+
+def _inline(change: Change) -> str | None:
+    """A change's value on the key's own line: a block's lines become a flow mapping."""
+    if change.block and change.text is not None:
+        return "{" + ", ".join(change.text.split("\n")) + "}"
+    return change.value
+
+
+def _block(text: str, column: int, lines: str) -> str:
+    """The lines of a block mapping below a key at `column` (from just after its colon)."""
+    nl, indent = newline(text), " " * (column + 2)
+    return "".join(f"{nl}{indent}{line}" for line in lines.split("\n"))
 
 
 def apply_splices(text: str, splices: list[tuple[int, int, str]]) -> str:
@@ -129,10 +160,13 @@ def _insertion(text: str, event: yaml.MappingNode, changes: list[Change]) -> tup
     if event.flow_style:
         close = event.end_mark.index - 1  # the closing brace
         body_end = event.start_mark.index + 1 + len(text[event.start_mark.index + 1:close].rstrip())
-        entries = ", ".join(f"{c.key}: {c.value}" for c in changes)
+        entries = ", ".join(f"{c.key}: {_inline(c)}" for c in changes)
         return body_end, close, f", {entries}"
     nl = newline(text)
-    indent = " " * event.value[0][0].start_mark.column
+    column = event.value[0][0].start_mark.column
+    indent = " " * column
     at = line_end(text, content_end(text, event))
     prefix = "" if at == 0 or text[at - 1] == "\n" else nl
-    return at, at, prefix + "".join(f"{indent}{c.key}: {c.value}{nl}" for c in changes)
+    return at, at, prefix + "".join(
+        f"{indent}{c.key}:{_block(text, column, c.text)}{nl}" if c.block and c.text is not None
+        else f"{indent}{c.key}: {c.value}{nl}" for c in changes)
