@@ -410,3 +410,24 @@ def test_a_listing_guards_against_spreadsheet_formulas_and_imports_back(tmp_path
     assert run("import", str(write(tmp_path, listing, "l.csv")), "-f", str(again)).exit_code == 0
     a = by_id(schedule_at(again))["a"]
     assert (a.title, a.location, a.owners) == ('=HYPERLINK("http://evil")', "+1 room", ("@bob",))
+
+
+def test_a_time_in_a_zone_nobody_knows_is_refused_not_guessed(tmp_path, run):
+    """#26: a TZID that is neither an IANA zone nor a Windows one with a mapping, with no
+    VTIMEZONE to read it from, has no known instant: refused, located, nothing written
+    (it was read as the calendar's local time); a Windows name with a mapping is kept."""
+    head = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
+            "BEGIN:VEVENT\r\nUID:w-1\r\nDTSTART;TZID=W. Europe Standard Time:20260105T140000\r\n"
+            "SUMMARY:Known\r\nEND:VEVENT\r\n")
+    feed = write(tmp_path, head + "BEGIN:VEVENT\r\nUID:a-2\r\nDTSTART;TZID=Atlantis Standard Time:20260105T140000\r\n"
+                                  "SUMMARY:Unknown\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "outlook.ics")
+    target = tmp_path / "plan.yaml"
+    for args in ((), ("--dry-run",)):
+        result = run("import", str(feed), "-f", str(target), *args)
+        assert result.exit_code == 1 and result.stdout == "" and not target.exists()
+        assert result.stderr == (f"{feed}: VEVENT 2 (UID 'a-2'): its time zone 'Atlantis Standard Time' (TZID) is "
+                                 "neither an IANA zone nor a Windows zone with a known IANA one, and the file has no "
+                                 "VTIMEZONE for it; export the calendar with its time zones, or write an IANA name "
+                                 "such as Europe/Zurich in its place\n")
+    known = write(tmp_path, head + "END:VCALENDAR\r\n", "known.ics")
+    assert "timezone: Europe/Berlin" in run("import", str(known), "-f", str(target), "--dry-run").stdout

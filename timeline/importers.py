@@ -153,6 +153,8 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
         try:
             fields = _vevent(ev, own, zone, what, overrides.get(uid or "", []), last_days.get(uid or ""),
                              named_zone)
+        except _Unknown as e:
+            raise RequestError(f"{name}: {what}: {e}") from None
         except (OverflowError, ValueError, TypeError, KeyError, AttributeError) as e:
             # a value icalendar reads but no date can hold (a duration past 9999, a broken RRULE ...)
             raise RequestError(f"{name}: {what}: cannot be imported: {quote(str(e), 200)}") from None
@@ -275,6 +277,10 @@ def _categories(ev: Any) -> list[str]:
     return [str(c) for item in items for c in getattr(item, "cats", [item])]
 
 
+class _Unknown(ValueError):
+    """Something in a VEVENT that cannot be read as it means (its message says what to do)."""
+
+
 def iana_zone(name: str) -> str | None:
     """The IANA zone a feed's zone name means: itself when the zone database has it, else a
     Windows name (`W. Europe Standard Time`, what Outlook and Exchange write) through
@@ -291,9 +297,14 @@ def _zoned(value: Any, prop: Any, feed_zone: str | None) -> Any:
     time in UTC in a feed whose X-WR-TIMEZONE names a zone, in that zone."""
     from zoneinfo import ZoneInfo
 
+    tzid = getattr(prop, "params", {}).get("TZID")
+    if isinstance(value, datetime) and value.tzinfo is None and tzid:
+        # icalendar found no VTIMEZONE of that name and knows no zone by it: the time's instant is unknown
+        raise _Unknown(f"its time zone {quote(str(tzid), 80)} (TZID) is neither an IANA zone nor a Windows zone "
+                         "with a known IANA one, and the file has no VTIMEZONE for it; export the calendar with "
+                         "its time zones, or write an IANA name such as Europe/Zurich in its place")
     if not isinstance(value, datetime) or value.tzinfo is None:
         return value
-    tzid = getattr(prop, "params", {}).get("TZID")
     if tzid and not getattr(value.tzinfo, "key", None) and (iana := iana_zone(str(tzid))) is not None:
         return value.replace(tzinfo=ZoneInfo(iana))
     if not tzid and value.utcoffset() == timedelta(0) and feed_zone not in (None, "UTC"):
