@@ -143,23 +143,6 @@ def sizes_interleaved(argvs: dict[int, list[str]], repeat: int) -> dict[int, tup
     return {n: median_pair(v) for n, v in runs.items()}
 
 
-KHAL_CONFIG = """[calendars]
-[[feed]]
-path = {folder}/calendar
-type = calendar
-[locale]
-timeformat = %H:%M
-dateformat = %Y-%m-%d
-longdateformat = %Y-%m-%d
-datetimeformat = %Y-%m-%d %H:%M
-longdatetimeformat = %Y-%m-%d %H:%M
-local_timezone = Europe/Zurich
-default_timezone = Europe/Zurich
-[sqlite]
-path = {folder}/khal.db
-"""
-
-
 def startup(repeat: int, folder: Path) -> dict[str, float]:
     """`python -c pass` against `timeline list` and `upcoming` on the default file, and
     `khal list` over the same 30 days of the default file's own feed where khal is
@@ -174,15 +157,13 @@ def startup(repeat: int, folder: Path) -> dict[str, float]:
     }
     khal = shutil.which("khal")
     if khal:
+        from tests.interop.clients import khal_calendar
+
         home = folder / "khal"
-        (home / "calendar").mkdir(parents=True, exist_ok=True)
-        config = home / "khal.conf"
-        config.write_text(KHAL_CONFIG.format(folder=home), encoding="utf-8")
-        feed = home / "feed.ics"
+        home.mkdir(exist_ok=True)
+        feed = folder / "feed.ics"
         subprocess.run(command + ["ics", "-f", default, "-o", str(feed)], check=True, env=ENV)
-        subprocess.run([khal, "-c", str(config), "import", "--batch", "-a", "feed", str(feed)], check=True,
-                       stdout=subprocess.DEVNULL, env=ENV)
-        argvs["khal list"] = [khal, "-c", str(config), "list", "2004-10-15", "30d"]
+        argvs["khal list"] = [khal, "-c", khal_calendar(str(home), feed), "list", "2004-10-15", "30d"]
     for argv in argvs.values():
         measure(argv)
     times: dict[str, list[float]] = {name: [] for name in argvs}

@@ -117,13 +117,20 @@ path = {folder}/khal.db
 """
 
 
+def khal_calendar(folder: str, feed: Path) -> str:
+    """A khal calendar in `folder` (which it fills) holding a feed, shown in UTC: the path of
+    its configuration (the benchmark's start-up comparison uses it too)."""
+    os.mkdir(f"{folder}/calendar")
+    config = f"{folder}/khal.conf"
+    Path(config).write_text(_KHAL_CONFIG.format(folder=folder))
+    _run(["khal", "-c", config, "import", "--batch", "-a", "feed", str(feed)])
+    return config
+
+
 def read_khal(path: Path, lo: date, hi: date) -> Pairs:
     """khal: import into a throw-away calendar, then list the range day by day (in UTC)."""
     with tempfile.TemporaryDirectory() as folder:
-        os.mkdir(f"{folder}/calendar")
-        config = f"{folder}/khal.conf"
-        Path(config).write_text(_KHAL_CONFIG.format(folder=folder))
-        _run(["khal", "-c", config, "import", "--batch", "-a", "feed", str(path)])
+        config = khal_calendar(folder, path)
         listing = _run(["khal", "-c", config, "list", "--day-format", "@{date}",
                         "--format", "{start-date}|{start-time}|{title}", lo.isoformat(), f"{(hi - lo).days}d"]).stdout
     pairs: Pairs = set()
