@@ -213,14 +213,14 @@ def test_an_event_planned_outside_its_parent_is_warned_about(tmp_path, run, defa
 @given(days=st.lists(st.dates(date(2003, 1, 1), date(2007, 1, 1)), min_size=1, max_size=4))
 def test_a_plan_judged_as_of_many_days_is_the_plan_resolved_on_each(days):
     """`resolve_days` plans once and judges each day; in any order of days, the same as
-    resolving the file afresh on that day (what the backtest relies on)."""
+    planning the file afresh for that day (what the backtest relies on)."""
     from timeline.loader import validate
-    from timeline.resolve import resolve_days, resolve_events
+    from timeline.resolve import resolve_days
     from timeline.source import read_source
 
     for path in (DEFAULT_EVENTS, DATA / "stress.yaml"):
         events_file, _, known = validate(read_source(str(path)))
         problems, on = resolve_days(events_file, known)
-        assert problems == resolve_events(events_file, days[0], known)[1]
         for day in days:
-            assert on(day) == resolve_events(events_file, day, known)[0]
+            fresh_problems, fresh = resolve_days(events_file, known)
+            assert fresh_problems == problems and on(day) == fresh(day)

@@ -1,7 +1,7 @@
 """The one road from an events file to a resolved schedule.
 
     read (`source.read_source`) → validate (`loader.validate`) → the day judged by: today
-    in the calendar's zone at `now`, or `--as-of` → resolve (`resolve.resolve_events`) →
+    in the calendar's zone at `now`, or `--as-of` → resolve (`resolve.resolve_days`) →
     `schedule.Schedule`
 
 Every command, the web server, the static build and the edits get their schedule through
@@ -24,7 +24,7 @@ from .model import EventsFile
 from .loader import validate
 from .source import read_source, Source
 from .schedule import Schedule
-from .resolve import resolve_days, resolve_events
+from .resolve import resolve_days
 
 
 def today_in(zone_name: str, now: datetime) -> date:
@@ -50,15 +50,9 @@ def load_days(path: str, now: datetime, day: DayArg | None = None) -> tuple[Sche
     planned once (`resolve.resolve_days`): for a backtest that replays many days."""
     source = read_source(path)
     events_file, problems, known = validate(source)
-    more, on = resolve_days(events_file, known)
-    problems = problems + [p for p in more if p not in problems]
-    if problems:
-        raise EventsFileError(problems)
-
-    def judged(today: date) -> Schedule:
-        return Schedule(source.path, events_file.calendar, on(today), today, events_file.mtime)
-
-    return judged(_today(events_file, now, day)), judged
+    today = _today(events_file, now, day)
+    judged = _days(source, events_file, problems, known)
+    return judged(today), judged
 
 
 def schedule_from_source(
@@ -67,7 +61,8 @@ def schedule_from_source(
     """Validate and resolve already-read text (see `load_schedule`); `root` is its node tree
     when the caller composed it already (edits do)."""
     events_file, problems, known = validate(source, root)
-    return _judged(source, events_file, problems, known, _today(events_file, now, day))
+    today = _today(events_file, now, day)
+    return _days(source, events_file, problems, known)(today)
 
 
 def _today(events_file: EventsFile, now: datetime, day: DayArg | None) -> date:
@@ -78,11 +73,11 @@ def _today(events_file: EventsFile, now: datetime, day: DayArg | None) -> date:
     return today if judged is None else judged
 
 
-def _judged(source: Source, events_file: EventsFile, problems: list[Problem], known: set[str], today: date) -> Schedule:
-    """Resolve a validated file as of a day; every problem (the validator's and the
-    resolver's) as one `EventsFileError`."""
-    events, more = resolve_events(events_file, today, known)
+def _days(source: Source, events_file: EventsFile, problems: list[Problem], known: set[str]) -> Callable[[date], Schedule]:
+    """Plan a validated file (`resolve.resolve_days`), raising every problem (the validator's
+    and the resolver's) as one `EventsFileError`; the schedule as of any day."""
+    more, on = resolve_days(events_file, known)
     problems = problems + [p for p in more if p not in problems]
     if problems:
         raise EventsFileError(problems)
-    return Schedule(source.path, events_file.calendar, events, today, events_file.mtime)
+    return lambda today: Schedule(source.path, events_file.calendar, on(today), today, events_file.mtime)

@@ -57,22 +57,14 @@ def _opened(w: Window) -> Window:
     return w
 
 
-def resolve_events(
-    events_file: EventsFile, as_of: date, known_ids: Iterable[str] = ()
-) -> tuple[tuple[ResolvedEvent, ...], list[Problem]]:
-    """Resolve every event as of a day: the events in display order and the problems found
-    (empty when the file is valid). Problems come only from what is written (the plan with
-    no actual); what happened by `as_of` gives projections."""
-    return _Resolver(events_file, as_of, set(known_ids)).run()
-
-
 def resolve_days(
     events_file: EventsFile, known_ids: Iterable[str] = ()
 ) -> tuple[list[Problem], Callable[[date], tuple[ResolvedEvent, ...]]]:
-    """The plan pass once (where every problem of the file is found), and the events in
-    display order as of any day, judged from it: for a backtest that replays many days
-    (`resolve_events` of each day gives the same)."""
-    resolver = _Resolver(events_file, date.min, set(known_ids))
+    """Resolve a file: the plan pass (where every problem of the file is found: empty when
+    it is valid; only what is written is a problem), and the events in display order as of
+    any day, judged from it (what happened by then gives projections, never problems). The
+    pipeline judges one day; a backtest replays many from one plan pass."""
+    resolver = _Resolver(events_file, set(known_ids))
     order = resolver.order()
     planned, baselined = resolver.plan(order)
     return resolver.problems, lambda day: resolver.judged(day, order, planned, baselined)
@@ -81,9 +73,10 @@ def resolve_days(
 class _Resolver:
     """Orders events by dependency and computes their windows."""
 
-    def __init__(self, events_file: EventsFile, as_of: date, known: set[str]) -> None:
+    def __init__(self, events_file: EventsFile, known: set[str]) -> None:
         self.file = events_file
-        self.as_of = as_of
+        self.as_of = date.min
+        """The day judged (set by `judged`)."""
         self.events = {e.id: e for e in events_file.events}
         self.known = known | set(self.events)
         self.problems: list[Problem] = []
@@ -216,16 +209,10 @@ class _Resolver:
         return out
 
     # -- windows ------------------------------------------------------------------
-    def run(self) -> tuple[tuple[ResolvedEvent, ...], list[Problem]]:
-        """Resolve the plan (where every problem of the file is found), then judge it as of
-        the day (which never finds one: what happened gives projections, not errors)."""
-        order = self.order()
-        planned, baselined = self.plan(order)
-        return self.judged(self.as_of, order, planned, baselined), self.problems
-
     def judged(self, day: date, order: list[str], planned: dict[str, tuple[Window, Window]],
                baselined: dict[str, tuple[Window, Window]]) -> tuple[ResolvedEvent, ...]:
-        """The events as of a day, in display order, from the plan pass's results."""
+        """The events as of a day, in display order, from the plan pass's results (the day
+        judged never finds a problem: what happened gives projections, not errors)."""
         self.as_of = day
         stretched: dict[str, tuple[Window, str]] = {}
         current, done = self.judge(order, planned, stretched)
