@@ -231,10 +231,10 @@ class _Validator:
             if key == "calendar":
                 calendar = self.calendar(value)
                 self.zone = calendar.timezone
-            elif calendar is None and "calendar" not in first:
+            elif "calendar" not in first:
                 held = list(self.items(value))  # the calendar may still come
             else:
-                events = self.events(value, seen)
+                events = self.events(self.items(value), seen)
         if held is not None:
             events = self.events(held, seen)
         if "events" not in first:
@@ -280,10 +280,10 @@ class _Validator:
             return ()
         return node.value
 
-    def events(self, items: Node | list[Node], seen: dict[str, tuple[int, int]]) -> list[Event]:
-        """The `events:` list (or its items, held), an event at a time; `seen` gets each id's place."""
+    def events(self, items: Iterable[Node], seen: dict[str, tuple[int, int]]) -> list[Event]:
+        """The events of the `events:` list's items, an event at a time; `seen` gets each id's place."""
         events: list[Event] = []
-        for item in items if isinstance(items, list) else self.items(items):
+        for item in items:
             event = self.event(item, seen)
             if event is not None:
                 events.append(event)

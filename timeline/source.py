@@ -238,14 +238,14 @@ class _Composer:
         assert type(event) is kind, event
         return event
 
-    def anchor(self, name: str | None, node: Node, size: int = 1) -> None:
-        """Name a node for later aliases (a node not yet complete counts as one)."""
+    def anchor(self, name: str | None, node: Node) -> None:
+        """Name a node for later aliases (counted as one until it is complete)."""
         if name is None:
             return
         if name in self.anchors and self.anchors[name][0] is not node:
             raise yaml.composer.ComposerError(f"found duplicate anchor {name!r}; first occurrence",
                                               self.anchors[name][0].start_mark, "second occurrence", node.start_mark)
-        self.anchors[name] = (node, size)
+        self.anchors[name] = (node, 1)
 
     def end(self) -> None:
         """The end of the one document, and of the stream."""
