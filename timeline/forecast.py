@@ -499,7 +499,7 @@ class _Overrun:
         self.history, self.events, self.rng, self.runs = history, events, rng, runs
         self.shared: dict[str, np.ndarray] = {}  # each group's shared factor, in every run
         self.rho = history.shared
-        self.chances: dict[str, tuple[float, float]] = {}
+        self.thresholds: dict[str, tuple[float, float]] = {}  # each group's, at the typical width (`_thresholds`)
         self.typical, self.late_scale, self.early_scale = history.width, history.late_scale, history.early_scale
         self.misses = len(history.late) + len(history.early)
 
@@ -511,12 +511,9 @@ class _Overrun:
         if key not in self.shared:
             self.shared[key] = rng.standard_normal(runs)
         z = math.sqrt(self.rho) * self.shared[key] + math.sqrt(1 - self.rho) * rng.standard_normal(runs)
-        if key not in self.chances:
-            self.chances[key] = self.history.chances(key)
-        p_late, p_early = self.chances[key]
-        normal = NormalDist()
-        a = normal.inv_cdf(1 - min(max(p_late, 1e-6), 1 - 1e-6))  # late: z above a, at the typical width
-        b = normal.inv_cdf(min(max(p_early, 1e-6), 1 - 1e-6))  # early: z below b
+        if key not in self.thresholds:
+            self.thresholds[key] = _thresholds(*self.history.chances(key))
+        a, b = self.thresholds[key]
         origin = self.history.origin.toordinal()
         typical = self.typical
         if first is not None and typical is not None and typical > 0 and a > b:
@@ -547,6 +544,14 @@ class _Overrun:
         early = origin + (first - origin) * np.exp(-np.minimum(shrink * rng.exponential(self.early_scale, runs), 5.0))
         early_day = np.maximum(np.minimum(np.floor(early).astype(np.int64), first - 1), origin)
         return late_day, np.where(z < early_below, early_day, LAST_DAY)
+
+
+def _thresholds(p_late: float, p_early: float) -> tuple[float, float]:
+    """Where a run's standard normal draw makes it late (above the first) and early (below
+    the second), for these chances."""
+    normal = NormalDist()
+    return (normal.inv_cdf(1 - min(max(p_late, 1e-6), 1 - 1e-6)),
+            normal.inv_cdf(min(max(p_early, 1e-6), 1 - 1e-6)))
 
 
 def _beyond(mu: float, sigma: float, edge: float) -> float:

@@ -27,10 +27,7 @@ def _written(path: str, data: bytes | Iterable[bytes]) -> str:
         raise FileAccessError(f"{path}: cannot write here: {e.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            if isinstance(data, bytes):
-                f.write(data)
-            else:
-                f.writelines(data)
+            f.writelines([data] if isinstance(data, bytes) else data)
             f.flush()
             os.fsync(f.fileno())
         if os.path.exists(path):
