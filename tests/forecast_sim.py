@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta, UTC
 
 from timeline.forecast import forecast
 from timeline.pipeline import schedule_from_source
+from timeline.schedule import Schedule
 from timeline.source import Source
 
 ORIGIN = date(2030, 1, 1)
@@ -72,6 +73,16 @@ def yaml_of(events: list[Planned], recorded: dict[str, date]) -> str:
     return "".join(lines)
 
 
+def midway(name: str, events: list[Planned], truth: dict[str, date]) -> tuple[Schedule, dict[str, date]]:
+    """The plan as of the middle day of a reality, the first half recorded, and that half."""
+    days = sorted(truth.values())
+    as_of = days[len(days) // 2]
+    recorded = {i: d for i, d in truth.items() if d < as_of}
+    schedule = schedule_from_source(Source(name, yaml_of(events, recorded), None),
+                                    datetime.combine(as_of, datetime.min.time(), UTC))
+    return schedule, recorded
+
+
 @dataclass
 class Score:
     """Second-half events whose true day fell inside P10–P90, and deadlines by reported chance."""
@@ -93,12 +104,7 @@ def simulate(plans: int, late: bool, history: bool, seed: int = 1, runs: int = 2
     for k in range(plans):
         events = plan(rng)
         truth = reality(rng, events, late)
-        days = sorted(truth.values())
-        as_of = days[len(days) // 2]
-        recorded = {i: d for i, d in truth.items() if d < as_of}
-        text = yaml_of(events, recorded)
-        schedule = schedule_from_source(Source(f"plan-{k}.yaml", text, None),
-                                        datetime.combine(as_of, datetime.min.time(), UTC))
+        schedule, recorded = midway(f"plan-{k}.yaml", events, truth)
         f = forecast(schedule, runs, seed + k, history=history)
         for e in schedule.events:
             if e.id in recorded:
@@ -126,11 +132,7 @@ def deadline_claims(plans: int, realities: int, late: bool, history: bool, seed:
         reported: dict[str, float] = {}
         for r in range(realities):
             truth = reality(rng, events, late)
-            days = sorted(truth.values())
-            as_of = days[len(days) // 2]
-            recorded = {i: d for i, d in truth.items() if d < as_of}
-            schedule = schedule_from_source(Source(f"plan-{k}.yaml", yaml_of(events, recorded), None),
-                                            datetime.combine(as_of, datetime.min.time(), UTC))
+            schedule, recorded = midway(f"plan-{k}.yaml", events, truth)
             f = forecast(schedule, runs, seed + r, history=history)
             for e in schedule.events:
                 if e.id in met:
