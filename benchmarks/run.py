@@ -143,13 +143,30 @@ def sizes_interleaved(argvs: dict[int, list[str]], repeat: int) -> dict[int, tup
     return {n: median_pair(v) for n, v in runs.items()}
 
 
-def startup(repeat: int, folder: Path) -> dict[str, float]:
+def interpreter(script: Path) -> str:
+    """The Python a console script runs on, from its `#!` line, resolved to the binary."""
+    try:
+        first = script.read_bytes().split(b"\n", 1)[0].decode()
+    except (OSError, UnicodeDecodeError):
+        return "unknown"
+    path = first[2:].strip().split()[0] if first.startswith("#!") else "unknown"
+    return os.path.realpath(path) if os.path.exists(path) else path
+
+
+def startup(repeat: int, folder: Path) -> tuple[dict[str, float], dict[str, str]]:
     """`python -c pass` against `timeline list` and `upcoming` on the default file, and
     `khal list` over the same 30 days of the default file's own feed where khal is
-    installed, interleaved. The console script, not `python -m`, as a person runs it."""
+    installed, interleaved. The console script, not `python -m`, as a person runs it.
+
+    Like is compared with like only when both run on the same Python: khal from Debian
+    runs on Debian's `/usr/bin/python3` (built with PGO and LTO, it starts in half the time
+    of a Python compiled from source by pyenv), so run this from a virtual environment
+    made with that Python, as the README's install does on Debian. Returns the medians and
+    the Python each program ran on."""
     default = str(ROOT / "events.yaml")
     script = shutil.which("timeline", path=str(Path(sys.executable).parent)) or shutil.which("timeline")
     command = [script] if script else TIMELINE
+    interpreters = {"timeline": interpreter(Path(script)) if script else sys.executable}
     argvs = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "timeline list": command + ["list", "-f", default],
@@ -164,13 +181,14 @@ def startup(repeat: int, folder: Path) -> dict[str, float]:
         feed = folder / "feed.ics"
         subprocess.run(command + ["ics", "-f", default, "-o", str(feed)], check=True, env=ENV)
         argvs["khal list"] = [khal, "-c", khal_calendar(str(home), feed), "list", "2004-10-15", "30d"]
+        interpreters["khal"] = interpreter(Path(khal))
     for argv in argvs.values():
         measure(argv)
     times: dict[str, list[float]] = {name: [] for name in argvs}
     for _ in range(repeat):
         for name, argv in argvs.items():
             times[name].append(measure(argv)[0])
-    return {name: statistics.median(values) for name, values in times.items()}
+    return {name: statistics.median(values) for name, values in times.items()}, interpreters
 
 
 def in_turn(argvs: dict[str, list[str]], repeat: int) -> dict[str, tuple[float, float]]:
@@ -224,8 +242,9 @@ def machine() -> str:
             f"a 3-million-step pure-Python loop takes {loop:.2f} s")
 
 
-def report_startup(say: Callable[[str], None], start: dict[str, float]) -> None:
+def report_startup(say: Callable[[str], None], measured: tuple[dict[str, float], dict[str, str]]) -> None:
     """Say the start-up figures, against `python -c pass` and, where measured, khal."""
+    start, interpreters = measured
     base = start["python -c pass"]
     say("Start-up on the default events.yaml (medians, interleaved in one run):")
     say("")
@@ -236,6 +255,10 @@ def report_startup(say: Callable[[str], None], start: dict[str, float]) -> None:
         ratio = start["timeline upcoming"] / start["khal list"]
         say(f"- `timeline upcoming` / `khal list` on the same feed: {ratio:.2f}x "
             f"(the target of #24 is at most 0.9x: {'holds' if ratio <= 0.9 else 'does not hold'})")
+        ours, theirs = interpreters.get("timeline", "?"), interpreters.get("khal", "?")
+        if ours != theirs:
+            say(f"- not like for like: timeline ran on {ours}, khal on {theirs}; for the comparison, "
+                f"run this script from a virtual environment made with {theirs} -m venv")
     else:
         say("- khal is not installed (apt-get install khal): the comparison with it is skipped")
     say("")
