@@ -390,3 +390,48 @@ def test_on_the_days_clocks_change_an_occurrence_keeps_its_length(tmp_path, run)
     feed = run("ics", "-f", str(path)).stdout_bytes.decode()
     assert "DTSTART:20261025T003000Z\r\nDTEND:20261025T013000Z" in feed  # an hour, not an instant
     assert run("list", "-f", str(write(tmp_path, "events:\n  - {id: a, title: A, when: 2026-01-01}\n", "one.yaml"))).stdout.startswith("Timeline · 1 event · UTC")
+
+
+@pytest.mark.parametrize("zone, clock, every", [
+    ("Europe/Zurich", "02:30", "week"),       # the spring hour, 02:00 to 03:00
+    ("America/Havana", "00:30", "day"),       # the clocks go forward at midnight
+    ("Australia/Lord_Howe", "02:15", "week"),  # a half-hour jump
+    ("America/Santiago", "00:00", "day"),     # midnight itself is skipped
+    ("Europe/Zurich", "15:00", "day"),        # no start in a gap
+])
+def test_the_starts_the_clocks_skip_are_the_ones_a_round_trip_changes(tmp_path, zone, clock, every):
+    path = write(tmp_path, f"""\
+calendar: {{name: t, timezone: UTC}}
+events:
+  - {{id: s, title: S, when: 2024-01-07T{clock}, duration: 1h, timezone: {zone},
+     repeat: {{every: {every}, until: 2029-12-31, skip: [2026-03-29]}}}}
+""")
+    series = by_id(schedule_at(path, date(2024, 1, 1)))["s"].series
+    tz = ZoneInfo(zone)
+    brute = [n for n in series.starts(date(2024, 1, 1), date(2029, 12, 31))
+             if n.replace(tzinfo=tz).astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != n]
+    assert series.nonexistent(date(2024, 1, 1), date(2029, 12, 31)) == brute
+    assert (brute != []) == (clock != "15:00")
+
+
+def test_check_warns_about_a_series_at_a_time_the_clocks_skip(tmp_path, run):
+    path = write(tmp_path, """\
+calendar: {name: t, timezone: Europe/Zurich}
+events:
+  - id: night
+    title: Night call
+    when: 2026-03-22T02:30
+    duration: 1h
+    repeat: {every: week, until: 2027-04-30}
+    occurrences:
+      2027-03-28: {when: 2027-03-28T04:00}
+  - {id: day, title: Day call, when: 2026-03-22T15:00, duration: 1h, repeat: {every: week, count: 60}}
+""")
+    out = run("check", "-f", str(path), "--as-of", "2026-01-01")
+    assert out.exit_code == 0
+    assert out.stderr.count("a time the clocks skip") == 1
+    assert f"{path}:5:11: warning: 'night' falls at 02:30, a time the clocks skip in Europe/Zurich, on 29 Mar 2026;" \
+        in out.stderr  # 28 Mar 2027 moved away: no longer at 02:30
+    assert "held an hour later" in out.stderr
+    later = run("check", "-f", str(path), "--as-of", "2026-04-01")
+    assert "clocks skip" not in later.stderr  # what is past has happened

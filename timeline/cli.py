@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable
 from datetime import date, datetime, UTC
 from enum import Enum
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -25,6 +25,9 @@ from .dates import Duration
 from .days import DayArg, day_of, parse_bound, parse_day
 from .errors import DateSyntaxError, DayOptionError, FileAccessError, RequestError, TimelineError, quote
 from .runs import DEFAULT_RUNS, DEFAULT_SEED, MAX_RUNS
+
+if TYPE_CHECKING:
+    from .schedule import ResolvedEvent, Schedule
 
 
 class _Group(TyperGroup):
@@ -508,11 +511,40 @@ def check(file: FileOpt = "events.yaml", as_of: AsOfOpt = None) -> None:
                        f"{e.projection}", err=True)
         if e.at_risk is not None:
             typer.echo(f"{where} is at risk as of {schedule.today}: {e.at_risk}", err=True)
+    for e in schedule.events:
+        _warn_nonexistent(schedule, e)
     for e, parent in schedule.outside_parents():
         line, col = e.event.position("parent")
         typer.echo(f"{schedule.path}:{line}:{col}: warning: {quote(e.id)} is planned for {e.planned_label}, outside "
                    f"its parent phase {quote(parent.id)} ({parent.planned_label}); views list it under the phase all "
                    "the same, out of date order (widen the phase, or give the event another parent)", err=True)
+
+
+NONEXISTENT_YEARS = 10
+"""How far past today `check` looks for occurrences of a series at a time the clocks skip
+(only from today on: what is past has happened)."""
+
+
+def _warn_nonexistent(schedule: "Schedule", e: "ResolvedEvent") -> None:
+    """Warn about the occurrences of a series at a wall-clock time its zone skips that day."""
+    series = e.series
+    if series is None or not series.timed:
+        return
+    first = max(series.naive_first.date(), schedule.today)
+    last = schedule.today.replace(year=min(schedule.today.year + NONEXISTENT_YEARS, 9999), day=28)
+    if series.last_start is not None:
+        last = min(last, series.last_start.date())
+    found = series.nonexistent(first, last)
+    if not found:
+        return
+    from .labels import day_label
+
+    line, col = e.event.position("when")
+    days = ", ".join(day_label(n.date()) for n in found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+    typer.echo(f"{schedule.path}:{line}:{col}: warning: {quote(e.id)} falls at {found[0]:%H:%M}, a time the clocks skip "
+               f"in {series.zone}, on {days}; {'it is' if len(found) == 1 else 'they are'} held an hour later there, "
+               "as calendar programs hold such a time (move an occurrence with `timeline move`, or pick another "
+               "time)", err=True)
 
 
 @app.command("list")

@@ -248,6 +248,25 @@ class Series:
         start = naive.replace(tzinfo=zone).astimezone(UTC)
         return start.astimezone(calendar).date(), (start + self.length).astimezone(calendar).date()
 
+    def nonexistent(self, lo: date, hi: date) -> list[datetime]:
+        """The naive starts on the days [lo, hi] at a wall-clock time the clocks skip that
+        day in the series' zone (02:30 on the spring day in Zurich): each is held an hour
+        later, as calendar programs hold it (`window`), and `check` says so."""
+        from .zones import gaps
+
+        zone = self.zone
+        if zone is None or lo > hi:
+            return []
+        clock = self.naive_first.time()  # every start the rule gives is at the first one's time of day
+        found: list[datetime] = []
+        for start, stop in (gap for year in range(lo.year, hi.year + 1) for gap in gaps(zone, year)):
+            for day in sorted({start.date(), stop.date()}):
+                naive = datetime.combine(day, clock)
+                if start <= naive < stop and lo <= day <= hi and day not in self.skipped and day not in self.vacated \
+                        and self.gives(day):
+                    found.append(naive)
+        return found
+
     def window(self, naive: datetime, side: str = "start") -> Window:
         """An occurrence's start (or, with `end`, its end) from its naive wall-clock start."""
         if isinstance(self.first, datetime):
