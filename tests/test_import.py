@@ -210,8 +210,8 @@ def test_import_an_exported_calendar(tmp_path, run):
     assert dry.stderr.splitlines() == [
         f"{feed}: VEVENT 1 (UID '040000008200E00074C5B7101A82E008@outlook.example'): '040000008200E00074C5B7101A82E008' "
         "is not a usable id; imported as 'liaison-call'",
-        f"{feed}: skipped VEVENT 4 (UID 'kickoff@example.org'): the events file has an event with the id 'kickoff'",
         f"{feed}: skipped VEVENT 5 (UID 'dup@example.org'): it looks like 'kickoff' (same title and first day 2026-01-15)",
+        f"{feed}: would update 'kickoff': title: Kick-off → Kick-off again",  # the UID names it
     ]
     assert dry.stdout == (
         "  - id: liaison-call\n    title: Liaison call\n    when: 2026-11-05T11:00\n    timezone: America/New_York\n"
@@ -221,7 +221,9 @@ def test_import_an_exported_calendar(tmp_path, run):
         "    status: tentative\n"
         "  - id: utc\n    title: Call in UTC\n    when: 2026-12-10T09:00Z\n    duration: 1h\n")
     result = run("import", str(feed), "-f", str(path))
-    assert result.exit_code == 0 and result.stdout == f"{path}: imported 3 events\n"
+    assert result.exit_code == 0 and result.stdout == f"{path}: imported 3 events, updated 1\n"
+    assert f"{feed}: updated 'kickoff': title: Kick-off → Kick-off again\n" in result.stderr
+    assert "    title: Kick-off again\n    when: 2026-01-15   # day one\n" in path.read_text()  # in place, comment kept
     events = by_id(schedule_at(path))
     assert events["liaison-call"].label == ("every Thursday 11:00–11:45 New York time (17:00–17:45 CET) from 5 Nov 2026 until 25 Feb 2027")
     moved = [o for o in events["liaison-call"].series.occurrences() if o.moved]
@@ -254,8 +256,8 @@ def test_import_a_spreadsheet(tmp_path, run):
                             "\n"
                             "Kick-off,2026-01-15,,,,,,\n", "plan.csv")
     result = run("import", str(sheet), "-f", str(path))
-    assert result.exit_code == 0 and result.stdout == f"{path}: imported 2 events\n"
-    assert result.stderr == f"{sheet}: skipped row 5: it looks like 'kickoff' (same title and first day 2026-01-15)\n"
+    assert result.exit_code == 0 and result.stdout == f"{path}: imported 2 events, 1 unchanged\n"  # row 5 is 'kickoff'
+    assert result.stderr == ""
     events = by_id(schedule_at(path, date(2026, 1, 1)))
     assert (events["plenary"].label, events["plenary"].tags, events["plenary"].location) == ("Q3 2026", ("core", "wg"), "Geneva")
     assert events["report"].label == "by 31 Dec 2026" and events["report"].kind.value == "deadline"
@@ -431,3 +433,89 @@ def test_a_time_in_a_zone_nobody_knows_is_refused_not_guessed(tmp_path, run):
                                  "such as Europe/Zurich in its place\n")
     known = write(tmp_path, head + "END:VCALENDAR\r\n", "known.ics")
     assert "timezone: Europe/Berlin" in run("import", str(known), "-f", str(target), "--dry-run").stdout
+
+
+# -- import again: updates --------------------------------------------------------------------
+
+@pytest.mark.parametrize("source", [DEFAULT_EVENTS, DATA / "stress.yaml"], ids=["default", "stress"])
+def test_a_feed_imported_back_into_its_own_file_changes_nothing(tmp_path, run, source):
+    path = write(tmp_path, source.read_text(encoding="utf-8"))
+    feed = tmp_path / "feed.ics"
+    assert run("ics", "-f", str(path), "-o", str(feed)).exit_code == 0
+    before = path.read_bytes()
+    result = run("import", str(feed), "-f", str(path))
+    count = len(schedule_at(path).events)
+    assert result.exit_code == 0 and result.stdout == f"{path}: imported 0 events, {count} unchanged\n", result.stderr
+    assert path.read_bytes() == before  # every window, reference and actual as written
+
+
+GOOGLE = """\
+BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Google Inc//Google Calendar 70.9054//EN\r
+X-WR-TIMEZONE:Europe/Zurich\r
+BEGIN:VEVENT\r
+UID:7kukuqrfedlm2f9t0qfhpkvbqc@google.com\r
+DTSTAMP:20260101T000000Z\r
+DTSTART;VALUE=DATE:{start}\r
+DTEND;VALUE=DATE:{end}\r
+SUMMARY:{title}\r
+LOCATION:{where}\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:report@google.com\r
+DTSTAMP:20260101T000000Z\r
+DTSTART;VALUE=DATE:20260630\r
+SUMMARY:Report\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_a_changed_export_imported_again_updates_what_changed(tmp_path, run):
+    path = tmp_path / "events.yaml"
+    first = write(tmp_path, GOOGLE.format(start="20260505", end="20260508", title="Workshop", where="Geneva"), "a.ics")
+    assert run("import", str(first), "-f", str(path)).exit_code == 0
+    text = path.read_text()
+    text = text.replace("  - id: report\n", "  # the deliverable\n  - id: report\n    after: [7kukuqrfedlm2f9t0qfhpkvbqc]\n")
+    path.write_text(text)
+    changed = write(tmp_path, GOOGLE.format(start="20260512", end="20260514", title="Workshop (moved)", where="Bern"),
+                    "b.ics")
+    dry = run("import", str(changed), "-f", str(path), "--dry-run")
+    assert dry.exit_code == 0 and dry.stdout == "" and path.read_text() == text  # a dry run writes nothing
+    assert dry.stderr == (f"{changed}: would update '7kukuqrfedlm2f9t0qfhpkvbqc': title: Workshop → \"Workshop (moved)\"; "
+                          "when: 2026-05-05/2026-05-07 → 2026-05-12/2026-05-13; location: Geneva → Bern\n")
+    result = run("import", str(changed), "-f", str(path))
+    assert result.exit_code == 0 and result.stdout == f"{path}: imported 0 events, updated 1, 1 unchanged\n"
+    assert result.stderr == dry.stderr.replace("would update", "updated")
+    events = by_id(schedule_at(path))
+    moved = events["7kukuqrfedlm2f9t0qfhpkvbqc"]
+    assert (moved.title, moved.label, moved.location) == ("Workshop (moved)", "12–13 May 2026", "Bern")
+    assert "  # the deliverable\n" in path.read_text() and events["report"].event.after == ("7kukuqrfedlm2f9t0qfhpkvbqc",)
+    again = run("import", str(changed), "-f", str(path))
+    assert again.stdout == f"{path}: imported 0 events, 2 unchanged\n" and again.stderr == ""
+
+
+def test_days_inside_the_files_window_are_no_change_and_days_outside_are(tmp_path, run):
+    path = write(tmp_path, "calendar: {timezone: Europe/Zurich}\nevents:\n"
+                           "  - {id: w, title: Workshop, when: '[2026-05..2026-06]'}\n")
+    inside = write(tmp_path, GOOGLE.format(start="20260512", end="20260514", title="Workshop", where="Bern")
+                   .replace("7kukuqrfedlm2f9t0qfhpkvbqc@", "w@"), "in.ics")
+    result = run("import", str(inside), "-f", str(path), "--dry-run")
+    assert "would update 'w': location: (none) → Bern" in result.stderr and "when" not in result.stderr
+    outside = write(tmp_path, GOOGLE.format(start="20260702", end="20260703", title="Workshop", where="Bern")
+                    .replace("7kukuqrfedlm2f9t0qfhpkvbqc@", "w@"), "out.ics")
+    result = run("import", str(outside), "-f", str(path), "--dry-run")
+    assert "when: '[2026-05..2026-06]' → 2026-07-02" in result.stderr
+
+
+def test_two_vevents_with_one_uid_are_refused_and_nothing_is_written(tmp_path, run):
+    path = write(tmp_path, BLOCK)
+    feed = write(tmp_path, GOOGLE.format(start="20260505", end="20260508", title="A", where="X")
+                 .replace("report@google.com", "7kukuqrfedlm2f9t0qfhpkvbqc@google.com"), "clash.ics")
+    for args in ((), ("--dry-run",)):
+        result = run("import", str(feed), "-f", str(path), *args)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert (f"{feed}: VEVENT 2 (UID '7kukuqrfedlm2f9t0qfhpkvbqc@google.com'): the same UID as VEVENT 1"
+                in result.stderr)
+        assert path.read_text() == BLOCK

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, UTC
+from zoneinfo import ZoneInfo
 
 import yaml
 
-from .edit import rewrite
-from .yamltext import content_end, line_end, newline, yaml_scalar
+from .dates import RefExpr, SpanExpr, Window, parse_length
+from .edit import events_of, rewrite
+from .yamltext import Change, apply_splices, content_end, event_splices, line_end, newline, yaml_scalar
 from .errors import RequestError
-from .source import Source
+from .source import Source, compose
 from .values import ID_PATTERN, parse_expr_or_none
 from .render.text import slug
-from .schedule import Schedule
+from .schedule import ResolvedEvent, Schedule
 
 MAX_ID = 48
 """Ids suggested from titles are at most this long."""
@@ -96,6 +98,175 @@ def append_events(path: str, events: Sequence[NewEvent], now: datetime) -> Sched
         return appended(source.text, root, events)
 
     return rewrite(path, append, now)[1]
+
+
+DATE_KEYS = ("when", "start", "end", "due")
+"""The keys that say when an event is: an update replaces them together."""
+
+
+@dataclass(frozen=True)
+class Update:
+    """What an import changes in an event the file has."""
+
+    id: str
+    """The event."""
+    changes: tuple[Change, ...]
+    """The keys set or removed (empty: the source says what the file says)."""
+    words: tuple[str, ...]
+    """Each change as `key: old → new`."""
+
+
+def plan_updates(text: str, root: yaml.Node, updates: Sequence[NewEvent], schedule: Schedule) -> list[Update]:
+    """Compare what a source says of events the file has with what the file says (`schedule`:
+    the file resolved): a key the source carries and the file writes otherwise is set, one the
+    source cannot carry (after, parent, actual, notes ...) is kept. The dates (with the
+    length) change as a whole, and only when the source's days fall outside the file's
+    planned windows (a calendar shows "July to October" as days inside it); dates written as
+    references, or of an event with an actual, are kept (a calendar holds only the days
+    they gave)."""
+    nodes = _by_id(root)
+    resolved = {e.id: e for e in schedule.events}
+    return [_update(text, nodes[u.id], u, resolved[u.id], schedule.calendar.timezone)
+            for u in updates if u.id in nodes and u.id in resolved]
+
+
+def _by_id(root: yaml.Node) -> dict[str, yaml.MappingNode]:
+    """The mapping node of each event, by id."""
+    return {str(v.value): item for item in events_of(root) for k, v in item.value if k.value == "id"}
+
+
+LIST_KEYS = ("owner", "tags", "after", "before")
+"""Keys whose one value and a list of it say the same (`owner: Ann` and `owner: [Ann]`)."""
+WHEN_KEYS = (*DATE_KEYS, "duration")
+"""The keys an update of the dates replaces together."""
+
+
+def _update(text: str, node: yaml.MappingNode, new: NewEvent, resolved: ResolvedEvent, zone: str) -> Update:
+    had = {str(k.value): v for k, v in node.value}
+    said = {k: v for k, v in new.fields if k != "id"}
+    changes: list[Change] = []
+    words: list[str] = []
+    keep_dates = "actual" in had or any(_refers(had[k]) for k in DATE_KEYS if k in had) \
+        or _fits(had, said, resolved, zone)
+    for key, value in said.items():
+        if key in WHEN_KEYS and keep_dates:
+            continue
+        if key not in had and key == "kind" and resolved.kind.value == _loaded(_value_node(value)):
+            continue  # the kind the file's dates give already
+        if key not in had or _plain(key, _loaded(had[key])) != _plain(key, _loaded(_value_node(value))):
+            changes.append(Change(key, value, yaml=True))
+            words.append(f"{key}: {_shown(text, had[key]) if key in had else '(none)'} → {value}")
+    if not keep_dates:
+        for key in WHEN_KEYS:
+            if key in had and key not in said:
+                changes.append(Change(key, None))
+                words.append(f"{key}: {_shown(text, had[key])} → (none)")
+    return Update(new.id, tuple(changes), tuple(words))
+
+
+def _plain(key: str, value: object) -> object:
+    """A value as compared: one value of a list key as a list of it; a title with its
+    line breaks as spaces (a calendar's title is one line)."""
+    if key in LIST_KEYS and not isinstance(value, list):
+        return [value]
+    return " ".join(value.split()) if key == "title" and isinstance(value, str) else value
+
+
+def _fits(had: dict[str, yaml.Node], said: dict[str, str], resolved: ResolvedEvent, zone: str) -> bool:
+    """True when the days the source gives fall inside the file's planned windows, said the
+    same way (a due date is not a window): a calendar shows an uncertain window as days, so
+    days inside it say nothing new; days outside it are a new plan."""
+    dates = {k: str(_loaded(_value_node(v))) for k, v in said.items() if k in WHEN_KEYS}
+    if ("due" in had) != ("due" in dates):
+        return False
+    theirs = _extent(dates, ZoneInfo(str(_loaded(_value_node(said["timezone"]))) if "timezone" in said else zone))
+    if theirs is None:
+        return False
+    return _inside(theirs[0], resolved.planned_start) and _inside(theirs[1], resolved.planned_end)
+
+
+Point = tuple[date | None, date | None, datetime | None]
+"""A side of an event as a source gives it: first and last day (None: open), and the instant
+of a time."""
+
+
+def _extent(dates: dict[str, str], zone: ZoneInfo) -> tuple[Point, Point] | None:
+    """The start and end a source's date keys give (a due date: its day at both), times as
+    instants in `zone`; None when they are not plain dates."""
+    def points(text: str) -> list[Point] | None:
+        expr = parse_expr_or_none(text)
+        parts = [expr.start, expr.end] if isinstance(expr, SpanExpr) else [expr]
+        out = [(p.earliest, p.latest, p.moment if p.moment is None or p.moment.tzinfo else p.moment.replace(tzinfo=zone))
+               for p in parts if isinstance(p, Window)]
+        return out if len(out) == len(parts) else None
+
+    found = [points(dates[k]) for k in ("when", "start", "end", "due") if k in dates]
+    if not found or any(f is None for f in found):
+        return None
+    first, last = found[0][0], found[-1][-1]  # type: ignore[index]
+    moment = first[2]
+    if "duration" in dates and moment is not None and "end" not in dates:
+        end = (moment.astimezone(UTC) + parse_length(dates["duration"])).astimezone(zone)
+        last = (end.date(), end.date(), end)
+    return first, last
+
+
+def _inside(theirs: Point, mine: Window) -> bool:
+    """True when a side's days (and time) fall inside the file's window for it (an open
+    side only inside one open there too)."""
+    lo, hi, moment = theirs
+    if lo is None and mine.earliest is not None or hi is None and mine.latest is not None:
+        return False
+    if lo is not None and mine.earliest is not None and lo < mine.earliest:
+        return False
+    if hi is not None and mine.latest is not None and hi > mine.latest:
+        return False
+    return mine.moment is None or moment is not None and moment == mine.moment
+
+
+def _refers(node: yaml.Node) -> bool:
+    """True for a date written as a reference to another event."""
+    if not isinstance(node, yaml.ScalarNode):
+        return False
+    expr = parse_expr_or_none(str(node.value))
+    return isinstance(expr, RefExpr) or isinstance(expr, SpanExpr) and (
+        isinstance(expr.start, RefExpr) or isinstance(expr.end, RefExpr))
+
+
+def _shown(text: str, node: yaml.Node) -> str:
+    """A value as the file writes it, on one line."""
+    written = text[node.start_mark.index:node.end_mark.index]
+    return " ".join(written.split()) if len(written) <= 80 else " ".join(written[:77].split()) + "..."
+
+
+def import_events(path: str, events: Sequence[NewEvent], updates: Sequence[NewEvent], now: datetime) -> tuple[list[Update], Schedule]:
+    """Update the events the file has and append the new ones, in one validated, atomic
+    write under the file's lock; the updates made, and the schedule after."""
+    made: list[Update] = []
+
+    def change(source: Source, root: yaml.Node, today: date, before: Schedule | None) -> str:
+        if before is None:
+            raise RequestError(f"{path}: the events file is not valid; run timeline check")
+        made.extend(plan_updates(source.text, root, updates, before))
+        nodes = _by_id(root)
+        text = apply_splices(source.text, [s for u in made for s in event_splices(source.text, nodes[u.id], list(u.changes))])
+        if not events:
+            return text
+        return appended(text, compose(Source(source.path, text, None)), events)
+
+    return made, rewrite(path, change, now, compare=True)[1]
+
+
+def _value_node(value: str) -> yaml.Node:
+    """The node of a value written as YAML text, composed as the events file is."""
+    root = compose(Source("<import>", f"v: {value}\n", None))
+    assert isinstance(root, yaml.MappingNode)
+    return root.value[0][1]
+
+
+def _loaded(node: yaml.Node) -> object:
+    """A value as YAML reads it."""
+    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
 
 
 def appended(text: str, root: yaml.Node, events: Sequence[NewEvent]) -> str:

@@ -27,6 +27,7 @@ from .errors import DateSyntaxError, DayOptionError, FileAccessError, RequestErr
 from .runs import DEFAULT_RUNS, DEFAULT_SEED, MAX_RUNS
 
 if TYPE_CHECKING:
+    from .append import Update
     from .schedule import ResolvedEvent, Schedule
 
 
@@ -441,18 +442,20 @@ def add(
 def import_(
     source: Annotated[str, typer.Argument(metavar="FILE", help="An iCalendar file (.ics, what any calendar exports) or a CSV file with a header row (see the README), or - for standard input.")],
     file: FileOpt = "events.yaml",
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the events as YAML instead of adding them.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the new events as YAML and the updates on stderr; write nothing.")] = False,
 ) -> None:
     """Bring events in from an iCalendar or CSV file: appended to the events file (made,
     with the feed's calendar settings, when it does not exist), validated with the rest of
-    it first; ids derived and duplicates skipped are reported on stderr.
+    it first; an event the file has already (same id, or same title and first day) is
+    updated with what changed. Ids derived, duplicates skipped and updates are reported on
+    stderr.
 
     Example: timeline import exported.ics --dry-run
     """
-    from .append import append_events
+    from .append import import_events, plan_updates
     from .fsutil import create_new
     from .importers import new_file_text, read_import, yaml_items
-    from .source import MAX_BYTES, Source, read_bounded
+    from .source import MAX_BYTES, Source, compose, read_bounded, read_source
     from .pipeline import load_schedule, schedule_from_source
 
     if source == "-":
@@ -476,18 +479,39 @@ def import_(
     for note in imported.notes:
         typer.echo(f"{source}: {note}", err=True)
     if dry_run:
+        if imported.updates:
+            current = read_source(file)
+            for u in plan_updates(current.text, compose(current), imported.updates, schedule):
+                _say_update(source, u, "would update")
         _write(yaml_items(imported.events))
         return
-    if not imported.events:
+    if not imported.events and not imported.updates:
         _write(f"{file}: nothing to import\n")
         return
+    updated = 0
     if exists:
-        append_events(file, imported.events, now_utc())
+        updates, _ = import_events(file, imported.events, imported.updates, now_utc())
+        for u in updates:
+            _say_update(source, u, "updated")
+        updated = sum(1 for u in updates if u.changes)
     else:
         text = new_file_text(imported, imported.events)
         schedule_from_source(Source(file, text, None), now_utc())  # refused whole, or written
         create_new(file, text.encode("utf-8"))
-    _write(f"{file}: imported {len(imported.events)} event{'s' if len(imported.events) != 1 else ''}\n")
+    same = len(imported.updates) - updated
+    _write(f"{file}: imported {_count(len(imported.events), 'event')}"
+           + (f", updated {updated}" if updated else "") + (f", {same} unchanged" if same else "") + "\n")
+
+
+def _say_update(source: str, update: "Update", verb: str) -> None:
+    """Report what an import changes in one event (on stderr)."""
+    if update.changes:
+        typer.echo(f"{source}: {verb} {quote(update.id)}: {'; '.join(update.words)}", err=True)
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 event`, `3 events`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @app.command()

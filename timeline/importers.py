@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta, UTC
 from typing import Any
 
 from .append import NewEvent, YamlText, suggest_id
-from .dates import DateSyntaxError, length_text, parse_expr
+from .dates import DateSyntaxError, RefExpr, length_text, parse_expr
 from .errors import EventsFileError, Problem, RequestError, quote
 from .feedtext import (
     CANCELLED, DUE, FIRST_MARKER_TITLE, FORMULA_STARTS, LAST_MARKER, OWNER_LINES, PRODID_PREFIX, WINDOW_TITLE,
@@ -56,6 +56,9 @@ class Imported:
 
     events: list[NewEvent] = field(default_factory=list)
     """The events to add, in the order found."""
+    updates: list[NewEvent] = field(default_factory=list)
+    """Events the file has already (the same id, from the UID or the id column; or the same
+    title and first day): what the source says of them now, to compare and update."""
     notes: list[str] = field(default_factory=list)
     """What was derived or skipped, for the report."""
     calendar: dict[str, str] = field(default_factory=dict)
@@ -82,16 +85,26 @@ class _Ids:
         self.existing = existing
         self.taken = set(existing)
         self.seen: dict[tuple[str, str], str] = {(t.casefold(), d): i for i, (t, d) in existing.items()}
+        self.updated: set[str] = set()
         self.out = out
 
-    def place(self, wanted: str | None, title: str, first_day: str, what: str) -> str | None:
-        """The id for an event (None: a duplicate, reported and skipped)."""
+    def place(self, wanted: str | None, title: str, first_day: str, what: str) -> tuple[str, bool] | None:
+        """The id for an event, and whether the events file has it already (None: a
+        duplicate within the source, reported and skipped). The file's event is found by id
+        first, then by title and first day."""
         same = self.seen.get((title.casefold(), first_day))
+        if wanted is not None and wanted in self.existing and wanted not in self.updated:
+            self.updated.add(wanted)
+            return wanted, True
+        if same is not None and same in self.existing and same not in self.updated \
+                and (wanted is None or wanted not in self.existing):
+            self.updated.add(same)
+            return same, True
         if same is not None:
             self.out.notes.append(f"skipped {what}: it looks like {quote(same)} (same title and first day {first_day})")
             return None
         if wanted is not None and wanted in self.existing:
-            self.out.notes.append(f"skipped {what}: the events file has an event with the id {quote(wanted)}")
+            self.out.notes.append(f"skipped {what}: {quote(wanted)} is updated from an earlier one already")
             return None
         if wanted is not None and ID_PATTERN.match(wanted) and not _date_like(wanted) and wanted not in self.taken:
             ident = wanted
@@ -101,11 +114,19 @@ class _Ids:
                 self.out.notes.append(f"{what}: {quote(wanted)} is not a usable id; imported as {quote(ident)}")
         self.taken.add(ident)
         self.seen[(title.casefold(), first_day)] = ident
-        return ident
+        return ident, False
+
+    def add(self, ident: tuple[str, bool] | None, event: list[tuple[str, Any]]) -> None:
+        """File the event as new or as an update (nothing for a skipped one)."""
+        if ident is not None:
+            (self.out.updates if ident[1] else self.out.events).append(NewEvent.of([("id", ident[0]), *event]))
 
 
 def _date_like(text: str) -> bool:
-    return text[0].isdigit() and parse_expr_or_none(text) is not None
+    """True for an id a reference would read as a date (`2026-05`); one that reads as a
+    reference to itself (`7kukuqrfedlm2f9t0qfhpkvbqc`, a Google UID) is fine."""
+    expr = parse_expr_or_none(text) if text[0].isdigit() else None
+    return expr is not None and not isinstance(expr, RefExpr)
 
 
 # -- iCalendar ---------------------------------------------------------------------------------
@@ -143,11 +164,16 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
             marker = str(ev.get("UID", ""))
             if f"{LAST_MARKER}@" in marker and "DTSTART" in ev:
                 last_days[marker.replace(f"{LAST_MARKER}@", "@", 1)] = ev.decoded("DTSTART")
+    first_of: dict[str, int] = {}
     for number, ev in enumerate(events, 1):
         if ev.get("RECURRENCE-ID") is not None or own and f"{LAST_MARKER}@" in str(ev.get("UID", "")):
             continue
         uid = str(ev.get("UID", "")) or None
         what = f"VEVENT {number}" + (f" (UID {quote(uid, 60)})" if uid else "")
+        if uid is not None and first_of.setdefault(uid, number) != number:
+            raise RequestError(f"{name}: {what}: the same UID as VEVENT {first_of[uid]}; a calendar has one event "
+                               "a UID (a changed occurrence of a series carries a RECURRENCE-ID), so which one "
+                               "is meant is unknown; nothing imported")
         if uid and "@" in uid and not out.calendar.get("domain"):
             out.calendar["domain"] = uid.rsplit("@", 1)[1]
         try:
@@ -161,9 +187,7 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
         title = fields.pop("title")
         first_day = fields.pop("_first")
         wanted = uid.split("@", 1)[0] if uid else None
-        ident = ids.place(wanted, title, first_day, what)
-        if ident is not None:
-            out.events.append(NewEvent.of([("id", ident), ("title", title), *fields.items()]))
+        ids.add(ids.place(wanted, title, first_day, what), [("title", title), *fields.items()])
     return out
 
 
@@ -506,9 +530,7 @@ def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]], zone: 
         window = parse_expr_or_none(written) if written else None
         first = getattr(window, "earliest", None) or getattr(getattr(window, "start", None), "earliest", None)
         ident = ids.place(cells.get("id") or None, title, first.isoformat() if first else written, f"row {number}")
-        if ident is None:
-            continue
-        pairs: list[tuple[str, Any]] = [("id", ident), ("title", title)]
+        pairs: list[tuple[str, Any]] = [("title", title)]
         for key in CSV_COLUMNS[2:]:
             value = cells.get(key, "")
             if key == "owner" and value:
@@ -516,7 +538,7 @@ def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]], zone: 
             elif value:
                 pairs.append((key, re.split(r"[,\s]+", value.strip(", ")) if key in _LISTS else value))
         pairs += [(key, value) for key, value in listed if key == "actual"]
-        out.events.append(NewEvent.of(pairs))
+        ids.add(ident, pairs)
     if problems:
         raise EventsFileError(problems)
     return out
