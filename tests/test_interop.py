@@ -23,7 +23,7 @@ from .conftest import DATA, DEFAULT_EVENTS, ROOT, schedule_at
 
 from .interop.clients import (
     CLIENTS, EXPANDS_FAITHFULLY, CannotExpand, Pairs, day_pairs, fetch_nodeical, instant_pair, missing,
-    read_icaljs_starts, read_libical, read_vobject,
+    read_icaljs_starts, read_libical, read_nodeical, read_vobject,
 )
 from .interop.lint import lint
 from .interop.oracle import spots
@@ -314,6 +314,13 @@ def test_icaljs_reads_every_zone_of_the_database_as_the_database_does(every_zone
     feed, want = every_zone_feed
     assert len(want) > 500 * 1600  # every zone, every week of 31 years
     assert off_by_zone(read_icaljs_starts(feed, date(2031, 1, 1)), want) == {}
+
+
+@pytest.mark.slow
+def test_nodeical_which_looks_zones_up_by_name_agrees_on_every_zone(every_zone_feed):
+    need("node-ical")
+    feed, want = every_zone_feed
+    assert off_by_zone(read_nodeical(feed, date(2000, 1, 1), date(2031, 1, 1)), want) == {}
 
 
 @pytest.mark.slow
