@@ -184,3 +184,105 @@ def test_descriptions_are_reachable_without_script(site):
     assert '<a href="#e-report" title="by 31 Jul 2005">WGIG report issued</a>' in dom  # as of 1 Mar 2005
     row = dom.split('<tr id="e-report"', 1)[1].split("</tr>", 1)[0]
     assert "<details><summary" in row and "Owner: WGIG" in row and "Source: Report will be issued no later than July 2005" in row
+
+
+# -- accessible, whole in print, any content (#27) ------------------------------------------------
+
+PAGE_JS = os.path.join(os.path.dirname(__file__), "interop", "page.js")
+LONG_RULES = """\
+calendar: {name: Long rules, timezone: Europe/Zurich}
+events:
+  - id: board
+    title: Board meeting of the extended steering committee with all regional representatives
+    when: 2026-01-07T10:00
+    duration: 1h
+    owner: [Secretariat of the extended steering committee]
+    location: Palais des Nations, Salle XVII, Geneva, Switzerland (and online)
+    repeat: {every: month, on: 1st wed, until: 2027-06-02, skip: [2026-08-05]}
+  - id: weekly
+    title: Weekly editors' call
+    when: 2026-01-06T15:00
+    duration: 45min
+    timezone: America/New_York
+    repeat: {every: week, on: [tue, thu], until: 2027-06-30}
+  - {id: report, title: "Report <b>bold</b> & \\"quoted\\"", due: 2026-Q4}
+"""
+"""A plan whose repeat rules make long 'when' labels (they once widened the page to 1,418 px)."""
+
+
+def drive(*args: str) -> dict:
+    """Run tests/interop/page.js (puppeteer-core on Debian's Chromium) and read its JSON."""
+    import json
+
+    if not os.path.isdir(os.path.join(os.path.dirname(PAGE_JS), "node_modules", "puppeteer-core")):
+        if os.environ.get("CI"):
+            pytest.fail("puppeteer-core must be installed in CI (.ci/run installs tests/interop's packages)")
+        pytest.skip("npm packages of tests/interop are not installed")
+    env = dict(os.environ, CHROMIUM=CHROMIUM or "", NODE_PATH=os.path.join(os.path.dirname(PAGE_JS), "node_modules"))
+    proc = subprocess.run(["node", PAGE_JS, *args], capture_output=True, text=True, timeout=180, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """The default data, the example and a plan of long repeat rules, built and served."""
+    from typer.testing import CliRunner
+
+    from timeline.cli import app
+    from .conftest import ROOT
+
+    folder = tmp_path_factory.mktemp("sites")
+    (folder / "long.yaml").write_text(LONG_RULES, encoding="utf-8")
+    plans = {"default": (DEFAULT_EVENTS, "2005-03-01"), "example": (ROOT / "examples" / "working-group.yaml", "2026-03-01"),
+             "long": (folder / "long.yaml", "2026-03-01")}
+    for name, (path, today) in plans.items():
+        result = CliRunner().invoke(app, ["build", str(folder / name), "-f", str(path), "--today", today])
+        assert result.exit_code == 0, result.stderr
+    server = SiteServer(folder)
+    yield server.url
+    server.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("plan", ["default", "example", "long"])
+def test_the_page_is_accessible_fits_and_opens_the_chart_at_today(chromium, sites, plan, width, scheme):
+    found = drive("audit", f"{sites}{plan}/index.html", str(width), scheme)
+    assert found["errors"] == []
+    assert found["axe"] == []  # axe-core: no violation of any kind
+    layout = found["layout"]
+    assert layout["scroll"] == layout["width"] and layout["over"] == []  # only the chart's own box scrolls sideways
+    assert layout["background"] == ("rgb(26, 32, 44)" if scheme == "dark" else "rgb(255, 255, 255)")
+    bars = layout["bars"]
+    assert bars["tabIndex"] == 0  # the chart is reachable by keyboard
+    room = bars["scrollWidth"] - bars["clientWidth"]
+    today = bars["todayX"]  # None where today is outside the chart: it opens at its start
+    wanted = 0 if today is None else min(max(0, today - bars["clientWidth"] / 2), room)
+    assert abs(bars["scrollLeft"] - wanted) <= 1  # opened with today in view
+    if found["keyboard"] is not None and bars["scrollLeft"] > 0:
+        assert found["keyboard"]["after"] < found["keyboard"]["before"]  # the arrow keys scroll it
+    if width == 390:
+        assert set(layout["cellLabels"]) >= {'"When: "', '"Event: "', '"Kind: "', '"Status: "'}  # each field named
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_default_data_prints_whole(chromium, sites, tmp_path, paper):
+    from .conftest import schedule_at
+
+    pdf = tmp_path / f"{paper}.pdf"
+    assert drive("pdf", f"{sites}default/index.html", str(pdf), paper)["errors"] == []
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    import re
+
+    chart, table = re.split(r"^\f?Schedule$", text, maxsplit=1, flags=re.M)
+    schedule = schedule_at(DEFAULT_EVENTS, None)
+    for e in schedule.events:  # every row of the chart, the last ones too (they were cut after Sep 2005)
+        assert " ".join(e.title.split())[:24] in " ".join(chart.split()), e.id
+    axis = next(line for line in chart.splitlines() if "Jan" in line and "Feb" in line).split()
+    assert axis[-1] == "Nov"  # the axis to the Tunis summit's month
+    header = next(line for line in table.splitlines() if "When" in line).split()
+    assert header == ["When", "Event", "Kind", "Status", "Owner", "Location"]  # every column
+    for e in schedule.events:
+        if e.location:
+            assert e.location.split()[0] in table, e.id

@@ -61,7 +61,7 @@ def test_build_publishes_a_feed_per_owner(tmp_path, run):
     editors = (out / "owners" / "editors.ics").read_bytes().decode()
     assert editors.count("UID:draft@") == 1 and editors.count("UID:review") == 2 and "NAME:Plan · Editors\r\n" in editors
     page = (out / "index.html").read_text()
-    assert "<strong>owner Chair, WG</strong>" in page and "<td>Editors, Chair, WG</td>" in page
+    assert "<strong>owner Chair, WG</strong>" in page and '<td data-label="Owner">Editors, Chair, WG</td>' in page
 
 
 @pytest.mark.parametrize("value, message", [

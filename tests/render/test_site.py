@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, UTC
 
 import icalendar
@@ -62,8 +63,9 @@ def test_page_is_self_contained_with_links(default_events):
     assert 'href="webcal://example.org/wgig/calendar.ics"' in page
     assert 'href="https://example.org/wgig/tags/wgig.ics"' in page
     assert 'href="calendar.ics" download' in page
+    inline = page.replace('<link rel="icon" href="data:,">', "")  # no icon to fetch: an empty one, inline
     for external in ("<script src", "<link", "@import", "url(http", 'src="http'):
-        assert external not in page
+        assert external not in inline
     assert page.count("<script>") == 1  # its own few lines, inline (README: the page)
     assert 'name="viewport"' in page and "@media print" in page
 
@@ -152,7 +154,7 @@ def test_svg_draws_every_kind_of_mark(default_events):
     from timeline.render.svg import SvgOptions, render_svg
 
     page = site(default_events, today=date(2005, 3, 1))["index.html"].decode()
-    chart = page[page.index('<div class="bars">'):]
+    chart = page[page.index('<div class="bars"'):]
     svg = chart[:chart.index("</svg>")]
     for cls in ('class="possible"', 'class="certain"', 'class="due"', 'class="actual"', 'class="actual-day"'):
         assert cls in svg
@@ -168,3 +170,33 @@ def test_the_legend_names_every_mark_the_chart_draws(default_events):
     for name in ("phase", "meeting", "milestone", "deadline", "certain days", "possible days", "open: no known end",
                  "one day", "due day", "occurrences of a repeating event", "cancelled", "today (2005-03-01)"):
         assert f"{name}" in legend, name
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(color: str) -> float:
+        channels = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_every_mark_stands_out_at_three_to_one_in_both_schemes(default_events, tmp_path):
+    from timeline.model import Kind
+    from timeline.render.site import render_index
+    from timeline.render.svg import ACCENT, CANCELLED, COLORS, DARK_COLORS
+
+    light, dark = "#ffffff", "#1a202c"
+    for kind in Kind:  # WCAG 1.4.11: graphics 3:1 against what is next to them
+        assert contrast(COLORS[kind], light) >= 3 and contrast(DARK_COLORS[kind], dark) >= 3, kind
+    assert contrast(CANCELLED, light) >= 3 and contrast(CANCELLED, dark) >= 3
+    assert contrast(ACCENT, light) >= 3 and contrast(ACCENT, dark) >= 3
+    page = render_index(schedule_at(default_events, date(2005, 3, 1)), ["calendar.ics"], None)
+    for kind in Kind:  # the page swaps the dark colours in, for the chart and the legend alike
+        assert f".k-{kind.value}>:not(.open-left):not(.open-right),.legend .k-{kind.value}{{fill:{DARK_COLORS[kind]}" in page
+    # possible days are a light fill with an outline in the full colour; an open end has a chevron
+    assert re.search(r'<rect [^>]*fill-opacity="0.25" stroke="#[0-9a-f]{6}" class="possible">', page)
+    opened = write(tmp_path, "events:\n  - {id: a, title: A, when: '[2026-05..]'}\n  - {id: b, title: B, when: 2026-09}\n")
+    assert re.search(r'class="open-right">.*\n<path [^>]*stroke="#[0-9a-f]{6}" stroke-width="2" class="chevron"/>',
+                     render_index(schedule_at(opened, date(2026, 1, 1)), [], None))

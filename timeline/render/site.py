@@ -15,36 +15,50 @@ from .. import __version__
 from ..model import Kind
 from ..schedule import ResolvedEvent, Schedule
 from .ics import feed_options, ics_chunks
-from .svg import COLORS, SvgOptions, render_svg
+from .chart import Axis, chart_range
+from .svg import ACCENT, CANCELLED, CHART, COLORS, DARK_COLORS, FADE, SvgOptions, render_svg
 from .text import one_line, slug
 
 CONTENT_TYPES = {".ics": "text/calendar; charset=utf-8", ".html": "text/html; charset=utf-8"}
 
+_DARK_MARKS = "".join(
+    f".k-{k.value}>:not(.open-left):not(.open-right),.legend .k-{k.value}{{fill:{DARK_COLORS[k]};stroke:{DARK_COLORS[k]}}}"
+    f".k-{k.value}>.possible,.legend .k-{k.value}.possible{{fill-opacity:.25}}" for k in Kind)
+"""The marks of each kind in their dark-background colours (`svg.DARK_COLORS`)."""
+
 _CSS = """
-:root{--fg:#1a202c;--muted:#718096;--line:#e2e8f0;--bg:#fff;--link:#2b6cb0;color-scheme:light dark}
-@media (prefers-color-scheme:dark){:root{--fg:#e2e8f0;--muted:#a0aec0;--line:#4a5568;--bg:#1a202c;--link:#90cdf4}}
+:root{--fg:#1a202c;--muted:#4a5568;--line:#e2e8f0;--bg:#fff;--link:#2b6cb0;color-scheme:light dark}
+@media (prefers-color-scheme:dark){:root{--fg:#e2e8f0;--muted:#a0aec0;--line:#4a5568;--bg:#1a202c;--link:#90cdf4}DARK}
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1100px;padding:1rem;color:var(--fg);background:var(--bg);line-height:1.4;overflow-wrap:break-word}
 a{color:var(--link)}h1{font-size:1.5rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin-top:2rem}
 summary{cursor:pointer}.feeds{list-style:none;padding:0}.feeds li{margin:.35rem 0}.feeds a{margin-right:.6rem;word-break:break-all}
 .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;padding:0;margin:.5rem 0;list-style:none;font-size:.9rem}.legend li{display:flex;align-items:center;gap:.3rem}
 .chart{display:flex;border:1px solid var(--line);border-radius:6px;padding:.5rem 0;max-width:100%}
 .names{flex:0 1 auto;min-width:6rem;max-width:45%;margin:0;padding:44px .5rem 0;list-style:none;font-size:12px;border-right:1px solid var(--line)}
-.names li{height:22px;line-height:22px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;overflow-wrap:normal}
-.bars{overflow-x:auto;flex:1 1 auto;min-width:0}.bars svg{display:block}.bars svg text{fill:var(--fg)}.bars svg .grid{stroke:var(--line)}.bars svg line.cancelled{stroke:var(--fg)}
+.names li{height:22px;line-height:22px;white-space:nowrap;overflow:hidden;overflow-wrap:normal}.names a{display:block;overflow:hidden;text-overflow:ellipsis}
+.bars{overflow-x:auto;flex:1 1 auto;min-width:0}.bars:focus-visible{outline:2px solid var(--link);outline-offset:2px}
+.bars svg{display:block}.bars svg text{fill:var(--fg)}.bars svg .grid{stroke:var(--line)}.bars svg line.cancelled{stroke:var(--fg)}
 table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
-.when{white-space:nowrap}.depth1{padding-left:1.4rem}.depth2{padding-left:2.8rem}.status-cancelled .title{text-decoration:line-through;color:var(--muted)}
-td details p{margin:.3rem 0;color:var(--muted);font-size:.88rem}:target{outline:2px solid #dd6b20}
+.when{min-width:7rem;overflow-wrap:anywhere}.depth1{padding-left:1.4rem}.depth2{padding-left:2.8rem}.status-cancelled .title{text-decoration:line-through;color:var(--muted)}
+td details p{margin:.3rem 0;color:var(--muted);font-size:.88rem}:target{outline:2px solid ACCENT}
 footer{margin-top:2rem;color:var(--muted);font-size:.8rem}
-@media (max-width:640px){table thead{display:none}table,tbody,tr,td{display:block}tr{border-bottom:1px solid var(--line);padding:.4rem 0}td{border:0;padding:.1rem 0}.when{white-space:normal}}
-@media print{.subscribe{display:none}.chart{border:0}.bars{overflow:visible}body{max-width:none;color:#000;background:#fff}}
-""".strip()
+@media (max-width:640px){table thead{display:none}table,tbody,tr,td{display:block}tr{border-bottom:1px solid var(--line);padding:.4rem 0}
+td{border:0;padding:.1rem 0}td.depth1,td.depth2{padding-left:0}td:empty{display:none}td::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85rem}}
+@page{size:landscape;margin:1cm}
+@media print{.subscribe{display:none}body{max-width:none;color:#000;background:#fff;padding:0}.chart{border:0;zoom:.86;break-inside:auto}
+.names{flex:none;width:250px;max-width:none}.bars{overflow:visible}table{font-size:.8rem}tr{break-inside:avoid}.when{min-width:6rem}}
+""".strip().replace("DARK", _DARK_MARKS).replace("ACCENT", ACCENT)
+"""The page's style. Printed, the page is landscape and the chart scaled to 86%: the names
+(250 px) beside the picture (770 px) then fit the width of A4 and of Letter paper."""
 
 _SCRIPT = """
 for(const d of document.querySelectorAll('details.subscribe'))if(matchMedia('(min-width:700px)').matches)d.open=true;
 addEventListener('beforeprint',()=>{for(const d of document.querySelectorAll('td details'))d.open=true});
+for(const b of document.querySelectorAll('.bars[data-today-x]'))b.scrollLeft=Math.max(0,b.dataset.todayX-b.clientWidth/2);
 """.strip()
 """The page's only script: the subscribe list open on wide screens, descriptions open in
-print. Without it the page works the same, with the list closed."""
+print, the chart scrolled to today. Without it the page works the same, with the list
+closed and the chart at its first month."""
 
 
 def _swatch(shape: str) -> str:
@@ -54,29 +68,35 @@ def _swatch(shape: str) -> str:
 
 def legend(today: date, forecast: bool = False) -> str:
     """The legend: every colour and mark the chart draws."""
-    kinds = [(COLORS[k], f"{k.value}") for k in Kind]
-    items = [_swatch(f'<rect x="1" y="2" width="20" height="10" fill="{color}"/>') + f"{name}" for color, name in kinds]
-    blue = COLORS[Kind.PHASE]
+    def kind(k: Kind, shape: str) -> str:
+        return f'<g class="k-{k.value}">{shape}</g>'
+
+    items = [_swatch(kind(k, f'<rect x="1" y="2" width="20" height="10" fill="{COLORS[k]}" class="k-{k.value}"/>'))
+             + k.value for k in Kind]
+    blue, milestone, deadline, meeting = (COLORS[k] for k in (Kind.PHASE, Kind.MILESTONE, Kind.DEADLINE, Kind.MEETING))
     items += [
-        _swatch(f'<rect x="1" y="2" width="20" height="10" fill="{blue}"/>') + "certain days",
-        _swatch(f'<rect x="1" y="2" width="20" height="10" fill="{blue}" fill-opacity="0.25"/>') + "possible days",
-        _swatch('<rect x="1" y="2" width="20" height="10" fill="url(#legend-fade)"/><defs><linearGradient '
-                'id="legend-fade"><stop offset="0" stop-color="#a0aec0" stop-opacity="0.6"/><stop offset="1" '
-                'stop-color="#a0aec0" stop-opacity="0"/></linearGradient></defs>') + "open: no known end (or start)",
-        _swatch(f'<polygon points="11,0 18,7 11,14 4,7" fill="{COLORS[Kind.MILESTONE]}"/>') + "one day",
-        _swatch(f'<path d="M6 1 v12 M6 1 h8 l-3 4 l3 4 h-8" stroke="{COLORS[Kind.DEADLINE]}" '
-                f'fill="{COLORS[Kind.DEADLINE]}" stroke-width="2"/>') + "due day",
-        _swatch(f'<rect x="3" y="2" width="2" height="10" fill="{COLORS[Kind.MEETING]}"/><rect x="10" y="2" '
-                f'width="2" height="10" fill="{COLORS[Kind.MEETING]}"/><rect x="17" y="2" width="2" height="10" '
-                f'fill="{COLORS[Kind.MEETING]}"/>') + "occurrences of a repeating event",
-        _swatch('<rect x="1" y="2" width="20" height="10" fill="#a0aec0"/><line x1="1" y1="7" x2="21" y2="7" '
+        _swatch(kind(Kind.PHASE, f'<rect x="1" y="2" width="20" height="10" fill="{blue}"/>')) + "certain days",
+        _swatch(kind(Kind.PHASE, f'<rect x="1" y="2" width="20" height="10" fill="{blue}" fill-opacity="0.25" '
+                                 f'stroke="{blue}" class="possible"/>')) + "possible days",
+        _swatch(kind(Kind.PHASE, f'<rect x="1" y="2" width="20" height="10" fill="url(#legend-fade)" class="open-right"/>'
+                                 f'<path d="M15 3 L20 7 L15 11" fill="none" stroke="{blue}" stroke-width="2"/>'
+                                 f'<defs><linearGradient id="legend-fade"><stop offset="0" stop-color="{FADE}" '
+                                 f'stop-opacity="0.6"/><stop offset="1" stop-color="{FADE}" stop-opacity="0"/>'
+                                 '</linearGradient></defs>')) + "open: no known end (or start)",
+        _swatch(kind(Kind.MILESTONE, f'<polygon points="11,0 18,7 11,14 4,7" fill="{milestone}"/>')) + "one day",
+        _swatch(kind(Kind.DEADLINE, f'<path d="M6 1 v12 M6 1 h8 l-3 4 l3 4 h-8" stroke="{deadline}" fill="{deadline}" '
+                                    'stroke-width="2"/>')) + "due day",
+        _swatch(kind(Kind.MEETING, "".join(f'<rect x="{x}" y="2" width="2" height="10" fill="{meeting}"/>'
+                                           for x in (3, 10, 17)))) + "occurrences of a repeating event",
+        _swatch(f'<rect x="1" y="2" width="20" height="10" fill="{CANCELLED}"/><line x1="1" y1="7" x2="21" y2="7" '
                 'stroke="currentColor" stroke-width="2"/>') + "cancelled",
-        _swatch('<line x1="11" y1="0" x2="11" y2="14" stroke="#dd6b20" stroke-width="2" stroke-dasharray="4 3"/>')
+        _swatch(f'<line x1="11" y1="0" x2="11" y2="14" stroke="{ACCENT}" stroke-width="2" stroke-dasharray="4 3"/>')
         + f"today ({today.isoformat()})",
     ]
     if forecast:
-        items += [_swatch('<rect x="1" y="2" width="20" height="10" fill="#dd6b20" fill-opacity="0.18"/><line x1="11" '
-                          'y1="1" x2="11" y2="13" stroke="#dd6b20" stroke-width="2"/>') + "forecast: P10–P90, and P50"]
+        items += [_swatch(f'<rect x="1" y="2" width="20" height="10" fill="{ACCENT}" fill-opacity="0.18" stroke="{ACCENT}"/>'
+                          f'<line x1="11" y1="1" x2="11" y2="13" stroke="{ACCENT}" stroke-width="2"/>')
+                  + "forecast: P10–P90, and P50"]
     return '<ul class="legend">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
@@ -187,6 +207,18 @@ def _details(e: ResolvedEvent) -> str:
     return f'<details><summary class="title">{title}</summary>' + "".join(f"<p>{p}</p>" for p in parts) + "</details>"
 
 
+COLUMNS = ("When", "Event", "Kind", "Status", "Owner", "Location")
+"""The schedule table's columns (on a phone each cell is named by its column)."""
+
+
+def _today_x(schedule: Schedule, bands: dict[str, tuple[date, date, date]] | None) -> str:
+    """` data-today-x="…"`: where today is in the picture, for the page to open the chart
+    there; nothing when today is outside it."""
+    start, stop = chart_range(schedule.events, None, None, schedule.today, bands)
+    axis = Axis(start, stop, CHART)
+    return f' data-today-x="{round(axis.x(schedule.today))}"' if axis.inside(schedule.today) else ""
+
+
 def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None,
                  bands: dict[str, tuple[date, date, date]] | None = None) -> str:
     """index.html: name, subscribe links, the legend and the Gantt picture (names beside it,
@@ -216,13 +248,15 @@ def index_chunks(schedule: Schedule, feeds: Sequence[str], base_url: str | None,
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="timeline {__version__}">
+<link rel="icon" href="data:,">
 <title>{name}</title>
 <style>
 {_CSS}
 </style>
 </head>
 <body>
-<h1>{name}</h1>
+<header><h1>{name}</h1></header>
+<main>
 <details class="subscribe">
 <summary>Subscribe: {len(feeds)} feeds</summary>
 <p>Add a feed to Google Calendar, Outlook, Apple Calendar or Thunderbird by its address. A date that is not set yet shows as a tentative span when it is a week or less, and otherwise as a marker on the day its window opens and one on the day it closes.</p>
@@ -233,29 +267,32 @@ def index_chunks(schedule: Schedule, feeds: Sequence[str], base_url: str | None,
 <h2>Chart</h2>
 {legend(schedule.today, bands is not None)}
 <div class="chart">
-<ol class="names">
+<ol class="names" aria-label="Events in the chart (each links to its row in the schedule)">
 """
     for e in schedule.events:
         yield (f'<li style="padding-left:{min(schedule.depths[e.id], 2)}em"><a href="#e-{e.id}" title="{escape(e.label)}">'
                f"{escape(one_line(e.title))}</a></li>\n")
     yield f"""</ol>
-<div class="bars">
+<div class="bars" tabindex="0" role="region" aria-label="Gantt chart; scroll sideways with the arrow keys"{_today_x(schedule, bands)}>
 {render_svg(schedule, SvgOptions(labels=False, bands=bands))}
 </div>
 </div>
 <h2>Schedule</h2>
 <table>
-<thead><tr><th>When</th><th>Event</th><th>Kind</th><th>Status</th><th>Owner</th><th>Location</th></tr></thead>
+<thead><tr>{"".join(f"<th>{c}</th>" for c in COLUMNS)}</tr></thead>
 <tbody>
 """
     for e in schedule.events:
         where = escape(one_line(e.location or ""))
         owners = escape(", ".join(one_line(o) for o in e.owners))
-        yield (f'<tr id="e-{e.id}" class="status-{e.status.value}"><td class="when">{escape(e.label)}</td>'
-               f'<td class="depth{min(schedule.depths[e.id], 2)}">{_details(e)}{_replanned(e)}</td>'
-               f"<td>{e.kind.value}</td><td>{e.status.value}</td><td>{owners}</td><td>{where}</td></tr>\n")
+        when, event, kind, status, owner, location = (f' data-label="{c}"' for c in COLUMNS)
+        yield (f'<tr id="e-{e.id}" class="status-{e.status.value}"><td class="when"{when}>{escape(e.label)}</td>'
+               f'<td class="depth{min(schedule.depths[e.id], 2)}"{event}>{_details(e)}{_replanned(e)}</td>'
+               f"<td{kind}>{e.kind.value}</td><td{status}>{e.status.value}</td><td{owner}>{owners}</td>"
+               f"<td{location}>{where}</td></tr>\n")
     yield f"""</tbody>
 </table>
+</main>
 <footer>{len(schedule.events)} event{'' if len(schedule.events) == 1 else 's'} · {escape(schedule.calendar.timezone)} · made by timeline {__version__}</footer>
 <script>
 {_SCRIPT}
