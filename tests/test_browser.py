@@ -286,3 +286,22 @@ def test_the_default_data_prints_whole(chromium, sites, tmp_path, paper):
     for e in schedule.events:
         if e.location:
             assert e.location.split()[0] in table, e.id
+
+
+@pytest.mark.parametrize("plan", ["default", "example", "hostile"])
+def test_mermaid_parses_and_draws_every_export(chromium, tmp_path, run, plan):
+    from .conftest import DATA, ROOT
+    from .render.test_mermaid import tasks
+
+    path = {"default": DEFAULT_EVENTS, "example": ROOT / "examples" / "working-group.yaml",
+            "hostile": DATA / "hostile" / "mermaid.yaml"}[plan]
+    result = run("gantt", "-f", str(path), "--today", "2026-01-01", "--format", "mermaid")
+    assert result.exit_code == 0
+    chart = tmp_path / "chart.mmd"
+    chart.write_text(result.stdout, encoding="utf-8")
+    drawn = drive("mermaid", str(chart))
+    assert drawn["errors"] == [] and drawn["ok"], drawn.get("error")  # Mermaid's own parser accepts it
+    found = tasks(result.stdout)
+    assert drawn["bars"] == len(found) > 0  # a bar for every task line: nothing swallowed as a comment or a keyword
+    labels = {label.strip() for label in drawn["labels"]}
+    assert {name for name, *_ in found} <= labels and drawn["scripts"] == 0

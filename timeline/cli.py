@@ -111,6 +111,14 @@ class _Color(str, Enum):
     NEVER = "never"
 
 
+class _Chart(str, Enum):
+    """`gantt --format`."""
+
+    TEXT = "text"
+    MERMAID = "mermaid"
+    MARKDOWN = "markdown"
+
+
 def _day(text: str) -> DayArg:
     """A day option: YYYY-MM-DD, or words relative to the calendar's today."""
     try:
@@ -673,8 +681,10 @@ def gantt(
     kind: KindOpt = None,
     owner: OwnerOpt = None,
     forecast: Annotated[bool, typer.Option("--forecast", help=f"Shade each row's forecast P10–P90 and mark its P50 ({DEFAULT_RUNS:,} runs, seed {DEFAULT_SEED}, as of --as-of).")] = False,
+    fmt: Annotated[str, typer.Option("--format", metavar="text|mermaid|markdown", autocompletion=_choices("text", "mermaid", "markdown"), help="text: the chart for a terminal; mermaid: a Mermaid gantt (GitHub and GitLab draw it); markdown: the Mermaid chart in a fenced block with the list beside it.")] = "text",
 ) -> None:
-    """Draw a text Gantt chart: certain days solid, possible days light, today as a line.
+    """Draw a text Gantt chart: certain days solid, possible days light, today as a line
+    (or, with --format mermaid or markdown, the chart for a README or an issue).
 
     Example: timeline gantt --width 100 --as-of 2004-10-15
     """
@@ -687,12 +697,21 @@ def gantt(
         raise typer.BadParameter(f"{width} is too narrow: the chart needs at least {MIN_WIDTH} columns",
                                  param_hint="'--width'")
     axis_scale = _choice(Scale, scale, "--scale")
+    chart = _choice(_Chart, fmt, "--format")
     mode = _choice(_Color, color, "--color")
     kinds = _kinds(kind)
     use_color = mode == _Color.ALWAYS or (mode == _Color.AUTO and _color_wanted())
     columns = width if width is not None else min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
     schedule = load_schedule(file, now_utc(), as_of)
     start, stop = day_of(from_, schedule.today, "--from"), day_of(to, schedule.today, "--to")
+    if chart != _Chart.TEXT:
+        if forecast:
+            raise typer.BadParameter("the forecast is drawn only in the text chart", param_hint="'--forecast'")
+        from .render.mermaid import render_markdown, render_mermaid
+
+        chosen = _chosen(schedule, tag, kinds, start, stop, owner)
+        _write((render_mermaid if chart == _Chart.MERMAID else render_markdown)(chosen, start, stop))
+        return
     bands = None
     if forecast:
         from .forecast import bands as forecast_bands
