@@ -305,3 +305,10 @@ def test_mermaid_parses_and_draws_every_export(chromium, tmp_path, run, plan):
     assert drawn["bars"] == len(found) > 0  # a bar for every task line: nothing swallowed as a comment or a keyword
     labels = {label.strip() for label in drawn["labels"]}
     assert {name for name, *_ in found} <= labels and drawn["scripts"] == 0
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_month_calendar_page_is_accessible_and_fits(chromium, sites, width):
+    found = drive("audit", f"{sites}long/calendar.html", str(width), "light")
+    assert found["errors"] == [] and found["axe"] == []
+    assert found["layout"]["scroll"] == found["layout"]["width"] and found["layout"]["over"] == []

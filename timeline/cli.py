@@ -722,6 +722,37 @@ def gantt(
     _write(render_gantt(_chosen(schedule, tag, kinds, start, stop, owner), options))
 
 
+@app.command("calendar")
+def calendar_(
+    month: Annotated[DayArg | None, typer.Argument(metavar="[MONTH]", parser=_from_day, help="The month: 2005-11, or any day in it (today, 'in 2 months'); default: this month (of --as-of).")] = None,
+    file: FileOpt = "events.yaml",
+    as_of: AsOfOpt = None,
+    width: Annotated[int | None, typer.Option("--width", metavar="N", max=MAX_WIDTH, help="Columns (default: the terminal's width, else 80).")] = None,
+    ascii_: Annotated[bool, typer.Option("--ascii", help="Only ASCII characters.")] = False,
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    owner: OwnerOpt = None,
+) -> None:
+    """Print a month as a grid of days, each with its events as a subscribed calendar
+    shows them (long windows as the days they open and close), like cal or remind -c.
+
+    Example: timeline calendar 2004-11 --as-of 2004-10-15
+    """
+    import shutil
+
+    from .analysis.month import month_of
+    from .pipeline import load_schedule
+    from .render.month import MIN_WIDTH, MonthOptions, render_month
+
+    if width is not None and width < MIN_WIDTH:
+        raise typer.BadParameter(f"{width} is too narrow: the grid needs at least {MIN_WIDTH} columns", param_hint="'--width'")
+    columns = width if width is not None else min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
+    schedule = load_schedule(file, now_utc(), as_of)
+    day = day_of(month, schedule.today, "MONTH") or schedule.today
+    chosen = _chosen(schedule, tag, _kinds(kind), None, None, owner)
+    _write(render_month(month_of(chosen, day.replace(day=1)), MonthOptions(width=columns, ascii=ascii_)))
+
+
 @app.command()
 def done(
     ident: IdArg,

@@ -25,10 +25,10 @@ def site(path, base_url=None, today=date(2005, 3, 1)):
 def test_build_writes_every_feed_and_the_page(run, default_events, tmp_path):
     out = tmp_path / "site"
     result = run("build", str(out), "-f", str(default_events), "--today", "2005-03-01")
-    assert result.exit_code == 0 and result.stdout == f"{out}: 17 files\n"
+    assert result.exit_code == 0 and result.stdout == f"{out}: 18 files\n"
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert names == sorted([
-        "calendar.ics", "index.html", "kinds/deadline.ics", "kinds/meeting.ics", "kinds/milestone.ics", "kinds/phase.ics",
+        "calendar.html", "calendar.ics", "index.html", "kinds/deadline.ics", "kinds/meeting.ics", "kinds/milestone.ics", "kinds/phase.ics",
         "tags/consultation.ics", "tags/meeting.ics", "tags/prepcom.ics", "tags/report.ics", "tags/secretariat.ics",
         "tags/wgig.ics", "tags/wsis.ics", "owners/prepcom.ics", "owners/un-secretary-general.ics", "owners/wgig.ics",
         "owners/wgig-secretariat.ics",

@@ -169,7 +169,18 @@ def site_chunks(schedule: Schedule, options: SiteOptions) -> dict[str, Iterator[
         files[path] = ics_chunks(chosen, feed_options(schedule, options.stamp, options.windows, options.since, suffix,
                                                       source))
     files["index.html"] = (piece.encode("utf-8") for piece in index_chunks(schedule, list(feeds), base, options.bands))
+    files["calendar.html"] = _calendar_chunks(schedule)
     return files
+
+
+def _calendar_chunks(schedule: Schedule) -> Iterator[bytes]:
+    """calendar.html in pieces: every month of the plan with something on a day."""
+    from ..analysis.month import months_of
+    from .month import calendar_page_chunks
+
+    lo, hi = chart_range(schedule.events, None, None, schedule.today)
+    for piece in calendar_page_chunks(schedule.calendar.name, months_of(schedule, lo, hi)):
+        yield piece.encode("utf-8")
 
 
 def _base(url: str | None) -> str | None:
@@ -264,6 +275,7 @@ def index_chunks(schedule: Schedule, feeds: Sequence[str], base_url: str | None,
 {chr(10).join(links)}
 </ul>
 </details>
+<p><a href="calendar.html">Month calendar</a>: every month of the plan as a grid of days, to print.</p>
 <h2>Chart</h2>
 {legend(schedule.today, bands is not None)}
 <div class="chart">
