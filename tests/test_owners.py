@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from .conftest import by_id, schedule_at, write
 
@@ -57,7 +60,7 @@ def test_owners_in_every_list_format(tmp_path, run):
 def test_build_publishes_a_feed_per_owner(tmp_path, run):
     out = tmp_path / "site"
     assert run("build", str(out), "-f", str(write(tmp_path, PLAN))).exit_code == 0
-    assert sorted(p.name for p in (out / "owners").iterdir()) == ["chair-wg.ics", "editors.ics", "plenary.ics"]
+    assert sorted(p.name for p in (out / "owners").iterdir()) == ["chair-wg--7457eecd0168a46f.ics", "editors.ics", "plenary.ics"]
     editors = (out / "owners" / "editors.ics").read_bytes().decode()
     assert editors.count("UID:draft@") == 1 and editors.count("UID:review") == 2 and "NAME:Plan · Editors\r\n" in editors
     page = (out / "index.html").read_text()
@@ -83,3 +86,28 @@ def test_default_data_says_who_acts(run, default_events):
     assert events["phase-3"].owners == ("WGIG", "WGIG secretariat")
     text = default_events.read_text()
     assert 'owner: UN Secretary-General  # "mandate to UN SG to setup WGIG" (note)' in text
+
+
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=12).map(str.strip)
+                .filter(bool), min_size=1, max_size=6, unique_by=str.casefold),
+       st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=12).map(str.strip).filter(bool))
+def test_another_owner_never_changes_whose_events_an_address_carries(names, other):
+    from timeline.render.site import owner_path
+
+    paths = {owner_path(n) for n in names}
+    assert len(paths) == len(names)  # one address a person
+    if other.casefold() not in {n.casefold() for n in names}:
+        assert owner_path(other) not in paths  # a newcomer never takes anyone's address
+    for n in names:
+        assert re.fullmatch(r"owners/[a-z0-9-]+\.ics", owner_path(n)), n  # a safe file name
+
+
+def test_names_without_latin_letters_keep_their_own_feed(tmp_path, run):
+    one = write(tmp_path, "events:\n  - {id: a, title: A, when: 2026-01-01, owner: 李}\n", "one.yaml")
+    two = write(tmp_path, "events:\n  - {id: a, title: A, when: 2026-01-01, owner: 李}\n"
+                          "  - {id: b, title: B, when: 2026-01-02, owner: 一}\n", "two.yaml")
+    for path, site in ((one, "s1"), (two, "s2")):
+        assert run("build", str(tmp_path / site), "-f", str(path)).exit_code == 0
+    (li,) = (tmp_path / "s1" / "owners").iterdir()
+    again = (tmp_path / "s2" / "owners" / li.name).read_text()
+    assert "UID:a@" in again and "UID:b@" not in again  # 一 came in: 李's address still carries only 李's events

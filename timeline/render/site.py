@@ -6,6 +6,8 @@ the same mapping of paths to bytes. Nothing here touches the file system or the 
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -120,20 +122,33 @@ FEED_LIMIT = 1_000_000
 """Bytes above which `build` warns about a feed (Google Calendar refuses larger ones)."""
 
 
+_PLAIN_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+"""A name whose feed is named by the name itself: lower-case letters and digits, words
+joined by single dashes (`un-secretary-general` for `UN Secretary-General`)."""
+
+
+def owner_path(name: str) -> str:
+    """`owners/<stem>.ics` for an owner, from the name alone, so that an address always
+    carries the same person's events whoever else is in the plan: the name, lower-cased with
+    spaces as dashes, when that is plain (`_PLAIN_NAME`); else its folded letters (or `owner`)
+    and, after a double dash no plain name has, 16 hex digits of the name's SHA-256
+    (`李` → `owner--…`, `Zoë` → `zoe--…`)."""
+    plain = name.casefold().replace(" ", "-")
+    if _PLAIN_NAME.fullmatch(plain):
+        return f"owners/{plain}.ics"
+    digest = hashlib.sha256(name.casefold().encode("utf-8")).hexdigest()[:16]
+    return f"owners/{slug(name) or 'owner'}--{digest}.ics"
+
+
 def owner_paths(schedule: Schedule) -> dict[str, str]:
-    """`owners/<slug>.ics` for each owner (names folded to letters, digits and `-`; two names
-    that fold alike are told apart by a number)."""
+    """`owner_path` of each owner (names that differ only in case are one owner, the first
+    spelling in sorted order naming it)."""
     paths: dict[str, str] = {}
-    taken: set[str] = set()
+    seen: set[str] = set()
     for name in sorted({o for e in schedule.events for o in e.owners}, key=lambda n: (n.casefold(), n)):
-        if name.casefold() in (n.casefold() for n in paths):
-            continue
-        base = slug(name) or "owner"
-        stem, n = base, 2
-        while stem in taken:
-            stem, n = f"{base}-{n}", n + 1
-        taken.add(stem)
-        paths[name] = f"owners/{stem}.ics"
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            paths[name] = owner_path(name)
     return paths
 
 
