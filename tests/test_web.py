@@ -251,7 +251,7 @@ def test_a_silent_connection_is_closed_after_the_read_timeout(tmp_path):
 def test_connections_over_the_cap_are_closed_and_the_server_stays_up(tmp_path, monkeypatch):
     import socket
 
-    monkeypatch.setattr(web, "MAX_CONNECTIONS", 3)
+    monkeypatch.setattr(web, "MAX_PENDING", 3)
     site = Site(str(write(tmp_path, BODY)), log=lambda line: None)
     server = make_http_server(site, "127.0.0.1", 0, log=lambda line: None)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -277,3 +277,65 @@ def test_connections_over_the_cap_are_closed_and_the_server_stays_up(tmp_path, m
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.slow
+def test_a_slow_header_attack_holds_no_legitimate_request(tmp_path):
+    """300 connections trickling their request heads (a header line every second) hold no
+    request thread: a legitimate request is answered within a second all along, and each
+    attacking connection is dropped after READ_TIMEOUT with one log line, no traceback."""
+    import socket
+
+    running = Running(write(tmp_path, BODY))
+    attackers = [socket.create_connection(("127.0.0.1", running.port)) for _ in range(300)]
+    stop = threading.Event()
+
+    def trickle() -> None:
+        n = 0
+        while not stop.is_set():
+            for sock in attackers:
+                try:
+                    sock.sendall(b"GET / HTTP/1.1\r\n" if n == 0 else f"X-Slow-{n}: \x1b[31m\r\n".encode())
+                except OSError:
+                    pass
+            n += 1
+            stop.wait(1.0)
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        slowest = 0.0
+        end = time.monotonic() + web.READ_TIMEOUT + 2
+        while time.monotonic() < end:
+            began = time.monotonic()
+            status, _, body = running.request("GET", "/calendar.ics")
+            slowest = max(slowest, time.monotonic() - began)
+            assert status == 200 and body.startswith(b"BEGIN:VCALENDAR")
+            time.sleep(0.2)
+        assert slowest < 1.0
+    finally:
+        stop.set()
+        thread.join()
+        for sock in attackers:
+            sock.close()
+        running.close()
+    dropped = [line for line in running.log if "closed: no complete request within" in line]
+    assert len(dropped) == 300 and not any("Traceback" in line or "\x1b" in line for line in running.log)
+    assert all("\n" not in line for line in running.log)
+
+
+def test_the_access_log_escapes_what_a_client_sends(served):
+    import socket
+
+    running, _ = served
+    sock = socket.create_connection(("127.0.0.1", running.port))
+    sock.sendall(b"GET /\x1b[2J\x1b]0;owned\x07 HTTP/1.0\r\n\r\n")
+    sock.settimeout(10)
+    while sock.recv(4096):
+        pass
+    sock.close()
+    deadline = time.monotonic() + 10
+    while not any("GET /" in line for line in running.log) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    line = next(line for line in running.log if "GET /" in line)
+    assert "\\x1b[2J\\x1b]0;owned\\x07" in line and "\x1b" not in line and "\x07" not in line

@@ -230,17 +230,131 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
 
 
 READ_TIMEOUT = 5.0
-"""Seconds a connection may stay silent before the server closes it."""
+"""Seconds a connection has to send its whole request head (and, after it, the longest
+silence while the response is written) before the server closes it."""
 MAX_CONNECTIONS = 256
-"""Connections served at once; more are closed as they arrive (each holds a thread)."""
+"""Requests served at once, each on a thread; a complete request beyond them is closed."""
+MAX_PENDING = 4096
+"""Connections still sending their request head, watched by one thread, none holding a
+request thread; more are closed as they arrive."""
+MAX_HEAD = 65536
+"""Bytes a request head may take."""
 STOP_WITHIN = 3.0
 """Seconds `server_close` waits for requests in flight before it leaves them."""
+
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
+"""Control characters, as the log writes them (a client's bytes never reach a terminal raw)."""
+
+
+def printable(text: str) -> str:
+    """Text for the log: control characters (escape sequences, line breaks) as `\\xNN`."""
+    return text.translate(_CONTROL)
+
+
+class _Heads:
+    """One thread that reads each new connection's request head, up to its blank line,
+    before the request takes a thread of its own: a client that trickles its head a byte at
+    a time holds a socket here, never a request thread, and is closed `READ_TIMEOUT` seconds
+    after it connected (one log line)."""
+
+    def __init__(self, ready: Callable[[Any, Any, bytes], None], log: Callable[[str], None]) -> None:
+        import queue
+        import selectors
+        import socket
+
+        self.ready, self.log = ready, log
+        self.selector = selectors.DefaultSelector()
+        self.arrivals: queue.SimpleQueue[tuple[Any, Any]] = queue.SimpleQueue()
+        self.wake_read, self.wake_write = socket.socketpair()
+        self.wake_read.setblocking(False)
+        self.selector.register(self.wake_read, selectors.EVENT_READ, None)
+        self.pending: dict[Any, tuple[Any, bytearray, float]] = {}
+        self.stopped = False
+        self.thread = threading.Thread(target=self._run, name="request heads", daemon=True)
+        self.thread.start()
+
+    def add(self, sock: Any, address: Any) -> None:
+        """Watch a new connection (called by the accepting thread)."""
+        self.arrivals.put((sock, address))
+        self.wake_write.send(b"\0")
+
+    def stop(self) -> None:
+        """End the thread and close every connection still sending its head."""
+        self.stopped = True
+        self.wake_write.send(b"\0")
+        self.thread.join(STOP_WITHIN)
+
+    def _run(self) -> None:
+        import time
+
+        while not self.stopped:
+            for key, _ in self.selector.select(timeout=0.25):
+                if key.fileobj is self.wake_read:
+                    self._arrived()
+                else:
+                    self._read(key.fileobj)
+            now = time.monotonic()
+            for sock in [s for s, (_, _, deadline) in self.pending.items() if deadline <= now]:
+                address = self.pending[sock][0]
+                self._drop(sock, f"{printable(str(address[0]))} - closed: no complete request within {READ_TIMEOUT:g} s")
+        for sock in list(self.pending):
+            self._drop(sock, None)
+
+    def _arrived(self) -> None:
+        import selectors
+        import time
+
+        try:
+            self.wake_read.recv(4096)
+        except BlockingIOError:
+            pass
+        while not self.arrivals.empty():
+            sock, address = self.arrivals.get()
+            if len(self.pending) >= MAX_PENDING:
+                sock.close()  # over the cap: close at once, hold nothing
+                continue
+            sock.setblocking(False)
+            self.pending[sock] = (address, bytearray(), time.monotonic() + READ_TIMEOUT)
+            self.selector.register(sock, selectors.EVENT_READ, None)
+
+    def _read(self, sock: Any) -> None:
+        address, head, _ = self.pending[sock]
+        try:
+            data = sock.recv(8192)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._drop(sock, None)  # gone before its request: nothing to log
+            return
+        head += data
+        end = head.find(b"\r\n\r\n")
+        if end < 0:
+            end = head.find(b"\n\n")
+        if end >= 0:
+            self.selector.unregister(sock)
+            del self.pending[sock]
+            sock.setblocking(True)
+            self.ready(sock, address, bytes(head))
+        elif len(head) > MAX_HEAD:
+            self._drop(sock, f"{printable(str(address[0]))} - closed: a request head over {MAX_HEAD} bytes")
+
+    def _drop(self, sock: Any, why: str | None) -> None:
+        self.selector.unregister(sock)
+        del self.pending[sock]
+        sock.close()
+        if why:
+            self.log(why)
 
 
 def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None] = log_to_stderr):
     """A threaded HTTP server for the site (port 0: any free port), whose clients cannot hold
-    it: each connection has a read timeout, their number is capped, and closing it waits
+    it: a request takes a thread only once its head has arrived whole (`_Heads`), within
+    `READ_TIMEOUT` seconds of connecting; threads and waiting connections are capped; one
+    log line a request or a dropped connection, control characters escaped; closing waits
     at most `STOP_WITHIN` seconds for requests in flight."""
+    import io
     import time
     from socketserver import ThreadingMixIn
     from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -254,12 +368,19 @@ def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None
             super().server_activate()
             self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
             self.live: set[threading.Thread] = set()
+            self.heads_of: dict[Any, bytes] = {}
+            self.heads = _Heads(self._head_arrived, log)
 
         def process_request(self, request, client_address):
+            self.heads.add(request, client_address)  # a thread only once its head is whole
+
+        def _head_arrived(self, request, client_address, head: bytes) -> None:
             if not self.slots.acquire(blocking=False):
-                self.shutdown_request(request)  # over the cap: close at once, hold nothing
+                self.shutdown_request(request)  # every request thread busy: close, hold nothing
+                log(f"{printable(str(client_address[0]))} - closed: {MAX_CONNECTIONS} requests in flight")
                 return
-            super().process_request(request, client_address)
+            self.heads_of[request] = head
+            ThreadingMixIn.process_request(self, request, client_address)
 
         def process_request_thread(self, request, client_address):
             self.live.add(threading.current_thread())
@@ -267,10 +388,16 @@ def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None
                 super().process_request_thread(request, client_address)
             finally:
                 self.live.discard(threading.current_thread())
+                self.heads_of.pop(request, None)
                 self.slots.release()
+
+        def handle_error(self, request, client_address) -> None:  # one line, never a traceback
+            error = sys.exc_info()[1]
+            log(f"{printable(str(client_address[0]))} - closed: {printable(type(error).__name__)}: {printable(str(error))[:200]}")
 
         def server_close(self) -> None:
             super().server_close()
+            self.heads.stop()
             deadline = time.monotonic() + STOP_WITHIN
             for thread in list(self.live):
                 thread.join(max(0.0, deadline - time.monotonic()))
@@ -278,8 +405,12 @@ def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None
     class Handler(WSGIRequestHandler):
         timeout = READ_TIMEOUT
 
+        def setup(self) -> None:
+            super().setup()
+            self.rfile = io.BytesIO(self.server.heads_of.get(self.request, b""))  # type: ignore[attr-defined]
+
         def log_message(self, format: str, *args: Any) -> None:  # one access-log line per request
-            log(f"{self.address_string()} - - [{self.log_date_time_string()}] {format % args}")
+            log(printable(f"{self.address_string()} - - [{self.log_date_time_string()}] {format % args}"))
 
     return make_server(host, port, site, server_class=Server, handler_class=Handler)
 

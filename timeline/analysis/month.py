@@ -13,7 +13,7 @@ from ..schedule import ResolvedEvent, Schedule
 from .placement import WindowMode, placements
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One event on one day."""
 
