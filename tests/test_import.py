@@ -9,6 +9,8 @@ from datetime import UTC, date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import DATA, DEFAULT_EVENTS, by_id, schedule_at, write
 
@@ -306,7 +308,8 @@ def test_hostile_values_from_a_feed_stay_values(tmp_path, run):
     events = by_id(schedule_at(path))
     assert set(events) == {"kickoff", "x-id-injected-title-y"}
     e = events["x-id-injected-title-y"]
-    assert e.title == "x\n  - id: injected\n    title: y #" and e.event.url is None and e.tags == ("ok",)
+    assert e.title == "x\n  - id: injected\n    title: y #" and e.event.url is None
+    assert e.tags == ("not-a-tag", "ok")  # a category that is no tag comes in folded, not dropped
     assert e.location == '"quoted" & <b>'
     past = write(tmp_path, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:z@x\r\n"
                            "DTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:99991231\r\nDURATION:P10D\r\nSUMMARY:Z\r\n"
@@ -519,3 +522,78 @@ def test_two_vevents_with_one_uid_are_refused_and_nothing_is_written(tmp_path, r
         assert (f"{feed}: VEVENT 2 (UID '7kukuqrfedlm2f9t0qfhpkvbqc@google.com'): the same UID as VEVENT 1"
                 in result.stderr)
         assert path.read_text() == BLOCK
+
+
+def _feed(body: str) -> str:
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u1@x\r\nDTSTAMP:20260101T000000Z\r\n"
+            f"{body}SUMMARY:S\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("two-values.ics", _feed("DTSTART;VALUE=DATE,DATE:20260105\r\n"), "two-values.ics: not a readable iCalendar file"),
+    ("two-rules.ics", _feed("DTSTART:20260105T100000Z\r\nRRULE:FREQ=WEEKLY\r\nRRULE:FREQ=DAILY\r\n"),
+     "two-rules.ics: VEVENT 1 (UID 'u1@x'): has 2 RRULEs, and repeat: is one rule"),
+    ("week-start.ics", _feed("DTSTART:20260105T100000Z\r\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,MO;WKST=SU\r\n"),
+     "week-start.ics: VEVENT 1 (UID 'u1@x'): RRULE WKST=SU cannot be written as repeat:"),
+    ("this-and-future.ics", _feed("DTSTART:20260105T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n").replace(
+        "END:VCALENDAR", "BEGIN:VEVENT\r\nUID:u1@x\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:"
+        "20260112T100000Z\r\nDTSTART:20260113T100000Z\r\nSUMMARY:S\r\nEND:VEVENT\r\nEND:VCALENDAR"),
+     "VEVENT 1 (UID 'u1@x'): a changed occurrence with RANGE=THISANDFUTURE"),
+    ("no-date.ics", _feed("DTSTART:garbage\r\n"), "VEVENT 1 (UID 'u1@x'): DTSTART 'garbage' is not a date or a date-time"),
+    ("twice.csv", "title,when,title\nA,2026-01-01,B\n", "twice.csv:1:3: the column 'title' again (first in column 1)"),
+    ("extra.csv", "title,when\nA,2026-01-01,extra\n", "extra.csv:2:3: 3 cells where the header names 2 columns"),
+])
+def test_what_import_cannot_hold_is_refused_with_a_located_message(tmp_path, run, name, text, message):
+    path = write(tmp_path, BLOCK)
+    source = write(tmp_path, text, name)
+    for args in ((), ("--dry-run",)):  # the dry run refuses what the import refuses
+        result = run("import", str(source), "-f", str(path), *args)
+        assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.stderr
+        assert path.read_text() == BLOCK
+
+
+def test_what_spreadsheets_and_calendars_write_comes_in(tmp_path, run):
+    path = write(tmp_path, BLOCK)
+    mac = write(tmp_path, "title,when\rLong,2026-02-01\rShort,2026-02-02\r", "mac.csv")  # Excel's CSV (Macintosh)
+    assert run("import", str(mac), "-f", str(path)).stdout == f"{path}: imported 2 events\n"
+    long_cell = write(tmp_path, "title,when,description\nHuge,2026-03-01," + "x" * 140_000 + "\n", "long.csv")
+    assert run("import", str(long_cell), "-f", str(path)).exit_code == 0
+    assert len(by_id(schedule_at(path))["huge"].event.description) == 140_000
+    orphan = write(tmp_path, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:o@x\r\n"
+                             "DTSTAMP:20260101T000000Z\r\nRECURRENCE-ID:20260105T100000Z\r\nDTSTART:20260106T100000Z\r\n"
+                             "SUMMARY:orphan\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "orphan.ics")
+    said = run("import", str(orphan), "-f", str(path))
+    assert "skipped VEVENT 1 (UID 'o@x'): a changed occurrence (RECURRENCE-ID) of a series that is not in the file" \
+        in said.stderr  # never dropped without a word
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.data())
+def test_a_mutated_feed_or_sheet_imports_or_is_refused_never_a_traceback(tmp_path_factory, data):
+    """Fuzzing: a valid feed and a valid sheet with bytes changed, cut or repeated."""
+    from typer.testing import CliRunner
+
+    from timeline.cli import app
+
+    seeds = [FOREIGN.encode(), b"id,title,when,tags,owner\nx,Plenary,2026-Q3,\"a, b\",Ann;Bo\ny,Report,2026-12,,\n"]
+    blob = bytearray(data.draw(st.sampled_from(seeds)))
+    for _ in range(data.draw(st.integers(1, 6))):
+        at = data.draw(st.integers(0, len(blob) - 1))
+        how = data.draw(st.sampled_from(["byte", "cut", "repeat"]))
+        if how == "byte":
+            blob[at] = data.draw(st.integers(0, 255))
+        elif how == "cut":
+            del blob[at:at + data.draw(st.integers(1, 40))]
+        else:
+            blob[at:at] = blob[at:at + data.draw(st.integers(1, 40))]
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / "events.yaml"
+    path.write_text(BLOCK)
+    source = folder / "in.txt"
+    source.write_bytes(bytes(blob))
+    result = CliRunner().invoke(app, ["import", str(source), "-f", str(path)], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    if result.exit_code == 1:
+        assert path.read_text() == BLOCK and result.stderr.strip()
+    else:
+        schedule_at(path)  # what was written passes check

@@ -30,6 +30,7 @@ from .feedtext import (
 )
 from .model import Kind
 from .repeats import ICAL_DAYS, WEEKDAYS
+from .render.text import slug
 from .values import ID_PATTERN, is_zone, parse_expr_or_none, web_url
 
 CSV_COLUMNS = (
@@ -136,7 +137,7 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
 
     try:
         feed = Calendar.from_ical(text)
-    except ValueError as e:
+    except (ValueError, AttributeError, TypeError, KeyError, IndexError) as e:  # icalendar's own, on malformed input
         raise RequestError(f"{name}: not a readable iCalendar file: {quote(str(e), 200)}") from None
     out = Imported()
     own = str(feed.get("PRODID", "")).startswith(PRODID_PREFIX)
@@ -157,6 +158,11 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
     for ev in events:
         if ev.get("RECURRENCE-ID") is not None:
             overrides.setdefault(str(ev.get("UID", "")), []).append(ev)
+    masters = {str(ev.get("UID", "")) for ev in events if ev.get("RECURRENCE-ID") is None}
+    for number, ev in enumerate(events, 1):
+        if ev.get("RECURRENCE-ID") is not None and str(ev.get("UID", "")) not in masters:
+            out.notes.append(f"skipped VEVENT {number} (UID {quote(str(ev.get('UID', '')), 60)}): a changed occurrence "
+                             "(RECURRENCE-ID) of a series that is not in the file")
     ids = _Ids(existing, out)
     last_days = {}
     if own:  # a quiet feed's marker on a long stretch's last day: `<id>.end@<domain>`
@@ -181,6 +187,8 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
                              named_zone)
         except _Unknown as e:
             raise RequestError(f"{name}: {what}: {e}") from None
+        except RequestError as e:  # a refusal of this VEVENT, which names it
+            raise RequestError(f"{name}: {e}") from None
         except (OverflowError, ValueError, TypeError, KeyError, AttributeError) as e:
             # a value icalendar reads but no date can hold (a duration past 9999, a broken RRULE ...)
             raise RequestError(f"{name}: {what}: cannot be imported: {quote(str(e), 200)}") from None
@@ -201,7 +209,8 @@ def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any], last
     kind = categories[0] if categories and categories[0] in {k.value for k in Kind} else None
     rest = categories[1 if kind else 0:]
     owners = _own_owners(str(ev.get("DESCRIPTION", "")), rest) if own else []
-    tags = [c for c in rest[:len(rest) - len(owners)] if ID_PATTERN.match(c)]
+    tags = [c if ID_PATTERN.match(c) else slug(c) for c in rest[:len(rest) - len(owners)]]
+    tags = [t for t in dict.fromkeys(tags) if t]  # `Team Meeting` as the tag team-meeting
     status = str(ev.get("STATUS", "")).upper()
     due = window = False
     label = ""
@@ -218,6 +227,9 @@ def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any], last
             summary, label, window = match.group(1), match.group(2), True
     if "DTSTART" not in ev:
         raise RequestError(f"{what}: has no DTSTART; every event needs a date")
+    if not isinstance(ev.decoded("DTSTART"), date):
+        raise RequestError(f"{what}: DTSTART {quote(str(ev.get('DTSTART').to_ical().decode(errors='replace')), 60)} "
+                           "is not a date or a date-time")
     start = _zoned(ev.decoded("DTSTART"), ev["DTSTART"], named_zone)
     end = _zoned(ev.decoded("DTEND"), ev["DTEND"], named_zone) if "DTEND" in ev else None
     if end is None and "DURATION" in ev:
@@ -246,7 +258,7 @@ def _vevent(ev: Any, own: bool, zone: str, what: str, overrides: list[Any], last
     if "RRULE" in ev:
         fields["repeat"] = _repeat(ev, start, what, zone)
         if overrides:
-            fields["occurrences"] = _overrides(overrides, start, zone)
+            fields["occurrences"] = _overrides(overrides, start, zone, what)
         kind = None if kind == Kind.MEETING.value else kind
     keep_kind = kind and not (due and kind == Kind.DEADLINE.value)
     fields = {"title": fields.pop("title"), **({"kind": kind} if keep_kind else {}), **fields}
@@ -367,6 +379,9 @@ def _clock(moment: datetime) -> str:
 def _repeat(ev: Any, start: date, what: str, zone: str) -> YamlText:
     """The `repeat:` of an RRULE (as flow YAML text), or a refusal saying what does not fit."""
     rule = ev.get("RRULE")
+    if isinstance(rule, list):
+        raise RequestError(f"{what}: has {len(rule)} RRULEs, and repeat: is one rule; add it as separate events, "
+                           "one a rule")
     parts = {k.upper(): v for k, v in rule.items()}
     unknown = sorted(set(parts) - {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT", "WKST"})
     freq = str(parts.get("FREQ", [""])[0]).upper()
@@ -375,7 +390,13 @@ def _repeat(ev: Any, start: date, what: str, zone: str) -> YamlText:
         raise RequestError(f"{what}: RRULE {quote(rule.to_ical().decode(), 120)} cannot be written as repeat: "
                            f"({why} has no equivalent there; repeat: has FREQ, INTERVAL, BYDAY, UNTIL and COUNT); "
                            "add it as separate events, or write its repeat: by hand")
-    out = [f"every: {_every(freq, int(parts.get('INTERVAL', [1])[0]))}"]
+    interval = int(parts.get("INTERVAL", [1])[0])
+    week_start = str(parts.get("WKST", ["MO"])[0]).upper()
+    if week_start != "MO" and freq == "WEEKLY" and interval > 1 and len(parts.get("BYDAY", [])) > 1:
+        raise RequestError(f"{what}: RRULE WKST={week_start} cannot be written as repeat: (its weeks start on "
+                           "Monday, and with several days every few weeks the start of the week decides which "
+                           "days go together); add it as one series a day, or write its repeat: by hand")
+    out = [f"every: {_every(freq, interval)}"]
     days = []
     for day in parts.get("BYDAY", []):
         m = re.fullmatch(r"([+-]?\d)?(MO|TU|WE|TH|FR|SA|SU)", str(day).upper())
@@ -416,10 +437,13 @@ def _local_day(value: date, start: date) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _overrides(overrides: list[Any], start: date, zone: str) -> YamlText:
+def _overrides(overrides: list[Any], start: date, zone: str, what: str) -> YamlText:
     """`occurrences:` from RECURRENCE-ID overrides: moved, or cancelled."""
     entries = []
     for ov in sorted(overrides, key=lambda o: str(o.get("RECURRENCE-ID").to_ical())):
+        if str(ov["RECURRENCE-ID"].params.get("RANGE", "")).upper() == "THISANDFUTURE":
+            raise RequestError(f"{what}: a changed occurrence with RANGE=THISANDFUTURE (it and every later one changed) "
+                               "cannot be written as occurrences:; split the series in the calendar first")
         day = _local_day(ov.decoded("RECURRENCE-ID"), start)
         if str(ov.get("STATUS", "")).upper() == "CANCELLED":
             entries.append(f"{day}: {{status: cancelled}}")
@@ -492,12 +516,22 @@ def _listed_dates(cells: dict[str, str], zone: str) -> list[tuple[str, str]]:
 
 
 def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]], zone: str = "UTC") -> Imported:
-    rows = list(csv.reader(io.StringIO(text)))
+    # any line ends (Excel's "CSV (Macintosh)" writes CR alone); a cell as long as the file may be
+    reader = csv.reader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n")))
+    csv.field_size_limit(max(len(text), 131_072))
+    try:
+        rows = list(reader)
+    except csv.Error as e:
+        raise EventsFileError([Problem(name, reader.line_num or 1, 1, f"not a readable CSV file: {quote(str(e), 120)}")]) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise EventsFileError([Problem(name, 1, 1, "the CSV file has no header row; expected columns such as "
                                                    "id,title,when,kind,tags")])
     header = [cell.strip().lower() for cell in rows[0]]
     problems = []
+    for col, column in enumerate(header, 1):
+        if column in header[:col - 1]:
+            problems.append(Problem(name, 1, col, f"the column {quote(column)} again (first in column "
+                                                  f"{header.index(column) + 1}); expected each column once"))
     for col, column in enumerate(header, 1):
         if column not in CSV_COLUMNS and column not in LISTED_COLUMNS:
             problems.append(Problem(name, 1, col, f"unknown column {quote(column)}; expected some of "
@@ -510,6 +544,10 @@ def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]], zone: 
     ids = _Ids(existing, out)
     for number, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+            problems.append(Problem(name, number, len(header) + 1, f"{len(row)} cells where the header names "
+                                                                    f"{len(header)} columns; expected one cell a column"))
             continue
         cells = {column: _uncell(row[i].strip() if i < len(row) else "") for i, column in enumerate(header)}
         listed = _listed_dates(cells, zone) if not any(cells.get(k) for k in _DATES) else []
