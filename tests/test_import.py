@@ -597,3 +597,18 @@ def test_a_mutated_feed_or_sheet_imports_or_is_refused_never_a_traceback(tmp_pat
         assert path.read_text() == BLOCK and result.stderr.strip()
     else:
         schedule_at(path)  # what was written passes check
+
+
+def test_an_import_that_would_outgrow_the_read_bound_writes_nothing(tmp_path, run, monkeypatch):
+    from timeline import source
+
+    monkeypatch.setattr(source, "MAX_BYTES", 2_000)  # the bound every command reads (64 MiB), made small
+    path = write(tmp_path, BLOCK)
+    sheet = write(tmp_path, "title,when\n" + "".join(f"Event number {i},2026-01-{i % 28 + 1:02d}\n" for i in range(60)),
+                  "many.csv")
+    for target in (path, tmp_path / "new.yaml"):  # appended to a file, or a new one
+        result = run("import", str(sheet), "-f", str(target))
+        assert result.exit_code == 1 and "over the 2,000-byte limit every command reads" in result.stderr
+    assert path.read_text() == BLOCK and not (tmp_path / "new.yaml").exists()
+    added = run("add", "-f", str(path), "--title", "x" * 1_990, "--when", "2026-05-01")
+    assert added.exit_code == 1 and "over the 2,000-byte limit" in added.stderr and path.read_text() == BLOCK

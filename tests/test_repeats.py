@@ -435,3 +435,17 @@ events:
     assert "held an hour later" in out.stderr
     later = run("check", "-f", str(path), "--as-of", "2026-04-01")
     assert "clocks skip" not in later.stderr  # what is past has happened
+
+
+def test_one_rule_for_a_day_in_the_edits_of_an_occurrence(tmp_path, run):
+    """An occurrence is recorded done only once it has happened, as an event is, and moved
+    only to a time that exists, as an event is written."""
+    path = write(tmp_path, "calendar: {timezone: Europe/Zurich}\nevents:\n"
+                           "  - {id: s, title: S, when: 2026-03-22T10:00, duration: 1h, repeat: {every: week, count: 60}}\n")
+    before = path.read_text()
+    future = run("done", "s@2027-03-21", "-f", str(path), "--on", "2027-03-21")  # NOW is 30 Nov 2026
+    assert future.exit_code == 1 and "--on 2027-03-21 is after today (2026-11-30)" in future.stderr
+    gap = run("move", "s@2026-03-29", "2026-03-29T02:30", "-f", str(path))
+    assert gap.exit_code == 1 and "2026-03-29 02:30 does not exist in Europe/Zurich (the clocks skip it)" in gap.stderr
+    assert path.read_text() == before
+    assert run("done", "s@2026-03-29", "-f", str(path), "--on", "2026-03-29").exit_code == 0

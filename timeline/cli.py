@@ -463,7 +463,7 @@ def import_(
     from .append import import_events, plan_updates
     from .fsutil import create_new
     from .importers import new_file_text, read_import, yaml_items
-    from .source import MAX_BYTES, Source, compose, read_bounded, read_source
+    from .source import MAX_BYTES, Source, compose, read_bounded, read_source, writable
     from .pipeline import load_schedule, schedule_from_source
 
     if source == "-":
@@ -504,8 +504,9 @@ def import_(
         updated = sum(1 for u in updates if u.changes)
     else:
         text = new_file_text(imported, imported.events)
+        data = writable(file, text.encode("utf-8"))
         schedule_from_source(Source(file, text, None), now_utc())  # refused whole, or written
-        create_new(file, text.encode("utf-8"))
+        create_new(file, data)
     same = len(imported.updates) - updated
     _write(f"{file}: imported {_count(len(imported.events), 'event')}"
            + (f", updated {updated}" if updated else "") + (f", {same} unchanged" if same else "") + "\n")

@@ -25,7 +25,7 @@ from .days import DayArg
 from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, RequestError, quote
 from .fsutil import atomic_write, remove_leftovers
 from .loader import validate_calendar
-from .source import access_error, compose, read_source, Source
+from .source import access_error, compose, read_source, Source, writable
 from .pipeline import schedule_from_source, today_in
 from .schedule import ResolvedEvent, Schedule
 from .yamltext import Change, apply_splices, event_splices, yaml_scalar
@@ -162,11 +162,12 @@ def rewrite(path: str, make: Rewrite, now: datetime, *, compare: bool = False) -
             except EventsFileError:
                 pass  # the file is invalid as it stands: the result is checked below all the same
         new_text = make(source, root, today, before)
+        data = writable(path, ("\ufeff" if source.bom else "").encode() + new_text.encode("utf-8"))
         try:
             after = schedule_from_source(Source(path, new_text, None), now)
         except EventsFileError as e:
             raise EditRefused(path, e.problems) from None
-        atomic_write(target, ("\ufeff" if source.bom else "").encode() + new_text.encode("utf-8"))
+        atomic_write(target, data)
     return before, after
 
 
@@ -208,24 +209,27 @@ def done_changes(ident: str, on: WrittenDate | DayArg | None, note: str | None) 
     planned day or days, when they are exact and not after today (the edit must be asked
     with `compare` for that); a day after today is refused."""
     def plan(event: yaml.MappingNode, today: date, planned: ResolvedEvent | None) -> list[Change]:
-        if on is None:
-            when = _planned_days(ident, planned, today)
-        elif isinstance(on, WrittenDate):
-            when = on.text
-            first = on.expr.start.earliest if isinstance(on.expr, SpanExpr) else on.expr.earliest  # type: ignore[union-attr]
-            if first is not None and first > today:
-                raise RequestError(f"--on {on.text} is after today ({today}); record what happened once it has")
-        else:
-            day = on.on(today)
-            if day > today:
-                raise RequestError(f"--on {on.text} is {day}, after today ({today}); record what happened once it has")
-            when = day.isoformat()
+        when = _planned_days(ident, planned, today) if on is None else _happened(on, today)
         changes = [Change("actual", when), Change("status", "done")]
         if note is not None:
             changes.append(Change("note", note))
         return changes
 
     return plan
+
+
+def _happened(on: WrittenDate | DayArg, today: date) -> str:
+    """`--on` of `done` (of an event or an occurrence) as the `actual` to write: one rule for
+    both, a day after today refused."""
+    if isinstance(on, WrittenDate):
+        first = on.expr.start.earliest if isinstance(on.expr, SpanExpr) else on.expr.earliest  # type: ignore[union-attr]
+        if first is not None and first > today:
+            raise RequestError(f"--on {on.text} is after today ({today}); record what happened once it has")
+        return on.text
+    day = on.on(today)
+    if day > today:
+        raise RequestError(f"--on {on.text} is {day}, after today ({today}); record what happened once it has")
+    return day.isoformat()
 
 
 def _planned_days(ident: str, e: ResolvedEvent | None, today: date) -> str:
@@ -418,13 +422,8 @@ def occurrence_done(day: date, on: WrittenDate | DayArg | None, note: str | None
         if day > today and on is None:
             raise RequestError(f"{e.id}@{day} is after today ({today}); record it once it has happened")
         changes = [Change("status", "done")]
-        if isinstance(on, WrittenDate):
-            changes.append(Change("actual", on.text))
-        elif on is not None:
-            when = on.on(today)
-            if when > today:
-                raise RequestError(f"--on {on.text} is {when}, after today ({today}); record what happened once it has")
-            changes.append(Change("actual", when.isoformat()))
+        if on is not None:
+            changes.append(Change("actual", _happened(on, today)))
         if note is not None:
             changes.append(Change("note", note))
         return changes

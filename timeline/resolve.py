@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date, datetime, timedelta, UTC
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .dates import RefExpr, SpanExpr, Window, length_text, referenced
@@ -25,6 +25,7 @@ from .labels import label
 from .errors import DateSyntaxError, Problem, quote
 from .model import Baseline, Event, EventsFile, Kind, Status
 from .repeats import MAX_COUNTED, Series
+from .zones import skipped
 from .schedule import ResolvedEvent, display_order, late_by
 
 
@@ -562,6 +563,11 @@ class _Resolver:
                 self.located(record.line, record.col, f"occurrences: {record.day}: a {'timed' if series.timed else 'whole-day'} "
                              f"series moves an occurrence to {'a time such as ' + str(record.day) + 'T16:00' if series.timed else 'a day'}")
                 continue
+            moment = record.when.moment
+            if moment is not None and moment.tzinfo is None and series.zone is not None and skipped(moment, series.zone):
+                self.located(record.line, record.col, f"occurrences: {record.day}: {moment:%Y-%m-%d %H:%M} does not "
+                             f"exist in {series.zone} (the clocks skip it); expected a time outside the change")
+                continue
             to = series.moved_start(record.when).date()
             other = series.by_day.get(to)
             free = other is not None and (other.when is not None or other.status == Status.CANCELLED)
@@ -602,8 +608,7 @@ class _Resolver:
         try:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=own)
-                back = moment.astimezone(UTC).astimezone(own)
-                if back.replace(tzinfo=None) != w.moment:
+                if skipped(w.moment, own):
                     self.problem(event, key, f"{key}: {w.moment:%Y-%m-%d %H:%M} does not exist in "
                                  f"{own.key} (the clocks skip it); expected a time outside the change")
             day = moment.astimezone(self.zone).date()

@@ -64,6 +64,15 @@ class Source:
     """True when the file began with a UTF-8 byte order mark (edits keep it)."""
 
 
+def writable(path: str, data: bytes) -> bytes:
+    """The bytes an edit or an import is about to write, refused (nothing written) when they
+    exceed `MAX_BYTES`: every command would then refuse to read the file."""
+    if len(data) > MAX_BYTES:
+        raise FileAccessError(f"{path}: not changed: the result would be {len(data):,} bytes, over the "
+                              f"{MAX_BYTES:,}-byte limit every command reads; split the plan into files")
+    return data
+
+
 def read_source(path: str) -> Source:
     """Read an events file (`-` is standard input), refusing missing, huge or non-UTF-8 files."""
     if path == "-":

@@ -70,3 +70,9 @@ def gaps(zone: ZoneInfo, year: int) -> tuple[tuple[datetime, datetime], ...]:
     """The wall-clock times the clocks skip in `zone` in a year: for each change that puts the
     clocks forward, [the local time it happens, that time plus the jump), naive."""
     return tuple((c.local, c.local + (c.after - c.before)) for c in transitions(zone, year, year) if c.after > c.before)
+
+
+def skipped(naive: datetime, zone: ZoneInfo) -> bool:
+    """True for a wall-clock time the clocks skip in `zone` (02:30 on the spring day in
+    Zurich): read with the offset before the change, it comes back as another time."""
+    return naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive
