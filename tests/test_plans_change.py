@@ -207,6 +207,8 @@ def test_a_long_chain_is_explained_without_recursion(tmp_path, run):
     path = write(tmp_path, body)
     out = run("explain", "e1999", "-f", str(path), "--as-of", "2004-12-01").stdout
     assert "e0 end latest = 2005-01-01: when: 1 Jan 2005" in out
+    assert max(len(line) for line in out.splitlines()) < 120 + len(str(path))  # as wide deep in the chain as near
+    assert "[1999] ← e0 end" in out  # past the first indentation steps, each link is numbered
 
 
 def test_an_overdue_event_pushes_what_follows_it(tmp_path, run):

@@ -449,3 +449,15 @@ def test_one_rule_for_a_day_in_the_edits_of_an_occurrence(tmp_path, run):
     assert gap.exit_code == 1 and "2026-03-29 02:30 does not exist in Europe/Zurich (the clocks skip it)" in gap.stderr
     assert path.read_text() == before
     assert run("done", "s@2026-03-29", "-f", str(path), "--on", "2026-03-29").exit_code == 0
+
+
+def test_the_edges_of_the_calendar_are_messages_not_tracebacks(tmp_path, run):
+    early = write(tmp_path, "events:\n  - {id: s, title: S, when: 0001-01-01, repeat: {every: week, count: 3}}\n", "early.yaml")
+    assert run("cancel", "s@0001-01-01", "-f", str(early)).exit_code == 0  # the first day there is
+    late = write(tmp_path, "events:\n  - {id: s, title: S, when: 9999-12-03, repeat: {every: week, count: 4}}\n", "late.yaml")
+    missing = run("cancel", "s@9999-12-31", "-f", str(late))
+    assert missing.exit_code == 1 and "has no occurrence on 9999-12-31" in missing.stderr
+    past = write(tmp_path, "events:\n  - {id: s, title: S, when: 9999-12-01, repeat: {every: week, count: 30}}\n", "past.yaml")
+    refused = run("check", "-f", str(past))
+    assert refused.exit_code == 1 and "repeat.count: 30 occurrences run past the year 9999 (the calendar holds 5" \
+        in refused.stderr

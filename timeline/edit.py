@@ -25,6 +25,7 @@ from .days import DayArg
 from .errors import DateSyntaxError, EventsFileError, FileAccessError, Problem, RequestError, quote
 from .fsutil import atomic_write, remove_leftovers
 from .loader import validate_calendar
+from .repeats import shift
 from .source import access_error, compose, read_source, Source, writable
 from .pipeline import schedule_from_source, today_in
 from .schedule import ResolvedEvent, Schedule
@@ -385,8 +386,8 @@ def edit_occurrence(path: str, ident: str, day: date, plan: OccurrencePlan, now:
             raise RequestError(f"{path}: {quote(ident)} cannot be resolved as the file stands; run timeline check")
         if series.series is None:
             raise RequestError(f"{quote(ident)} happens once (it has no repeat:); name it without @{day}")
-        if not any(o.day == day for o in series.series.occurrences(day - timedelta(days=2), day + timedelta(days=2))):
-            near = series.series.occurrences(day - timedelta(days=31), day + timedelta(days=31))
+        if not any(o.day == day for o in series.series.occurrences(shift(day, -timedelta(days=2)), shift(day, timedelta(days=2)))):
+            near = series.series.occurrences(shift(day, -timedelta(days=31)), shift(day, timedelta(days=31)))
             hint = ", ".join(f"{ident}@{o.day}" for o in sorted(near, key=lambda o: abs((o.day - day).days))[:2])
             raise RequestError(f"{quote(ident)} has no occurrence on {day} ({series.series.words()})"
                                + (f"; the nearest: {hint}" if hint else ""))

@@ -223,7 +223,7 @@ class Series:
         """The first and last day (the calendar's) of each occurrence that is not cancelled
         on the days [lo, hi]: what a chart draws, without building each occurrence."""
         margin = timedelta(days=1) + self.length
-        starts = [n for n in self.starts(_shift(lo, -margin), _shift(hi, margin)) if n.date() not in self.vacated]
+        starts = [n for n in self.starts(shift(lo, -margin), shift(hi, margin)) if n.date() not in self.vacated]
         starts += self.moved_starts
         return [(a, b) for a, b in map(self._days_of, filter(self.representable, starts)) if b >= lo and a <= hi]
 
@@ -285,7 +285,7 @@ class Series:
         with moves, cancellations and records applied (skipped days are no occurrence)."""
         margin = timedelta(days=1) + self.length  # a zone's day differs from the calendar's by up to a day
         out: list[Occurrence] = []
-        for naive in self.starts(lo and _shift(lo, -margin), hi and _shift(hi, margin)):
+        for naive in self.starts(lo and shift(lo, -margin), hi and shift(hi, margin)):
             record = self.by_day.get(naive.date())
             if record is not None and record.when is not None:
                 continue  # moved: placed below
@@ -456,7 +456,7 @@ class Series:
         return ";".join(parts)
 
 
-def _shift(day: date, by: timedelta) -> date:
+def shift(day: date, by: timedelta) -> date:
     """A day moved, kept inside the years 1 to 9999."""
     try:
         return day + by

@@ -508,6 +508,10 @@ class _Resolver:
                              f"{MAX_COUNTED:,} occurrences; bound the longer series with until: DAY instead")
                 return None
         series = Series(rule, first, length, until, self.zone, event.occurrences, frozenset(rule.skip))
+        if rule.count is not None and series.counted is not None and len(series.counted) < rule.count:
+            self.problem(event, "repeat", f"repeat.count: {rule.count} occurrences run past the year 9999 (the calendar "
+                         f"holds {len(series.counted)} of them); expected a count of at most {len(series.counted)}")
+            return None
         if not self.check_series(event, series):
             return None
         if keep:

@@ -48,6 +48,11 @@ class Link:
     """FILE:LINE:COL of what is named."""
 
 
+MAX_INDENT = 12
+"""Links of a chain are indented a step each up to this depth, then numbered: the output of a
+chain of any length grows with it, not with its square."""
+
+
 def explain(schedule: Schedule, ident: str) -> dict[str, list[Link]]:
     """The chain behind each bound of an event, by bound (`start earliest`...)."""
     events = {e.id: e for e in schedule.events}
@@ -207,5 +212,6 @@ def render_explain(schedule: Schedule, options: ExplainOptions) -> str:
         lines.append(f"  {bound}: {first.day or 'open'}")
         for depth, link in enumerate(links):
             who = "" if link.event == e.id and depth == 0 else f"{link.event} {link.bound} = {link.day or 'open'}: "
-            lines.append(f"    {'  ' * depth}← {who}{link.because}  ({link.where})")
+            step = "  " * min(depth, MAX_INDENT) + (f"[{depth}] " if depth > MAX_INDENT else "")
+            lines.append(f"    {step}← {who}{link.because}  ({link.where})")
     return "\n".join(lines) + "\n"
