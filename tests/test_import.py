@@ -612,3 +612,14 @@ def test_an_import_that_would_outgrow_the_read_bound_writes_nothing(tmp_path, ru
     assert path.read_text() == BLOCK and not (tmp_path / "new.yaml").exists()
     added = run("add", "-f", str(path), "--title", "x" * 1_990, "--when", "2026-05-01")
     assert added.exit_code == 1 and "over the 2,000-byte limit" in added.stderr and path.read_text() == BLOCK
+
+
+def test_a_dry_run_refuses_what_the_import_refuses(tmp_path, run):
+    path = write(tmp_path, BLOCK)
+    sheet = write(tmp_path, "title,when,after\nReview,2026-03-01,nosuch\n", "links.csv")
+    real = run("import", str(sheet), "-f", str(path))
+    dry = run("import", str(sheet), "-f", str(path), "--dry-run")
+    assert real.exit_code == dry.exit_code == 1 and "unknown event 'nosuch'" in real.stderr and "unknown event 'nosuch'" in dry.stderr
+    assert dry.stdout == "" and path.read_text() == BLOCK
+    fresh = run("import", str(sheet), "-f", str(tmp_path / "new.yaml"), "--dry-run")
+    assert fresh.exit_code == 1 and "unknown event 'nosuch'" in fresh.stderr and not (tmp_path / "new.yaml").exists()

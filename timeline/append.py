@@ -247,14 +247,23 @@ def import_events(path: str, events: Sequence[NewEvent], updates: Sequence[NewEv
     def change(source: Source, root: yaml.Node, today: date, before: Schedule | None) -> str:
         if before is None:
             raise RequestError(f"{path}: the events file is not valid; run timeline check")
-        made.extend(plan_updates(source.text, root, updates, before))
-        nodes = _by_id(root)
-        text = apply_splices(source.text, [s for u in made for s in event_splices(source.text, nodes[u.id], list(u.changes))])
-        if not events:
-            return text
-        return appended(text, compose(Source(source.path, text, None)), events)
+        found, text = imported(source, root, before, events, updates)
+        made.extend(found)
+        return text
 
     return made, rewrite(path, change, now, compare=True)[1]
+
+
+def imported(source: Source, root: yaml.Node, before: Schedule, events: Sequence[NewEvent],
+             updates: Sequence[NewEvent]) -> tuple[list[Update], str]:
+    """The updates an import makes and the file's text after it (updates spliced in place,
+    new events appended): what `import` writes, and what `import --dry-run` checks."""
+    made = plan_updates(source.text, root, updates, before)
+    nodes = _by_id(root)
+    text = apply_splices(source.text, [s for u in made for s in event_splices(source.text, nodes[u.id], list(u.changes))])
+    if events:
+        text = appended(text, compose(Source(source.path, text, None)), events)
+    return made, text
 
 
 def _value_node(value: str) -> yaml.Node:

@@ -460,7 +460,7 @@ def import_(
 
     Example: timeline import exported.ics --dry-run
     """
-    from .append import import_events, plan_updates
+    from .append import import_events, imported as imported_text
     from .fsutil import create_new
     from .importers import new_file_text, read_import, yaml_items
     from .source import MAX_BYTES, Source, compose, read_bounded, read_source, writable
@@ -486,11 +486,15 @@ def import_(
     imported = read_import(source, data, zone, existing)
     for note in imported.notes:
         typer.echo(f"{source}: {note}", err=True)
-    if dry_run:
-        if imported.updates:
+    if dry_run:  # the import's checks, nothing written
+        if exists and file != "-":
             current = read_source(file)
-            for u in plan_updates(current.text, compose(current), imported.updates, schedule):
+            found, text = imported_text(current, compose(current), schedule, imported.events, imported.updates)
+            schedule_from_source(Source(file, text, None), now_utc())
+            for u in found:
                 _say_update(source, u, "would update")
+        elif not exists:
+            schedule_from_source(Source(file, new_file_text(imported, imported.events), None), now_utc())
         _write(yaml_items(imported.events))
         return
     if not imported.events and not imported.updates:
