@@ -243,6 +243,7 @@ def test_a_file_that_passes_check_works_in_every_command_on_every_day(tmp_path_f
         "gantt": ["gantt", "--width", "80", "--color", "never"], "slips": ["slips", "--json", "--occurrences"],
         "forecast": ["forecast", "--runs", "100", "--json"], "diff": ["diff", path, path, "--exit-code"],
         "explain": ["explain", schedule.events[-1].id, "--json"],
+        "mermaid": ["gantt", "--format", "markdown"], "calendar": ["calendar", day, "--width", "60"],
     }
     outputs = {}
     for name, args in views.items():

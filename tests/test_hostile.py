@@ -34,6 +34,7 @@ READING = [
     ["check"], ["list", "--format", "json"], ["list", "--format", "csv"], ["upcoming", "--fail-on-overdue"],
     ["gantt", "--width", "80"], ["gantt", "--width", "60", "--scale", "week"], ["slips"], ["ics"],
     ["forecast", "--runs", "200"], ["forecast", "--backtest", "--runs", "100"],
+    ["gantt", "--format", "markdown"], ["calendar", "2005-03", "--width", "70"],
 ]
 EDITING = [["done", "a", "--on", "2005-03-01"], ["cancel", "a", "--note", "null:"], ["move", "a", "2005-04"]]
 

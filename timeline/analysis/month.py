@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..model import Kind, Status
+from ..repeats import shift
 from ..schedule import ResolvedEvent, Schedule
 from .placement import WindowMode, placements
 
@@ -45,8 +46,9 @@ class Month:
     @property
     def weeks(self) -> list[list[date | None]]:
         """The month's weeks, Monday first; None for a day of another month."""
-        rows = _calendar.Calendar(0).monthdatescalendar(self.first.year, self.first.month)
-        return [[d if d.month == self.first.month else None for d in week] for week in rows]
+        cells: list[date | None] = [None] * self.first.weekday() + sorted(self.days)  # December 9999 too
+        cells += [None] * (-len(cells) % 7)
+        return [cells[i:i + 7] for i in range(0, len(cells), 7)]
 
 
 def month_of(schedule: Schedule, first: date) -> Month:
@@ -96,10 +98,9 @@ def _entries(e: ResolvedEvent, first: date, last: date, zone: ZoneInfo) -> list[
             if first <= start.date() <= last:
                 out.append((start.date(), Entry(e.id, e.title, e.kind, "day", start.strftime("%H:%M"), cancelled)))
             continue
-        end = p.end if isinstance(p.end, date) else p.start + (p.end or timedelta(days=1))
+        # the last day: before DTEND, or the length (a DURATION, where 9999-12-31 has no day after)
+        final = p.end - timedelta(days=1) if isinstance(p.end, date) else shift(p.start, (p.end or timedelta(days=1)) - timedelta(days=1))
         what = p.marker or ("due" if e.kind == Kind.DEADLINE and not e.done else "day" if p.firm else "possible")
-        day = max(p.start, first)
-        while day < end and day <= last:
-            out.append((day, Entry(e.id, e.title, e.kind, what, None, cancelled)))
-            day += timedelta(days=1)
+        for n in range((min(final, last) - max(p.start, first)).days + 1):
+            out.append((max(p.start, first) + timedelta(days=n), Entry(e.id, e.title, e.kind, what, None, cancelled)))
     return out

@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html import escape
 
 from .. import __version__
@@ -188,12 +188,19 @@ def site_chunks(schedule: Schedule, options: SiteOptions) -> dict[str, Iterator[
     return files
 
 
+CALENDAR_YEARS = 10
+"""calendar.html covers at most this many years from the plan's first month (a series that
+runs to 9999 would otherwise make millions of days)."""
+
+
 def _calendar_chunks(schedule: Schedule) -> Iterator[bytes]:
-    """calendar.html in pieces: every month of the plan with something on a day."""
+    """calendar.html in pieces: every month of the plan with something on a day (the first
+    `CALENDAR_YEARS` years of it)."""
     from ..analysis.month import months_of
     from .month import calendar_page_chunks
 
     lo, hi = chart_range(schedule.events, None, None, schedule.today)
+    hi = min(hi, lo.replace(year=min(lo.year + CALENDAR_YEARS, 9999), day=1) - timedelta(days=1)) if lo.year < 9999 else hi
     for piece in calendar_page_chunks(schedule.calendar.name, months_of(schedule, lo, hi)):
         yield piece.encode("utf-8")
 
