@@ -623,3 +623,33 @@ def test_a_dry_run_refuses_what_the_import_refuses(tmp_path, run):
     assert dry.stdout == "" and path.read_text() == BLOCK
     fresh = run("import", str(sheet), "-f", str(tmp_path / "new.yaml"), "--dry-run")
     assert fresh.exit_code == 1 and "unknown event 'nosuch'" in fresh.stderr and not (tmp_path / "new.yaml").exists()
+
+
+LAYOUTS = {
+    "empty with a comment": "events:   # none yet\n",
+    "empty flow": "events: []  # none yet\n",
+    "flow with a trailing comma": "events: [{id: a, title: A, when: 2026-01-01},]\n",
+    "flow items": "events:\n  - {id: a, title: A, when: 2026-01-01}  # one\n",
+    "a dash with a comment": "events:\n  - # the first\n    id: a\n    title: A\n    when: 2026-01-01\n",
+    "a dash alone": "events:\n  -\n    id: a\n    title: A\n    when: 2026-01-01\n# the end\n",
+    "deep indentation": "events:\n    -   id: a\n        title: A\n        when: 2026-01-01\n",
+    "no indentation": "events:\n- id: a\n  title: A\n  when: 2026-01-01\n",
+}
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_add_appends_to_every_layout_check_accepts(tmp_path, run, layout, ending):
+    text = LAYOUTS[layout].replace("\n", ending)
+    path = tmp_path / "events.yaml"
+    path.write_bytes(text.encode())
+    if "id: a" in text:
+        assert run("check", "-f", str(path)).exit_code == 0
+    result = run("add", "-f", str(path), "--title", "New", "--when", "2026-05-01")
+    assert result.exit_code == 0, result.stderr
+    after = path.read_bytes().decode()
+    kept = text.replace(" []", "")  # `events: []` becomes a block list, as a person writes one
+    assert all(line in after for line in kept.split(ending) if "#" in line)  # every comment kept, on its line
+    assert ending == "\r" or "\r" not in after.replace("\r\n", "") and (ending == "\n") == ("\r\n" not in after)
+    events = by_id(schedule_at(path))
+    assert "new" in events and ("a" in events) == ("id: a" in text)

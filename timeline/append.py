@@ -280,6 +280,8 @@ def _loaded(node: yaml.Node) -> object:
 
 def appended(text: str, root: yaml.Node, events: Sequence[NewEvent]) -> str:
     """The text with the events added after the last event, in the layout the file uses."""
+    if "\r" in text and "\n" not in text:  # CR alone ends each line (old Mac files): same marks with LF
+        return appended(text.replace("\r", "\n"), root, events).replace("\n", "\r")
     nl = newline(text)
     items = None
     key_node = None
@@ -291,9 +293,9 @@ def appended(text: str, root: yaml.Node, events: Sequence[NewEvent]) -> str:
         end = "" if not text or text.endswith("\n") else nl
         return text + end + "events:" + nl + "".join(_block(e, "  - ", "    ", nl) for e in events)
     if isinstance(items, yaml.ScalarNode) and items.value == "":  # `events:` with nothing under it
-        at = key_node.end_mark.index
-        colon = text.index(":", at) + 1
-        return text[:colon] + nl + "".join(_block(e, "  - ", "    ", nl) for e in events) + text[line_end(text, colon):]
+        at = line_end(text, text.index(":", key_node.end_mark.index) + 1)  # its comment stays on its line
+        lead = "" if text[at - 1:at] == "\n" else nl
+        return text[:at] + lead + "".join(_block(e, "  - ", "    ", nl) for e in events) + text[at:]
     if not isinstance(items, yaml.SequenceNode):
         raise RequestError("the file's 'events' is not a list; run timeline check")
     if items.flow_style:
@@ -304,12 +306,13 @@ def appended(text: str, root: yaml.Node, events: Sequence[NewEvent]) -> str:
             rest_of_line, _, remainder = text[close + 1:].partition("\n")
             head = text[:items.start_mark.index].rstrip(" ") + rest_of_line.rstrip("\r")
             return head + nl + "".join(_block(e, "  - ", "    ", nl) for e in events) + remainder
-        return text[:close].rstrip() + ", " + entries + text[close:]
+        before = text[:close].rstrip()
+        return before + (" " if before.endswith(",") else ", ") + entries + text[close:]  # `[a, b,]` keeps one comma
     if not items.value:
         raise RequestError("the file's 'events' list is empty in an unexpected way; run timeline check")
     first = items.value[0]
-    line_start = text.rfind("\n", 0, first.start_mark.index) + 1
-    dash = text.index("-", line_start)
+    dash = items.start_mark.index  # a block sequence starts at its first `-` (a comment may follow it)
+    line_start = text.rfind("\n", 0, dash) + 1
     prefix = " " * (dash - line_start)
     at = line_end(text, content_end(text, items))
     lead = "" if at == 0 or text[at - 1] == "\n" else nl
