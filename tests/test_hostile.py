@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,10 @@ EDITING = [["done", "a", "--on", "2005-03-01"], ["cancel", "a", "--note", "null:
 def generated(folder: Path) -> list[Path]:
     """The corpus files too large to keep in the repository."""
     files = {
-        "unknown-references": "events:\n" + "".join(f"  - {{id: e{i}, title: E, when: missing-{i}.end}}\n" for i in range(3000)),
+        "unknown-references": "events:\n" + "".join(f"  - {{id: e{i}, title: E, when: missing-{i}.end}}\n" for i in range(20000)),
+        "moved-occurrences": "events:\n  - id: d\n    title: D\n    when: 2005-01-01\n    repeat: {every: day, count: 6000}\n"
+        "    occurrences:\n" + "".join(f"      {date(2005, 1, 1) + timedelta(days=i)}: {{when: {date(2005, 1, 1) + timedelta(days=i)}}}\n"
+                                   for i in range(5000)),
         "unknown-parents": "events:\n" + "".join(f"  - {{id: e{i}, title: E, when: 2005, parent: nope-{i}}}\n" for i in range(3000)),
         "deep-phases": "events:\n" + "".join(
             f"  - {{id: p{i}, title: P, start: 2005-01, end: 2005-02{f', parent: p{i - 1}' if i else ''}}}\n" for i in range(3000)),

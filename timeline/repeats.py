@@ -135,8 +135,8 @@ class Series:
 
     @cached_property
     def moved_starts(self) -> list[datetime]:
-        """The naive starts of the moved occurrences that are not cancelled."""
-        return [self.moved_start(r.when) for r in self.records if r.when is not None and r.status != Status.CANCELLED]
+        """The naive starts of the moved occurrences that are not cancelled, in order."""
+        return sorted(self.moved_start(r.when) for r in self.records if r.when is not None and r.status != Status.CANCELLED)
 
     def rrule(self, near: datetime | None = None) -> Any:
         """dateutil's rule, in naive wall-clock time of the series' zone.
@@ -224,7 +224,9 @@ class Series:
         on the days [lo, hi]: what a chart draws, without building each occurrence."""
         margin = timedelta(days=1) + self.length
         starts = [n for n in self.starts(shift(lo, -margin), shift(hi, margin)) if n.date() not in self.vacated]
-        starts += self.moved_starts
+        moved = self.moved_starts  # only those near the days asked for: a chart asks cell by cell
+        near = (datetime.combine(shift(lo, -margin), time()), datetime.combine(shift(hi, margin), time.max))
+        starts += moved[bisect_left(moved, near[0]):bisect_right(moved, near[1])]
         return [(a, b) for a, b in map(self._days_of, filter(self.representable, starts)) if b >= lo and a <= hi]
 
     def representable(self, naive: datetime) -> bool:

@@ -81,6 +81,7 @@ class _Resolver:
         self.events = {e.id: e for e in events_file.events}
         self.known = known | set(self.events)
         self.problems: list[Problem] = []
+        self.recorded: set[Problem] = set()  # the same problems, to find one in constant time
         self.zone = ZoneInfo(events_file.calendar.timezone)
         self.deps: dict[str, list[str]] = {}
         """The events each event's dates depend on (set by `order`)."""
@@ -133,7 +134,8 @@ class _Resolver:
             deps[event.id] = mine
         self.deps = deps
         if event_parent_problems := self.check_parents():
-            self.problems += event_parent_problems
+            for problem in event_parent_problems:
+                self.located(problem.line, problem.col, problem.message)
         order: list[str] = []
         state: dict[str, int] = {}  # 1: on the stack, 2: done
         for root in self.events:
@@ -588,7 +590,8 @@ class _Resolver:
         """Record a problem at a line and column of the file, once (the plan, baseline and
         as-of passes meet the same literal problems)."""
         problem = Problem(self.file.path, line, col, message)
-        if problem not in self.problems:
+        if problem not in self.recorded:
+            self.recorded.add(problem)
             self.problems.append(problem)
 
     def actual(self, event: Event) -> tuple[Window, Window] | None:
