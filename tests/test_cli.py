@@ -225,3 +225,11 @@ def test_the_conventions_people_expect_of_a_command_line(run, tmp_path):
 def test_colour_follows_no_color_force_color_and_term(run, default_events, env, colored):
     out = run("gantt", "-f", str(default_events), "--width", "80", env={"NO_COLOR": "", "TERM": "xterm", **env}).stdout
     assert ("\x1b[" in out) == colored  # the test's output is no terminal: only FORCE_COLOR colours it
+
+
+def test_a_name_that_is_not_utf8_is_shown_as_its_bytes(tmp_path):
+    import os
+
+    name = os.fsencode(str(tmp_path)) + b"/a\xff.yaml"
+    proc = subprocess.run([sys.executable, "-m", "timeline", "list", "-f", name], capture_output=True)
+    assert proc.returncode == 1 and b"a\\xff.yaml: no such file" in proc.stderr and b"udcff" not in proc.stderr

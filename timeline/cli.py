@@ -56,7 +56,9 @@ class _Group(TyperGroup):
         except DayOptionError as e:  # a day option out of range once today is known: a usage error
             raise typer.BadParameter(str(e), param_hint=f"'{e.option}'") from None
         except TimelineError as e:
-            typer.echo(str(e), err=True)
+            # a name the system gave as bytes that are not UTF-8 (a file name, an argument) is
+            # shown as those bytes, `\xff`, not as Python's stand-in for them
+            typer.echo(str(e).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"), err=True)
             raise typer.Exit(1) from None
         except BrokenPipeError:  # `timeline list | head`
             sys.stderr.close()
