@@ -608,7 +608,7 @@ def test_an_import_that_would_outgrow_the_read_bound_writes_nothing(tmp_path, ru
                   "many.csv")
     for target in (path, tmp_path / "new.yaml"):  # appended to a file, or a new one
         result = run("import", str(sheet), "-f", str(target))
-        assert result.exit_code == 1 and "over the 2,000-byte limit every command reads" in result.stderr
+        assert result.exit_code == 1 and "more than 2,000 bytes, the limit every command reads" in result.stderr
     assert path.read_text() == BLOCK and not (tmp_path / "new.yaml").exists()
     added = run("add", "-f", str(path), "--title", "x" * 1_990, "--when", "2026-05-01")
     assert added.exit_code == 1 and "over the 2,000-byte limit" in added.stderr and path.read_text() == BLOCK

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, UTC
 from typing import Any
@@ -31,6 +31,7 @@ from .feedtext import (
 from .model import Kind
 from .repeats import ICAL_DAYS, WEEKDAYS
 from .render.text import slug
+from . import source as _source
 from .values import ID_PATTERN, is_zone, parse_expr_or_none, web_url
 
 CSV_COLUMNS = (
@@ -88,6 +89,7 @@ class _Ids:
         self.seen: dict[tuple[str, str], str] = {(t.casefold(), d): i for i, (t, d) in existing.items()}
         self.updated: set[str] = set()
         self.out = out
+        self.size = 0  # about the bytes the new events take as YAML
 
     def place(self, wanted: str | None, title: str, first_day: str, what: str) -> tuple[str, bool] | None:
         """The id for an event, and whether the events file has it already (None: a
@@ -118,9 +120,16 @@ class _Ids:
         return ident, False
 
     def add(self, ident: tuple[str, bool] | None, event: list[tuple[str, Any]]) -> None:
-        """File the event as new or as an update (nothing for a skipped one)."""
-        if ident is not None:
-            (self.out.updates if ident[1] else self.out.events).append(NewEvent.of([("id", ident[0]), *event]))
+        """File the event as new or as an update (nothing for a skipped one); what would not
+        fit in an events file every command can read is refused as soon as it is known."""
+        if ident is None:
+            return
+        new = NewEvent.of([("id", ident[0]), *event])
+        self.size += sum(len(k) + len(v.encode()) + 6 for k, v in new.fields)
+        if self.size > _source.MAX_BYTES:
+            raise RequestError(f"the events imported would take more than {_source.MAX_BYTES:,} bytes, the limit every "
+                               "command reads; nothing imported (import fewer at a time, into several files)")
+        (self.out.updates if ident[1] else self.out.events).append(new)
 
 
 def _date_like(text: str) -> bool:
@@ -515,18 +524,32 @@ def _listed_dates(cells: dict[str, str], zone: str) -> list[tuple[str, str]]:
     return out
 
 
+MAX_PROBLEMS = 100
+"""Problems an import reports before it stops reading."""
+
+
+def _csv_rows(name: str, text: str) -> Iterator[tuple[int, list[str]]]:
+    """Each row of a CSV text with the line it starts on, one at a time; a malformed one is a
+    located problem."""
+    reader = csv.reader(io.StringIO(text))
+    start = 1
+    try:
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1
+    except csv.Error as e:
+        raise EventsFileError([Problem(name, start, 1, f"not a readable CSV file: {quote(str(e), 120)}")]) from None
+
+
 def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]], zone: str = "UTC") -> Imported:
     # any line ends (Excel's "CSV (Macintosh)" writes CR alone); a cell as long as the file may be
-    reader = csv.reader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n")))
     csv.field_size_limit(max(len(text), 131_072))
-    try:
-        rows = list(reader)
-    except csv.Error as e:
-        raise EventsFileError([Problem(name, reader.line_num or 1, 1, f"not a readable CSV file: {quote(str(e), 120)}")]) from None
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    rows = _csv_rows(name, text.replace("\r\n", "\n").replace("\r", "\n"))  # read as they are used
+    first = next(rows, None)
+    if first is None or not any(cell.strip() for cell in first[1]):
         raise EventsFileError([Problem(name, 1, 1, "the CSV file has no header row; expected columns such as "
                                                    "id,title,when,kind,tags")])
-    header = [cell.strip().lower() for cell in rows[0]]
+    header = [cell.strip().lower() for cell in first[1]]
     problems = []
     for col, column in enumerate(header, 1):
         if column in header[:col - 1]:
@@ -542,7 +565,10 @@ def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]], zone: 
         raise EventsFileError(problems)
     out = Imported()
     ids = _Ids(existing, out)
-    for number, row in enumerate(rows[1:], 2):
+    for number, row in rows:
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(Problem(name, number, 1, f"more than {MAX_PROBLEMS} problems; the rest of the file is not read"))
+            break
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
