@@ -625,6 +625,8 @@ def test_a_dry_run_refuses_what_the_import_refuses(tmp_path, run):
     assert dry.stdout == "" and path.read_text() == BLOCK
     fresh = run("import", str(sheet), "-f", str(tmp_path / "new.yaml"), "--dry-run")
     assert fresh.exit_code == 1 and "unknown event 'nosuch'" in fresh.stderr and not (tmp_path / "new.yaml").exists()
+    assert f"{tmp_path / 'new.yaml'}: not written: the new file would be invalid (line numbers as they would be)" \
+        in fresh.stderr  # its lines are those of a file that does not exist: said so
 
 
 LAYOUTS = {

@@ -465,8 +465,8 @@ def import_(
     from .append import import_events, imported as imported_text
     from .fsutil import create_new
     from .importers import new_file_text, read_import, yaml_items
-    from .source import MAX_BYTES, Source, compose, read_bounded, read_source, writable
-    from .pipeline import load_schedule, schedule_from_source
+    from .source import MAX_BYTES, compose, read_bounded, read_source, writable
+    from .pipeline import load_schedule
 
     if source == "-":
         data = read_bounded(sys.stdin.buffer, 0)
@@ -492,11 +492,11 @@ def import_(
         if exists and file != "-":
             current = read_source(file)
             found, text = imported_text(current, compose(current), schedule, imported.events, imported.updates)
-            schedule_from_source(Source(file, text, None), now_utc())
+            _would_be(file, text, new=False)
             for u in found:
                 _say_update(source, u, "would update")
         elif not exists:
-            schedule_from_source(Source(file, new_file_text(imported, imported.events), None), now_utc())
+            _would_be(file, new_file_text(imported, imported.events))
         _write(yaml_items(imported.events))
         return
     if not imported.events and not imported.updates:
@@ -511,11 +511,25 @@ def import_(
     else:
         text = new_file_text(imported, imported.events)
         data = writable(file, text.encode("utf-8"))
-        schedule_from_source(Source(file, text, None), now_utc())  # refused whole, or written
+        _would_be(file, text)  # refused whole, or written
         create_new(file, data)
     same = len(imported.updates) - updated
     _write(f"{file}: imported {_count(len(imported.events), 'event')}"
            + (f", updated {updated}" if updated else "") + (f", {same} unchanged" if same else "") + "\n")
+
+
+def _would_be(file: str, text: str, new: bool = True) -> None:
+    """Check the text an import would write, as the file it would become; its problems are
+    located in that text and said to be so (the file itself is not written)."""
+    from .edit import EditRefused
+    from .errors import EventsFileError
+    from .pipeline import schedule_from_source
+    from .source import Source
+
+    try:
+        schedule_from_source(Source(file, text, None), now_utc())
+    except EventsFileError as e:
+        raise EditRefused(file, e.problems, new=new) from None
 
 
 def _say_update(source: str, update: "Update", verb: str) -> None:

@@ -34,12 +34,13 @@ from .yamltext import Change, apply_splices, event_splices, yaml_scalar
 
 
 class EditRefused(EventsFileError):
-    """The edited file would be invalid; nothing was written."""
+    """The edited (or new) file would be invalid; nothing was written."""
 
-    def __init__(self, path: str, problems: list[Problem]) -> None:
+    def __init__(self, path: str, problems: list[Problem], new: bool = False) -> None:
         super().__init__(problems)
-        self.args = (f"{path}: not changed: after this edit the file would be invalid "
-                     f"(line numbers as they would be):\n{self.args[0]}",)
+        what = "not written: the new file would be invalid" if new else \
+            "not changed: after this edit the file would be invalid"
+        self.args = (f"{path}: {what} (line numbers as they would be):\n{self.args[0]}",)
 
 
 @dataclass(frozen=True)
