@@ -92,6 +92,20 @@ def test_parent_must_be_phase(tmp_path):
 """)
 
 
+def test_one_order_stated_from_both_sides_is_told_as_such(tmp_path):
+    path = write(tmp_path, "events:\n  - {id: a, title: A, when: 2026-01-01, before: b}\n"
+                           "  - {id: b, title: B, when: 2026-02-01, after: a}\n")
+    with pytest.raises(EventsFileError) as e:
+        schedule_at(path)
+    assert [str(p) for p in e.value.problems] == [
+        f"{path}:2:49: before: 'a' before 'b' and 'b' after 'a' ({path}:3) state one order twice, and each side "
+        "would wait for the other; keep one of them"]
+    ring = write(tmp_path, "events:\n  - {id: a, title: A, when: 2026-01-01, after: b}\n"
+                           "  - {id: b, title: B, when: 2026-02-01, after: a}\n", "ring.yaml")
+    with pytest.raises(EventsFileError, match="dependency cycle"):  # a true cycle stays one
+        schedule_at(ring)
+
+
 def test_parent_cycle_is_reported_at_each_parent_key(tmp_path):
     with pytest.raises(EventsFileError) as e:
         schedule(tmp_path, """\

@@ -179,9 +179,20 @@ class _Resolver:
         self.problem(event, key, f"{key}: unknown event {quote(target)}{hint}")
 
     def cycle(self, ids: list[str]) -> None:
-        """Report a dependency cycle at each event in it."""
-        chain = " → ".join(self.where(i) for i in ids + ids[:1])
+        """Report a dependency cycle at each event in it; two events that state one order
+        from both sides (`a: before: b` and `b: after: a`) are told so."""
         first = self.events[ids[0]]
+        if len(ids) == 2:
+            a, b = (self.events[i] for i in ids)
+            for x, y in ((a, b), (b, a)):
+                if y.id in x.before and x.id in y.after:
+                    line, col = x.position("before")
+                    self.located(line, col, f"before: {quote(x.id)} before {quote(y.id)} and {quote(y.id)} after "
+                                 f"{quote(x.id)} ({self.file.path}:{y.line}) state one order twice, and each side "
+                                 "would wait for the other; keep one of them")
+                    self.cyclic.update(ids)
+                    return
+        chain = " → ".join(self.where(i) for i in ids + ids[:1])
         self.located(first.line, first.col, f"dependency cycle: {chain}")
         self.cyclic.update(ids)
 
