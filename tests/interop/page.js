@@ -42,7 +42,8 @@ async function audit(url, width, scheme) {
     });
     const layout = await page.evaluate(() => {
       const d = document.documentElement, bars = document.querySelector('.bars');
-      const today = bars ? Number(bars.dataset.todayX || NaN) : NaN;
+      const line = bars ? bars.querySelector('line.today') : null;  // the chart's today line, where the page opens
+      const today = line ? line.x1.baseVal.value : NaN;
       const cells = [...document.querySelectorAll('tbody td')].map((td) => getComputedStyle(td, '::before').content);
       return {
         width: d.clientWidth,

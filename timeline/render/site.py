@@ -17,8 +17,8 @@ from .. import __version__
 from ..model import Kind
 from ..schedule import ResolvedEvent, Schedule
 from .ics import feed_options, ics_chunks
-from .chart import Axis, chart_range
-from .svg import ACCENT, CANCELLED, CHART, COLORS, DARK_COLORS, FADE, SvgOptions, render_svg
+from .chart import chart_range
+from .svg import ACCENT, CANCELLED, COLORS, DARK_COLORS, FADE, SvgOptions, render_svg
 from .text import one_line, slug
 
 CONTENT_TYPES = {".ics": "text/calendar; charset=utf-8", ".html": "text/html; charset=utf-8"}
@@ -56,7 +56,7 @@ td{border:0;padding:.1rem 0}td.depth1,td.depth2{padding-left:0}td:empty{display:
 _SCRIPT = """
 for(const d of document.querySelectorAll('details.subscribe'))if(matchMedia('(min-width:700px)').matches)d.open=true;
 addEventListener('beforeprint',()=>{for(const d of document.querySelectorAll('td details'))d.open=true});
-for(const b of document.querySelectorAll('.bars[data-today-x]'))b.scrollLeft=Math.max(0,b.dataset.todayX-b.clientWidth/2);
+for(const t of document.querySelectorAll('.bars line.today')){const b=t.closest('.bars');b.scrollLeft=Math.max(0,t.x1.baseVal.value-b.clientWidth/2)}
 """.strip()
 """The page's only script: the subscribe list open on wide screens, descriptions open in
 print, the chart scrolled to today. Without it the page works the same, with the list
@@ -244,14 +244,6 @@ COLUMNS = ("When", "Event", "Kind", "Status", "Owner", "Location")
 """The schedule table's columns (on a phone each cell is named by its column)."""
 
 
-def _today_x(schedule: Schedule, bands: dict[str, tuple[date, date, date]] | None) -> str:
-    """` data-today-x="…"`: where today is in the picture, for the page to open the chart
-    there; nothing when today is outside it."""
-    start, stop = chart_range(schedule.events, None, None, schedule.today, bands)
-    axis = Axis(start, stop, CHART)
-    return f' data-today-x="{round(axis.x(schedule.today))}"' if axis.inside(schedule.today) else ""
-
-
 def render_index(schedule: Schedule, feeds: Sequence[str], base_url: str | None,
                  bands: dict[str, tuple[date, date, date]] | None = None) -> str:
     """index.html: name, subscribe links, the legend and the Gantt picture (names beside it,
@@ -307,7 +299,7 @@ def index_chunks(schedule: Schedule, feeds: Sequence[str], base_url: str | None,
         yield (f'<li style="padding-left:{min(schedule.depths[e.id], 2)}em"><a href="#e-{e.id}" title="{escape(e.label)}">'
                f"{escape(one_line(e.title))}</a></li>\n")
     yield f"""</ol>
-<div class="bars" tabindex="0" role="region" aria-label="Gantt chart; scroll sideways with the arrow keys"{_today_x(schedule, bands)}>
+<div class="bars" tabindex="0" role="region" aria-label="Gantt chart; scroll sideways with the arrow keys">
 {render_svg(schedule, SvgOptions(labels=False, bands=bands))}
 </div>
 </div>

@@ -93,7 +93,7 @@ def render_svg(schedule: Schedule, options: SvgOptions = SvgOptions()) -> str:
         out.append("</g>")
     if axis.inside(today):
         out.append(f'<line x1="{x(today)}" y1="{HEAD - 6}" x2="{x(today)}" y2="{height - 6}" stroke="{ACCENT}" '
-                   f'stroke-width="2" stroke-dasharray="4 3"><title>today: {today.isoformat()}</title></line>')
+                   f'stroke-width="2" stroke-dasharray="4 3" class="today"><title>today: {today.isoformat()}</title></line>')
     out.append("</svg>")
     return "\n".join(out)
 
