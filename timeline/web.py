@@ -16,8 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
+import selectors
+import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, UTC
@@ -246,8 +250,14 @@ _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
 """Control characters, as the log writes them (a client's bytes never reach a terminal raw)."""
 
 
-def printable(text: str) -> str:
-    """Text for the log: control characters (escape sequences, line breaks) as `\\xNN`."""
+def closed(address: Any, why: str) -> str:
+    """The log line of a connection closed without an answer."""
+    return f"{escaped(str(address[0]))} - closed: {why}"
+
+
+def escaped(text: str) -> str:
+    """Text for the log: control characters (escape sequences, line breaks) as `\\xNN`, so
+    that what a client sent is shown, never acted on (`render.text.printable` drops them)."""
     return text.translate(_CONTROL)
 
 
@@ -258,10 +268,6 @@ class _Heads:
     after it connected (one log line)."""
 
     def __init__(self, ready: Callable[[Any, Any, bytes], None], log: Callable[[str], None]) -> None:
-        import queue
-        import selectors
-        import socket
-
         self.ready, self.log = ready, log
         self.selector = selectors.DefaultSelector()
         self.arrivals: queue.SimpleQueue[tuple[Any, Any]] = queue.SimpleQueue()
@@ -285,8 +291,6 @@ class _Heads:
         self.thread.join(STOP_WITHIN)
 
     def _run(self) -> None:
-        import time
-
         while not self.stopped:
             for key, _ in self.selector.select(timeout=0.25):
                 if key.fileobj is self.wake_read:
@@ -296,14 +300,11 @@ class _Heads:
             now = time.monotonic()
             for sock in [s for s, (_, _, deadline) in self.pending.items() if deadline <= now]:
                 address = self.pending[sock][0]
-                self._drop(sock, f"{printable(str(address[0]))} - closed: no complete request within {READ_TIMEOUT:g} s")
+                self._drop(sock, closed(address, f"no complete request within {READ_TIMEOUT:g} s"))
         for sock in list(self.pending):
             self._drop(sock, None)
 
     def _arrived(self) -> None:
-        import selectors
-        import time
-
         try:
             self.wake_read.recv(4096)
         except BlockingIOError:
@@ -338,7 +339,7 @@ class _Heads:
             sock.setblocking(True)
             self.ready(sock, address, bytes(head))
         elif len(head) > MAX_HEAD:
-            self._drop(sock, f"{printable(str(address[0]))} - closed: a request head over {MAX_HEAD} bytes")
+            self._drop(sock, closed(address, f"a request head over {MAX_HEAD} bytes"))
 
     def _drop(self, sock: Any, why: str | None) -> None:
         self.selector.unregister(sock)
@@ -355,7 +356,6 @@ def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None
     log line a request or a dropped connection, control characters escaped; closing waits
     at most `STOP_WITHIN` seconds for requests in flight."""
     import io
-    import time
     from socketserver import ThreadingMixIn
     from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -377,7 +377,7 @@ def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None
         def _head_arrived(self, request, client_address, head: bytes) -> None:
             if not self.slots.acquire(blocking=False):
                 self.shutdown_request(request)  # every request thread busy: close, hold nothing
-                log(f"{printable(str(client_address[0]))} - closed: {MAX_CONNECTIONS} requests in flight")
+                log(closed(client_address, f"{MAX_CONNECTIONS} requests in flight"))
                 return
             self.heads_of[request] = head
             ThreadingMixIn.process_request(self, request, client_address)
@@ -393,7 +393,7 @@ def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None
 
         def handle_error(self, request, client_address) -> None:  # one line, never a traceback
             error = sys.exc_info()[1]
-            log(f"{printable(str(client_address[0]))} - closed: {printable(type(error).__name__)}: {printable(str(error))[:200]}")
+            log(closed(client_address, f"{type(error).__name__}: {escaped(str(error))[:200]}"))
 
         def server_close(self) -> None:
             super().server_close()
@@ -410,7 +410,7 @@ def make_http_server(site: Site, host: str, port: int, log: Callable[[str], None
             self.rfile = io.BytesIO(self.server.heads_of.get(self.request, b""))  # type: ignore[attr-defined]
 
         def log_message(self, format: str, *args: Any) -> None:  # one access-log line per request
-            log(printable(f"{self.address_string()} - - [{self.log_date_time_string()}] {format % args}"))
+            log(escaped(f"{self.address_string()} - - [{self.log_date_time_string()}] {format % args}"))
 
     return make_server(host, port, site, server_class=Server, handler_class=Handler)
 
