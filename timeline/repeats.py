@@ -26,6 +26,7 @@ from .labels import day_label
 from .errors import DateSyntaxError, quote
 from .labels import label
 from .model import OccurrenceRecord, Repeat, Status
+from .zones import gaps
 
 UNITS: dict[str, Literal[0, 1, 2, 3]] = {"day": 3, "week": 2, "month": 1, "year": 0}
 """The frequencies of `every:`, as dateutil numbers them (DAILY 3 ... YEARLY 0; a test holds
@@ -254,8 +255,6 @@ class Series:
         """The naive starts on the days [lo, hi] at a wall-clock time the clocks skip that
         day in the series' zone (02:30 on the spring day in Zurich): each is held an hour
         later, as calendar programs hold it (`window`), and `check` says so."""
-        from .zones import gaps
-
         zone = self.zone
         if zone is None or lo > hi:
             return []
