@@ -466,7 +466,7 @@ def import_(
     from .fsutil import create_new
     from .importers import new_file_text, read_import, yaml_items
     from .source import MAX_BYTES, compose, read_bounded, read_source, writable
-    from .pipeline import load_schedule
+    from .pipeline import load_schedule, schedule_from_source
 
     if source == "-":
         data = read_bounded(sys.stdin.buffer, 0)
@@ -481,17 +481,22 @@ def import_(
     exists = file == "-" or os.path.exists(file)
     existing: dict[str, tuple[str, str]] = {}
     zone = "UTC"
+    read = None  # a dry run's events file, read once: its text and nodes, which it splices
     if exists:
-        schedule = load_schedule(file, now_utc())
+        if dry_run and file != "-":
+            current = read_source(file)
+            read = current, compose(current)
+            schedule = schedule_from_source(current, now_utc(), root=read[1])
+        else:
+            schedule = load_schedule(file, now_utc())
         zone = schedule.calendar.timezone
         existing = {e.id: (e.title, (e.start.earliest or e.end.latest or date.min).isoformat()) for e in schedule.events}
     imported = read_import(source, data, zone, existing)
     for note in imported.notes:
         typer.echo(f"{source}: {note}", err=True)
     if dry_run:  # the import's checks, nothing written
-        if exists and file != "-":
-            current = read_source(file)
-            found, text = imported_text(current, compose(current), schedule, imported.events, imported.updates)
+        if read is not None:
+            found, text = imported_text(*read, schedule, imported.events, imported.updates)
             _would_be(file, text, new=False)
             for u in found:
                 _say_update(source, u, "would update")
@@ -513,8 +518,10 @@ def import_(
         data = writable(file, text.encode("utf-8"))
         _would_be(file, text)  # refused whole, or written
         create_new(file, data)
+    from .render.words import count
+
     same = len(imported.updates) - updated
-    _write(f"{file}: imported {_count(len(imported.events), 'event')}"
+    _write(f"{file}: imported {count(len(imported.events), 'event')}"
            + (f", updated {updated}" if updated else "") + (f", {same} unchanged" if same else "") + "\n")
 
 
@@ -538,11 +545,6 @@ def _say_update(source: str, update: "Update", verb: str) -> None:
         typer.echo(f"{source}: {verb} {quote(update.id)}: {'; '.join(update.words)}", err=True)
 
 
-def _count(n: int, noun: str) -> str:
-    """`1 event`, `3 events`."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 @app.command()
 def check(file: FileOpt = "events.yaml", as_of: AsOfOpt = None) -> None:
     """Validate the events file: print 'N events OK', or every problem as FILE:LINE:COL.
@@ -552,10 +554,10 @@ def check(file: FileOpt = "events.yaml", as_of: AsOfOpt = None) -> None:
     Example: timeline check -f events.yaml --as-of 2005-03-01
     """
     from .pipeline import load_schedule
+    from .render.words import count, days
 
     schedule = load_schedule(file, now_utc(), as_of)
-    _write(f"{len(schedule.events)} event{'' if len(schedule.events) == 1 else 's'} OK\n")
-    from .render.words import days
+    _write(f"{count(len(schedule.events), 'event')} OK\n")
 
     for e in schedule.events:  # news, not errors: the file is valid
         where = f"{schedule.path}:{e.event.line}:{e.event.col}: warning: {quote(e.id)}"

@@ -15,7 +15,7 @@ from ..repeats import Occurrence
 from ..schedule import ResolvedEvent, Schedule
 from .jsonout import actual_dict, iso_bound, json_chunks, window_dict
 from .text import one_line, pad, printable, text_width
-from .words import remark
+from .words import count, remark
 
 
 class ListFormat(str, Enum):
@@ -94,7 +94,7 @@ def _rows(schedule: Schedule, options: ListOptions) -> list[tuple[ResolvedEvent,
 def _text(schedule: Schedule, options: ListOptions) -> str:
     """Aligned columns: window label, kind, status, title (indented under its phase), location."""
     events = schedule.events
-    header = f"{schedule.calendar.name} · {len(events)} event{'' if len(events) == 1 else 's'} · {schedule.calendar.timezone}"
+    header = f"{schedule.calendar.name} · {count(len(events), 'event')} · {schedule.calendar.timezone}"
     if not events:
         return header + "\n\nNo events match.\n"
     rows = _rows(schedule, options)

@@ -20,6 +20,7 @@ from .ics import feed_options, ics_chunks
 from .chart import chart_range
 from .svg import ACCENT, CANCELLED, COLORS, DARK_COLORS, FADE, SvgOptions, render_svg
 from .text import one_line, slug
+from .words import count
 
 CONTENT_TYPES = {".ics": "text/calendar; charset=utf-8", ".html": "text/html; charset=utf-8"}
 
@@ -319,7 +320,7 @@ def index_chunks(schedule: Schedule, feeds: Sequence[str], base_url: str | None,
     yield f"""</tbody>
 </table>
 </main>
-<footer>{len(schedule.events)} event{'' if len(schedule.events) == 1 else 's'} · {escape(schedule.calendar.timezone)} · made by timeline {__version__}</footer>
+<footer>{count(len(schedule.events), 'event')} · {escape(schedule.calendar.timezone)} · made by timeline {__version__}</footer>
 <script>
 {_SCRIPT}
 </script>

@@ -21,9 +21,14 @@ WEEKS_BELOW = 45
 """Distances shorter than this many days (and not in days) are said in weeks."""
 
 
+def count(n: int, noun: str) -> str:
+    """`1 event`, `24 events`: a number and its noun, singular for one."""
+    return f"{n} {noun}" if abs(n) == 1 else f"{n} {noun}s"
+
+
 def days(n: int) -> str:
     """`1 day`, `5 days`."""
-    return f"{n} day" if abs(n) == 1 else f"{n} days"
+    return count(n, "day")
 
 
 def distance(a: date, b: date) -> str:
