@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from .dates import RefExpr, SpanExpr, Window, parse_length
-from .edit import events_of, rewrite
+from .edit import DATE_KEYS, events_of, rewrite
 from .yamltext import Change, apply_splices, content_end, event_splices, line_end, newline, yaml_scalar
 from .errors import RequestError
 from .source import Source, compose
@@ -100,10 +100,6 @@ def append_events(path: str, events: Sequence[NewEvent], now: datetime) -> Sched
     return rewrite(path, append, now)[1]
 
 
-DATE_KEYS = ("when", "start", "end", "due")
-"""The keys that say when an event is: an update replaces them together."""
-
-
 @dataclass(frozen=True)
 class Update:
     """What an import changes in an event the file has."""
@@ -138,7 +134,7 @@ def _by_id(root: yaml.Node) -> dict[str, yaml.MappingNode]:
 LIST_KEYS = ("owner", "tags", "after", "before")
 """Keys whose one value and a list of it say the same (`owner: Ann` and `owner: [Ann]`)."""
 WHEN_KEYS = (*DATE_KEYS, "duration")
-"""The keys an update of the dates replaces together."""
+"""The keys an update of the dates replaces together (the dates, `edit.DATE_KEYS`, and the length)."""
 
 
 def _update(text: str, node: yaml.MappingNode, new: NewEvent, resolved: ResolvedEvent, zone: str) -> Update:
@@ -200,7 +196,7 @@ def _extent(dates: dict[str, str], zone: ZoneInfo) -> tuple[Point, Point] | None
                for p in parts if isinstance(p, Window)]
         return out if len(out) == len(parts) else None
 
-    found = [points(dates[k]) for k in ("when", "start", "end", "due") if k in dates]
+    found = [points(dates[k]) for k in DATE_KEYS if k in dates]
     if not found or any(f is None for f in found):
         return None
     first, last = found[0][0], found[-1][-1]  # type: ignore[index]

@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta, UTC
 from typing import Any
 
 from .append import NewEvent, YamlText, suggest_id
+from .edit import DATE_KEYS
 from .dates import DateSyntaxError, RefExpr, length_text, parse_expr
 from .errors import EventsFileError, Problem, RequestError, quote
 from .feedtext import (
@@ -47,7 +48,6 @@ LISTED_COLUMNS = (
 date column does, the actual and the owners come back, the rest (label, slip, line) is derived
 and read past, so that a listing imports back."""
 _LISTS = ("after", "before", "tags")
-_DATES = ("when", "start", "end", "due")
 _FREQS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
 _ORDINAL_WORDS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th", -1: "last"}
 
@@ -576,11 +576,11 @@ def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]], zone: 
                                                                     f"{len(header)} columns; expected one cell a column"))
             continue
         cells = {column: _uncell(row[i].strip() if i < len(row) else "") for i, column in enumerate(header)}
-        listed = _listed_dates(cells, zone) if not any(cells.get(k) for k in _DATES) else []
-        cells.update((key, value) for key, value in listed if key in _DATES)
+        listed = _listed_dates(cells, zone) if not any(cells.get(k) for k in DATE_KEYS) else []
+        cells.update((key, value) for key, value in listed if key in DATE_KEYS)
         if cells.get("owners") and not cells.get("owner"):
             cells["owner"] = cells["owners"]
-        for key in _DATES:
+        for key in DATE_KEYS:
             if cells.get(key):
                 try:
                     parse_expr(cells[key])
@@ -590,7 +590,7 @@ def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]], zone: 
         if not title:
             problems.append(Problem(name, number, header.index("title") + 1, "empty title; every event has a title"))
             continue
-        written = next((cells[k] for k in _DATES if cells.get(k)), "")
+        written = next((cells[k] for k in DATE_KEYS if cells.get(k)), "")
         window = parse_expr_or_none(written) if written else None
         first = getattr(window, "earliest", None) or getattr(getattr(window, "start", None), "earliest", None)
         ident = ids.place(cells.get("id") or None, title, first.isoformat() if first else written, f"row {number}")
