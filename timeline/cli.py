@@ -463,11 +463,13 @@ def import_(
     Example: timeline import exported.ics --dry-run
     """
     from .append import import_events, imported as imported_text
+    from .edit import would_be
     from .fsutil import create_new
     from .importers import new_file_text, read_import, yaml_items
     from .source import MAX_BYTES, compose, read_bounded, read_source, writable
     from .pipeline import load_schedule, schedule_from_source
 
+    now = now_utc()
     if source == "-":
         data = read_bounded(sys.stdin.buffer, 0)
     else:
@@ -486,9 +488,9 @@ def import_(
         if dry_run and file != "-":
             current = read_source(file)
             read = current, compose(current)
-            schedule = schedule_from_source(current, now_utc(), root=read[1])
+            schedule = schedule_from_source(current, now, root=read[1])
         else:
-            schedule = load_schedule(file, now_utc())
+            schedule = load_schedule(file, now)
         zone = schedule.calendar.timezone
         existing = {e.id: (e.title, (e.start.earliest or e.end.latest or date.min).isoformat()) for e in schedule.events}
     imported = read_import(source, data, zone, existing)
@@ -497,11 +499,11 @@ def import_(
     if dry_run:  # the import's checks, nothing written
         if read is not None:
             found, text = imported_text(*read, schedule, imported.events, imported.updates)
-            _would_be(file, text, new=False)
+            would_be(file, text, now)
             for u in found:
                 _say_update(source, u, "would update")
         elif not exists:
-            _would_be(file, new_file_text(imported, imported.events))
+            would_be(file, new_file_text(imported, imported.events), now, new=True)
         _write(yaml_items(imported.events))
         return
     if not imported.events and not imported.updates:
@@ -509,34 +511,20 @@ def import_(
         return
     updated = 0
     if exists:
-        updates, _ = import_events(file, imported.events, imported.updates, now_utc())
+        updates, _ = import_events(file, imported.events, imported.updates, now)
         for u in updates:
             _say_update(source, u, "updated")
         updated = sum(1 for u in updates if u.changes)
     else:
         text = new_file_text(imported, imported.events)
         data = writable(file, text.encode("utf-8"))
-        _would_be(file, text)  # refused whole, or written
+        would_be(file, text, now, new=True)  # refused whole, or written
         create_new(file, data)
     from .render.words import count
 
     same = len(imported.updates) - updated
     _write(f"{file}: imported {count(len(imported.events), 'event')}"
            + (f", updated {updated}" if updated else "") + (f", {same} unchanged" if same else "") + "\n")
-
-
-def _would_be(file: str, text: str, new: bool = True) -> None:
-    """Check the text an import would write, as the file it would become; its problems are
-    located in that text and said to be so (the file itself is not written)."""
-    from .edit import EditRefused
-    from .errors import EventsFileError
-    from .pipeline import schedule_from_source
-    from .source import Source
-
-    try:
-        schedule_from_source(Source(file, text, None), now_utc())
-    except EventsFileError as e:
-        raise EditRefused(file, e.problems, new=new) from None
 
 
 def _say_update(source: str, update: "Update", verb: str) -> None:

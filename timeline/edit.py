@@ -165,12 +165,18 @@ def rewrite(path: str, make: Rewrite, now: datetime, *, compare: bool = False) -
                 pass  # the file is invalid as it stands: the result is checked below all the same
         new_text = make(source, root, today, before)
         data = writable(path, ("\ufeff" if source.bom else "").encode() + new_text.encode("utf-8"))
-        try:
-            after = schedule_from_source(Source(path, new_text, None), now)
-        except EventsFileError as e:
-            raise EditRefused(path, e.problems) from None
+        after = would_be(path, new_text, now)
         atomic_write(target, data)
     return before, after
+
+
+def would_be(path: str, text: str, now: datetime, *, new: bool = False) -> Schedule:
+    """The schedule of the text an edit (or an import, `new`: of a file not yet there) would
+    write, or `EditRefused` with its problems, located in that text and said to be so."""
+    try:
+        return schedule_from_source(Source(path, text, None), now)
+    except EventsFileError as e:
+        raise EditRefused(path, e.problems, new) from None
 
 
 def moved_by(before: Schedule, after: Schedule, skip: str) -> list[str]:
