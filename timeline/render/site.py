@@ -201,7 +201,8 @@ def _calendar_chunks(schedule: Schedule) -> Iterator[bytes]:
     from .month import calendar_page_chunks
 
     lo, hi = chart_range(schedule.events, None, None, schedule.today)
-    hi = min(hi, lo.replace(year=min(lo.year + CALENDAR_YEARS, 9999), day=1) - timedelta(days=1)) if lo.year < 9999 else hi
+    if lo.year + CALENDAR_YEARS <= 9999:
+        hi = min(hi, date(lo.year + CALENDAR_YEARS, lo.month, 1) - timedelta(days=1))
     for piece in calendar_page_chunks(schedule.calendar.name, months_of(schedule, lo, hi)):
         yield piece.encode("utf-8")
 
