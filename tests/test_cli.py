@@ -27,6 +27,29 @@ def test_every_command_has_help_with_an_example(run, name):
     assert "--file" in result.stdout or name in ("serve", "init")  # init names its file as an argument
 
 
+@pytest.mark.parametrize("name", commands())
+@pytest.mark.parametrize("tail", [["--help"], ["--no-such-option"], ["-f"]])
+def test_one_command_app_is_the_whole_app(name, tail):
+    """`main` builds only the command it is asked for (`app_for`): its help, its usage errors
+    and their exit codes are those of the whole app."""
+    from typer.testing import CliRunner
+
+    from timeline.cli import app_for
+
+    args = [name, *tail]
+    assert len(app_for(args).registered_commands) == 1
+    whole, one = (CliRunner().invoke(a, args) for a in (app, app_for(args)))
+    assert (one.exit_code, one.output) == (whole.exit_code, whole.output)
+    assert one.exit_code == (0 if tail == ["--help"] else 2)
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["--version"], ["upcomin"], ["-V", "list"]])
+def test_whole_app_where_no_command_is_named_first(args):
+    from timeline.cli import app_for
+
+    assert app_for(args) is app
+
+
 def test_version(run):
     result = run("--version")
     assert (result.exit_code, result.stdout) == (0, f"timeline {__version__}\n")

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import arrow
 import pytest
+from hypothesis import assume, given, strategies as st
 
 from timeline.render.words import DAYS_BELOW, WEEKS_BELOW, distance, humanize
 
@@ -37,3 +38,10 @@ def _arrow(day: date, today: date) -> str:
 def test_humanize_is_arrows_wording(today):
     days = [d for d in range(-800, 801) if abs(d) > 1] + list(range(801, 40000, 97)) + list(range(-40000, -800, 89))
     assert [humanize(today + timedelta(days=d), today) for d in days] == [_arrow(today + timedelta(days=d), today) for d in days]
+
+
+@given(st.dates(), st.dates())
+def test_any_two_days_are_worded_as_arrow_words_them(day, today):
+    """The rules in words.py, not arrow's code, word the distances: they must say what arrow says."""
+    assume(abs((day - today).days) > 1)  # today, tomorrow, yesterday: named, not measured
+    assert humanize(day, today) == _arrow(day, today)

@@ -1,9 +1,12 @@
 """Distances between days in words, the same in every view: "in 16 days", "4 months ago".
 
 The wording is arrow's English. Below three weeks it is counted in days (arrow's "day"
-granularity), up to six weeks in weeks ("week" granularity: "in 3 weeks"), beyond in
-arrow's automatic wording in calendar months and years, which would otherwise call anything
-from 16 to 44 days "a month". arrow is imported only for distances of three weeks or more.
+granularity), up to six weeks in weeks ("week" granularity: "in 3 weeks"), beyond as
+arrow's automatic wording says it, in calendar months and years (which would otherwise
+call anything from 16 to 44 days "a month"). The rules are written out here rather than
+asked of arrow: importing arrow took 10 of the 82 ms that `timeline upcoming` takes to
+start (docs/performance.md), and tests/render/test_words.py holds them to arrow's own
+`humanize` over generated days.
 """
 
 from __future__ import annotations
@@ -34,15 +37,24 @@ def days(n: int) -> str:
 def distance(a: date, b: date) -> str:
     """How far apart two days are, without a direction: `12 days`, `3 months`, `21 years`."""
     lo, hi = sorted((a, b))
-    count = (hi - lo).days
-    if count < DAYS_BELOW:
-        return days(count)
-    import arrow
+    n = (hi - lo).days
+    if n < DAYS_BELOW:
+        return days(n)
+    if n < WEEKS_BELOW:
+        return count(n // 7, "week")
+    if n < 365:
+        months = _months(lo, hi)
+        return "a month" if months == 1 else f"{months} months"
+    return "a year" if n < 730 else f"{n // 365} years"
 
-    later = arrow.Arrow(hi.year, hi.month, hi.day)
-    if count < WEEKS_BELOW:
-        return later.humanize(arrow.Arrow(lo.year, lo.month, lo.day), only_distance=True, granularity="week")
-    return later.humanize(arrow.Arrow(lo.year, lo.month, lo.day), only_distance=True)
+
+def _months(lo: date, hi: date) -> int:
+    """Calendar months from `lo` to `hi`, a part of more than 14 days counted whole, at
+    most 12 (as arrow counts them for a distance under a year)."""
+    from dateutil.relativedelta import relativedelta
+
+    apart = relativedelta(hi, lo)
+    return min(apart.years * 12 + apart.months + (apart.days > 14), 12)
 
 
 def humanize(day: date, today: date) -> str:
