@@ -92,18 +92,87 @@ def test_parent_must_be_phase(tmp_path):
 """)
 
 
-def test_one_order_stated_from_both_sides_is_told_as_such(tmp_path):
-    path = write(tmp_path, "events:\n  - {id: a, title: A, when: 2026-01-01, before: b}\n"
-                           "  - {id: b, title: B, when: 2026-02-01, after: a}\n")
-    with pytest.raises(EventsFileError) as e:
-        schedule_at(path)
-    assert [str(p) for p in e.value.problems] == [
-        f"{path}:2:49: before: 'a' before 'b' and 'b' after 'a' ({path}:3) state one order twice, and each side "
-        "would wait for the other; keep one of them"]
+def test_one_order_stated_from_both_sides_has_both_effects(tmp_path):
+    """`a: before: b` with `b: after: a` is one constraint, not a cycle: `a` ends no later
+    than `b` can start, and `b` starts no sooner than `a` can end."""
+    s = schedule(tmp_path, """\
+  - {id: a, title: A, when: "[2026-01-10..2026-03]", before: b}
+  - {id: b, title: B, when: "[2026-01..2026-02-20]", after: a}
+""", D(2025, 12, 1))
+    a, b = by_id(s)["a"], by_id(s)["b"]
+    assert (a.start.earliest, a.start.latest) == (D(2026, 1, 10), D(2026, 2, 20))
+    assert (b.start.earliest, b.start.latest) == (D(2026, 1, 10), D(2026, 2, 20))
     ring = write(tmp_path, "events:\n  - {id: a, title: A, when: 2026-01-01, after: b}\n"
                            "  - {id: b, title: B, when: 2026-02-01, after: a}\n", "ring.yaml")
     with pytest.raises(EventsFileError, match="dependency cycle"):  # a true cycle stays one
         schedule_at(ring)
+    both = write(tmp_path, "events:\n  - {id: a, title: A, when: b.start - 1d, before: b}\n"
+                           "  - {id: b, title: B, when: 2026-02-01, after: a}\n", "both.yaml")
+    with pytest.raises(EventsFileError, match="dependency cycle"):  # a reference back is still a cycle
+        schedule_at(both)
+
+
+def test_a_deadline_closed_only_by_a_before_stated_from_both_sides(tmp_path):
+    s = schedule(tmp_path, """\
+  - {id: d, title: D, due: "[2026-05..]", before: b}
+  - {id: b, title: B, when: 2026-06-10, after: d}
+""", D(2026, 1, 1))
+    assert by_id(s)["d"].end.latest == D(2026, 6, 10)
+
+
+LINKS = st.sampled_from(["before", "after", "both"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=2, max_size=12), st.data())
+def test_a_chain_of_orders_narrows_as_each_statement_says(tmp_path_factory, spans, data):
+    """Milestones in a chain, each link stated as `before`, `after` or both: every window is
+    what the statements give, computed here on their own terms: an `after` lifts the first
+    day along the chain, a `before` lowers the last day back along it."""
+    links = [data.draw(LINKS) for _ in spans[1:]]
+    base = D(2026, 1, 1)
+    windows = [(base.toordinal() + lo, base.toordinal() + lo + span) for lo, span in spans]
+    lines = []
+    for i, (first, last) in enumerate(windows):
+        keys = ""
+        if i + 1 < len(windows) and links[i] in ("before", "both"):
+            keys += f", before: e{i + 1}"
+        if i > 0 and links[i - 1] in ("after", "both"):
+            keys += f", after: e{i - 1}"
+        lines.append(f'  - {{id: e{i}, title: E, when: "[{D.fromordinal(first)}..{D.fromordinal(last)}]"{keys}}}')
+    earliest, latest = [w[0] for w in windows], [w[1] for w in windows]
+    for i in range(1, len(windows)):
+        if links[i - 1] in ("after", "both"):
+            earliest[i] = max(earliest[i], earliest[i - 1])
+    for i in reversed(range(len(windows) - 1)):
+        if links[i] in ("before", "both"):
+            latest[i] = min(latest[i], latest[i + 1])
+    path = write(tmp_path_factory.mktemp("chain"), "events:\n" + "\n".join(lines) + "\n")
+    if any(first > last for first, last in zip(earliest, latest, strict=True)):
+        with pytest.raises(EventsFileError, match="contradiction"):
+            schedule_at(path, base)
+        return
+    got = by_id(schedule_at(path, base))
+    assert [(got[f"e{i}"].start.earliest, got[f"e{i}"].start.latest) for i in range(len(windows))] == [
+        (D.fromordinal(first), D.fromordinal(last)) for first, last in zip(earliest, latest, strict=True)]
+
+
+def test_a_chain_too_long_to_settle_is_refused_with_a_message(tmp_path):
+    """Each pass carries a last day one link back: a chain of 40 orders from both sides whose
+    last days all move needs 40 passes after the first; on a file of 5,001 events (39
+    allowed) it is refused, named, rather than resolved at length."""
+    chain = [f'  - {{id: c{i}, title: C, when: "[2026-01..2026-{12 - i // 4:02d}]", before: c{i + 1}, after: c{i - 1}}}'
+             for i in range(1, 40)]
+    ends = ['  - {id: c0, title: C, when: "[2026-01..2026-12]", before: c1}',
+            '  - {id: c40, title: C, when: "[2026-01..2026-01-15]", after: c39}']
+    filler = [f"  - {{id: f{i}, title: F, when: 2026-03}}" for i in range(4960)]
+    path = write(tmp_path, "events:\n" + "\n".join(ends[:1] + chain + ends[1:] + filler) + "\n")
+    with pytest.raises(EventsFileError) as e:
+        schedule_at(path, D(2025, 1, 1))
+    [problem] = e.value.problems
+    assert "state one order from both sides, in a chain of more than 39 such orders" in problem.message
+    short = write(tmp_path, "events:\n" + "\n".join(ends[:1] + chain + ends[1:]) + "\n", "short.yaml")
+    assert by_id(schedule_at(short, D(2025, 1, 1)))["c0"].end.latest == D(2026, 1, 15)  # 41 events settle
 
 
 def test_parent_cycle_is_reported_at_each_parent_key(tmp_path):

@@ -48,6 +48,11 @@ CHAIN_LINKS = 4
 MAX_STRETCHES = 8
 """How many times a phase stretched over a late part may move what follows the phase
 before the schedule is taken as it stands (each time is one pass over the events)."""
+TWICE_WORK = 200_000
+"""How many event windows the passes of the plan may compute in all to carry the last days
+of orders stated from both sides (`a: before: b` with `b: after: a`) back along a chain of
+them, one link a pass, before the file is refused: a real plan settles in two passes, a
+plan of up to 440 events settles whatever its chains, and at least 16 passes are allowed."""
 
 
 def _opened(w: Window) -> Window:
@@ -88,6 +93,11 @@ class _Resolver:
         self.sorted_ids = sorted(self.known)
         self.cyclic: set[str] = set()
         """Events in a dependency cycle (set by `order`)."""
+        self.twice: dict[str, list[str]] = {}
+        """For each event, the `before` targets that also state the order from their side
+        (`after:` it): one constraint, ordered by its `after` (set by `order`). The target is
+        resolved later, so the last day it allows this event comes from the pass before
+        (`plan`)."""
         self.actuals: dict[str, tuple[Window, Window]] = {}
         """The actual windows of each event that has one (set by `plan`)."""
         self.projected: dict[str, str] = {}
@@ -129,6 +139,8 @@ class _Resolver:
                     self.problem(event, key, f"{key}: {quote(target)} refers to the event itself")
                 elif target not in self.known:
                     self.unknown(event, key, target)
+                elif key == "before" and target in self.events and event.id in self.events[target].after:
+                    self.twice.setdefault(event.id, []).append(target)  # the same order as its `after`
                 elif target in self.events:
                     mine.append(target)
             deps[event.id] = mine
@@ -179,19 +191,8 @@ class _Resolver:
         self.problem(event, key, f"{key}: unknown event {quote(target)}{hint}")
 
     def cycle(self, ids: list[str]) -> None:
-        """Report a dependency cycle at each event in it; two events that state one order
-        from both sides (`a: before: b` and `b: after: a`) are told so."""
+        """Report a dependency cycle at the first event in it, naming every one."""
         first = self.events[ids[0]]
-        if len(ids) == 2:
-            a, b = (self.events[i] for i in ids)
-            for x, y in ((a, b), (b, a)):
-                if y.id in x.before and x.id in y.after:
-                    line, col = x.position("before")
-                    self.located(line, col, f"before: {quote(x.id)} before {quote(y.id)} and {quote(y.id)} after "
-                                 f"{quote(x.id)} ({self.file.path}:{y.line}) state one order twice, and each side "
-                                 "would wait for the other; keep one of them")
-                    self.cyclic.update(ids)
-                    return
         chain = " → ".join(self.where(i) for i in ids + ids[:1])
         self.located(first.line, first.col, f"dependency cycle: {chain}")
         self.cyclic.update(ids)
@@ -244,7 +245,58 @@ class _Resolver:
 
     def plan(self, order: list[str]) -> tuple[dict[str, tuple[Window, Window]], dict[str, tuple[Window, Window]]]:
         """The windows of the plan and of the baseline (no actual counts), and each event's
-        actual: every problem of what is written is found here."""
+        actual: every problem of what is written is found here.
+
+        An order stated from both sides (`a: before: b`, `b: after: a`) is one constraint
+        with two effects: `b` starts no sooner than `a` can end, and `a` ends no later than
+        `b` can start. `b` is resolved after `a`, so the plan is taken again, `b`'s window
+        looked up in the pass before (`twice`), for as long as that narrows `a`; windows
+        only narrow from pass to pass, and the problems are those of the last pass."""
+        found, counted = len(self.problems), self.counted
+        prior = None
+        planned, baselined = self.pass_(order, prior)
+        passes = max(16, TWICE_WORK // max(len(order), 1))
+        for _ in range(passes):
+            if self.narrowing((planned, baselined), prior) is None:
+                return planned, baselined
+            del self.problems[found:]
+            self.recorded = set(self.problems)
+            self.counted = counted
+            prior = planned, baselined
+            planned, baselined = self.pass_(order, prior)
+        if (narrowing := self.narrowing((planned, baselined), prior)) is not None:
+            x, y = narrowing
+            self.problem(self.events[x], "before", f"before: {quote(x)} before {quote(y)} and {quote(y)} after "
+                         f"{quote(x)} state one order from both sides, in a chain of more than {passes} "
+                         "such orders whose last days keep moving each other; state each order once (keep its "
+                         "before: or its after:)")
+        return planned, baselined
+
+    def narrowing(self, tables: tuple[dict[str, tuple[Window, Window]], dict[str, tuple[Window, Window]]],
+                  prior: tuple[dict[str, tuple[Window, Window]], dict[str, tuple[Window, Window]]] | None,
+                  ) -> tuple[str, str] | None:
+        """An order stated from both sides that another pass of the plan would narrow, or
+        None: its target now allows its event an earlier last day than the event has, or
+        the event failed in a pass that could not yet see its target (a deadline closes
+        only by its `before`)."""
+        for ident, targets in self.twice.items():
+            for i, table in enumerate(tables):
+                last = table[ident][1].latest if ident in table else None
+                for other in targets:
+                    hi = table[other][0].latest if other in table else None
+                    if hi is None:
+                        continue
+                    if ident in table and (last is None or hi < last):
+                        return ident, other
+                    if ident not in table and (prior is None or other not in prior[i]):
+                        return ident, other
+        return None
+
+    def pass_(
+        self, order: list[str], prior: tuple[dict[str, tuple[Window, Window]], dict[str, tuple[Window, Window]]] | None,
+    ) -> tuple[dict[str, tuple[Window, Window]], dict[str, tuple[Window, Window]]]:
+        """One pass of the plan in dependency order; `prior` is the pass before, where the
+        targets of `twice` are looked up."""
         planned: dict[str, tuple[Window, Window]] = {}
         baselined: dict[str, tuple[Window, Window]] = {}
         rebased: set[str] = set()  # events whose baseline windows differ from the plan
@@ -252,7 +304,7 @@ class _Resolver:
             if ident in self.cyclic:
                 continue
             event = self.events[ident]
-            plan = self.windows(event, planned)
+            plan = self.windows(event, planned, later=None if prior is None else prior[0])
             if plan is not None and event.repeat is not None:
                 plan = self.anchor(event, plan, planned)
             if plan is None:
@@ -260,7 +312,7 @@ class _Resolver:
             planned[ident] = plan
             baselined[ident] = plan
             if event.baseline is not None or (rebased and not rebased.isdisjoint(self.deps[ident])):
-                base = self.windows(event, baselined, event.baseline or event)
+                base = self.windows(event, baselined, event.baseline or event, later=None if prior is None else prior[1])
                 if base is not None and event.repeat is not None:
                     base = self.anchor(event, base, baselined, keep=False)
                 if base is not None and base != plan:
@@ -644,9 +696,11 @@ class _Resolver:
 
     def windows(
         self, event: Event, table: dict[str, tuple[Window, Window]], form: Event | Baseline | None = None,
+        later: dict[str, tuple[Window, Window]] | None = None,
     ) -> tuple[Window, Window] | None:
         """Start and end windows of the plan from the expressions of `form` (the event's own
-        dates, or its baseline's), narrowed by after/before; an empty window is a
+        dates, or its baseline's), narrowed by after/before (a `before` target resolved
+        later is looked up in `later`, the pass before); an empty window is a
         contradiction of what is written (what happened never empties one: `follow`)."""
         form = form or event
         start = self.point(event, "start", table, form)
@@ -667,8 +721,9 @@ class _Resolver:
                     start = start.bounded(lo, start.latest)
                     reasons_lo.append(other)
         for other in event.before:
-            if other in table:
-                hi = table[other][0].latest
+            seen = table if other in table else later
+            if seen is not None and other in seen:
+                hi = seen[other][0].latest
                 if hi is not None and (end.latest is None or hi < end.latest):
                     end = end.bounded(end.earliest, hi)
                     reasons_hi.append(other)
