@@ -624,9 +624,9 @@ def test_a_dry_run_refuses_what_the_import_refuses(tmp_path, run):
     assert real.exit_code == dry.exit_code == 1 and "unknown event 'nosuch'" in real.stderr and "unknown event 'nosuch'" in dry.stderr
     assert dry.stdout == "" and path.read_text() == BLOCK
     fresh = run("import", str(sheet), "-f", str(tmp_path / "new.yaml"), "--dry-run")
-    assert fresh.exit_code == 1 and "unknown event 'nosuch'" in fresh.stderr and not (tmp_path / "new.yaml").exists()
-    assert f"{tmp_path / 'new.yaml'}: not written: the new file would be invalid (line numbers as they would be)" \
-        in fresh.stderr  # its lines are those of a file that does not exist: said so
+    assert fresh.exit_code == 1 and not (tmp_path / "new.yaml").exists()
+    assert fresh.stderr == (f"{tmp_path / 'new.yaml'}: not written: the new file would be invalid:\n"
+                            f"{sheet}:2:3: after: unknown event 'nosuch'\n")  # at the row and column it came from
 
 
 LAYOUTS = {
@@ -657,3 +657,53 @@ def test_add_appends_to_every_layout_check_accepts(tmp_path, run, layout, ending
     assert ending == "\r" or "\r" not in after.replace("\r\n", "") and (ending == "\n") == ("\r\n" not in after)
     events = by_id(schedule_at(path))
     assert "new" in events and ("a" in events) == ("id: a" in text)
+
+
+SHEET = "title,id,when,after,timezone\nA,,2026-01-05,zz,\nB,b,2026-02-01T10:00,,Mars/Base\nE,e,2026-03-01,,\nF,,2026-01-01,e,\n"
+
+
+@pytest.mark.parametrize("layout", ["new", *(k for k in LAYOUTS if "id: a" in LAYOUTS[k] or "[]" in LAYOUTS[k])])
+def test_what_an_import_would_break_is_said_at_its_rows(tmp_path, run, layout):
+    """The problems of the events an import brings are located at the CSV row and column they
+    came from, and so are the events a message names, whatever the file's layout; the
+    file's own are at its lines as they would be, and said to be so."""
+    sheet = write(tmp_path, SHEET, "rows.csv")
+    path = tmp_path / "events.yaml"
+    if layout != "new":
+        path.write_text(LAYOUTS[layout])
+    for dry in ([], ["--dry-run"]):
+        result = run("import", str(sheet), "-f", str(path), *dry)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[1:] == [
+            f"{sheet}:2:4: after: unknown event 'zz'",
+            f"{sheet}:3:5: timezone: unknown time zone 'Mars/Base'; expected an IANA name such as Europe/Zurich or UTC",
+            f"{sheet}:5:2: contradiction: the window of 'f' is empty: it cannot start before 'e' ends (on or after "
+            f"2026-03-01); but its window closes on 2026-01-01; involved: 'f' ({sheet}:5), 'e' ({sheet}:4)"]
+        assert path.exists() == (layout != "new") and (layout == "new" or path.read_text() == LAYOUTS[layout])
+
+
+def test_a_problem_of_the_file_itself_stays_at_its_line_as_it_would_be(tmp_path, run):
+    """An update that empties another event's window: that event's problem is at its line in
+    the file as it would be (said so), the updated event it names at the row."""
+    body = "events:\n  - {id: x, title: X, when: 2026-07-01}\n  - {id: k, title: K, when: \"[2026-07..2026-08]\", after: x}\n"
+    path = write(tmp_path, body)
+    sheet = write(tmp_path, "title,id,when\nX,x,2026-09-15\n", "rows.csv")
+    result = run("import", str(sheet), "-f", str(path))
+    assert result.exit_code == 1 and path.read_text() == body
+    assert result.stderr.splitlines()[1:] == [
+        f"{path}:3:5: contradiction: the window of 'k' is empty: it cannot start before 'x' ends (on or after "
+        f"2026-09-15); but its window closes on 2026-08-31; involved: 'k' ({path}:3), 'x' ({sheet}:2) "
+        f"(line numbers of {path} as they would be)"]
+
+
+def test_an_ics_import_is_said_at_its_vevents(tmp_path, run):
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//x//y//EN"]
+    for i in range(2):
+        lines += ["BEGIN:VEVENT", f"UID:s{i}@x", "DTSTAMP:20260101T000000Z", "DTSTART;VALUE=DATE:20260105",
+                  f"SUMMARY:Series {i}", "RRULE:FREQ=DAILY;COUNT=90000", "END:VEVENT"]
+    feed = write(tmp_path, "\r\n".join(lines + ["END:VCALENDAR", ""]), "s.ics")
+    result = run("import", str(feed), "-f", str(tmp_path / "new.yaml"))
+    assert result.exit_code == 1 and not (tmp_path / "new.yaml").exists()
+    assert result.stderr.splitlines()[1:] == [
+        f"{feed}:4:1: VEVENT 1 (UID 's0@x'): repeat.count: expected a whole number from 1 to 10000, not '90000'",
+        f"{feed}:11:1: VEVENT 2 (UID 's1@x'): repeat.count: expected a whole number from 1 to 10000, not '90000'"]

@@ -28,7 +28,11 @@ from .errors import DateSyntaxError, DayOptionError, FileAccessError, RequestErr
 from .runs import DEFAULT_RUNS, DEFAULT_SEED, MAX_RUNS
 
 if TYPE_CHECKING:
+    from yaml import Node
+
     from .append import Update
+    from .importers import Imported
+    from .source import Source
     from .schedule import ResolvedEvent, Schedule
 
 
@@ -463,11 +467,9 @@ def import_(
 
     Example: timeline import exported.ics --dry-run
     """
-    from .append import import_events, imported as imported_text
-    from .edit import would_be
-    from .fsutil import create_new
-    from .importers import new_file_text, read_import, yaml_items
-    from .source import MAX_BYTES, compose, read_bounded, read_source, writable
+    from .edit import EditRefused
+    from .importers import read_import, relocated
+    from .source import MAX_BYTES, compose, read_bounded, read_source
     from .pipeline import load_schedule, schedule_from_source
 
     now = now_utc()
@@ -497,8 +499,23 @@ def import_(
     imported = read_import(source, data, zone, existing)
     for note in imported.notes:
         typer.echo(f"{source}: {note}", err=True)
+    try:
+        _import(source, file, imported, now, dry_run, exists, read, schedule if exists else None)
+    except EditRefused as e:
+        raise relocated(e, imported, "<stdin>" if source == "-" else source) from None
+
+
+def _import(source: str, file: str, imported: "Imported", now: datetime, dry_run: bool, exists: bool,
+            read: "tuple[Source, Node] | None", schedule: "Schedule | None") -> None:
+    """The writing half of `import` (or, with `dry_run`, its checks)."""
+    from .append import import_events, imported as imported_text
+    from .edit import would_be
+    from .fsutil import create_new
+    from .importers import new_file_text, yaml_items
+    from .source import writable
+
     if dry_run:  # the import's checks, nothing written
-        if read is not None:
+        if read is not None and schedule is not None:
             found, text = imported_text(*read, schedule, imported.events, imported.updates)
             would_be(file, text, now)
             for u in found:

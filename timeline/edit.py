@@ -36,11 +36,17 @@ from .yamltext import Change, apply_splices, event_splices, yaml_scalar
 class EditRefused(EventsFileError):
     """The edited (or new) file would be invalid; nothing was written."""
 
-    def __init__(self, path: str, problems: list[Problem], new: bool = False) -> None:
+    def __init__(self, path: str, problems: list[Problem], new: bool = False, text: str = "",
+                 said: list[str] | None = None, action: str = "edit") -> None:
         super().__init__(problems)
+        self.path, self.new, self.text = path, new, text
+        """The file named, whether it is new, and the text that was not written."""
         what = "not written: the new file would be invalid" if new else \
-            "not changed: after this edit the file would be invalid"
-        self.args = (f"{path}: {what} (line numbers as they would be):\n{self.args[0]}",)
+            f"not changed: after this {action} the file would be invalid"
+        if said is None:  # the problems, located in the text that was not written
+            self.args = (f"{path}: {what} (line numbers as they would be):\n{self.args[0]}",)
+        else:  # the problems as the caller says them (an import: at the rows they came from)
+            self.args = (f"{path}: {what}:\n" + "\n".join(said),)
 
 
 @dataclass(frozen=True)
@@ -176,7 +182,7 @@ def would_be(path: str, text: str, now: datetime, *, new: bool = False) -> Sched
     try:
         return schedule_from_source(Source(path, text, None), now)
     except EventsFileError as e:
-        raise EditRefused(path, e.problems, new) from None
+        raise EditRefused(path, e.problems, new, text) from None
 
 
 def moved_by(before: Schedule, after: Schedule, skip: str) -> list[str]:

@@ -17,13 +17,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, UTC
 from typing import Any
 
 from .append import NewEvent, YamlText, suggest_id
-from .edit import DATE_KEYS
+from .edit import DATE_KEYS, EditRefused
 from .dates import DateSyntaxError, RefExpr, length_text, parse_expr
 from .errors import EventsFileError, Problem, RequestError, quote
 from .feedtext import (
@@ -52,6 +53,26 @@ _FREQS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"
 _ORDINAL_WORDS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th", -1: "last"}
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where an imported event was read: a CSV row (the line it starts on, and the column of
+    each key) or an iCalendar VEVENT (the line of its BEGIN, and the words that name it)."""
+
+    line: int
+    columns: dict[str, int] = field(default_factory=dict)
+    """CSV: each column's number, by name."""
+    what: str = ""
+    """iCalendar: `VEVENT 2 (UID 'x@y')`."""
+
+    def column(self, key: str) -> int:
+        """The column a key of the event came from (1 where it was derived)."""
+        return self.columns.get(key) or self.columns.get(_FROM_COLUMN.get(key, ""), 0) or 1
+
+
+_FROM_COLUMN = {"id": "title", "owner": "owners", "actual": "actual_start", "when": "start_earliest"}
+"""The column a key comes from when no column has its name."""
+
+
 @dataclass
 class Imported:
     """What an import found."""
@@ -65,6 +86,8 @@ class Imported:
     """What was derived or skipped, for the report."""
     calendar: dict[str, str] = field(default_factory=dict)
     """Calendar settings the source states (for a new file): name, timezone, domain."""
+    origins: dict[str, Origin] = field(default_factory=dict)
+    """Where each event (new or updated) was read, by id."""
 
 
 def read_import(name: str, data: bytes, calendar_zone: str, existing: dict[str, tuple[str, str]]) -> Imported:
@@ -119,11 +142,13 @@ class _Ids:
         self.seen[(title.casefold(), first_day)] = ident
         return ident, False
 
-    def add(self, ident: tuple[str, bool] | None, event: list[tuple[str, Any]]) -> None:
-        """File the event as new or as an update (nothing for a skipped one); what would not
-        fit in an events file every command can read is refused as soon as it is known."""
+    def add(self, ident: tuple[str, bool] | None, event: list[tuple[str, Any]], origin: Origin) -> None:
+        """File the event as new or as an update (nothing for a skipped one), and where it was
+        read; what would not fit in an events file every command can read is refused as soon
+        as it is known."""
         if ident is None:
             return
+        self.out.origins[ident[0]] = origin
         new = NewEvent.of([("id", ident[0]), *event])
         self.size += sum(len(k) + len(v.encode()) + 6 for k, v in new.fields)
         if self.size > _source.MAX_BYTES:
@@ -180,6 +205,7 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
             if f"{LAST_MARKER}@" in marker and "DTSTART" in ev:
                 last_days[marker.replace(f"{LAST_MARKER}@", "@", 1)] = ev.decoded("DTSTART")
     first_of: dict[str, int] = {}
+    begins = [i for i, line in enumerate(text.splitlines(), 1) if line.rstrip().upper() == "BEGIN:VEVENT"]
     for number, ev in enumerate(events, 1):
         if ev.get("RECURRENCE-ID") is not None or own and f"{LAST_MARKER}@" in str(ev.get("UID", "")):
             continue
@@ -204,7 +230,8 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
         title = fields.pop("title")
         first_day = fields.pop("_first")
         wanted = uid.split("@", 1)[0] if uid else None
-        ids.add(ids.place(wanted, title, first_day, what), [("title", title), *fields.items()])
+        line = begins[number - 1] if number <= len(begins) else 1
+        ids.add(ids.place(wanted, title, first_day, what), [("title", title), *fields.items()], Origin(line, what=what))
     return out
 
 
@@ -565,6 +592,7 @@ def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]], zone: 
         raise EventsFileError(problems)
     out = Imported()
     ids = _Ids(existing, out)
+    columns = {column: i for i, column in enumerate(header, 1)}
     for number, row in rows:
         if len(problems) >= MAX_PROBLEMS:
             problems.append(Problem(name, number, 1, f"more than {MAX_PROBLEMS} problems; the rest of the file is not read"))
@@ -602,7 +630,7 @@ def _from_csv(name: str, text: str, existing: dict[str, tuple[str, str]], zone: 
             elif value:
                 pairs.append((key, re.split(r"[,\s]+", value.strip(", ")) if key in _LISTS else value))
         pairs += [(key, value) for key, value in listed if key == "actual"]
-        ids.add(ident, pairs)
+        ids.add(ident, pairs, Origin(number, columns))
     if problems:
         raise EventsFileError(problems)
     return out
@@ -628,3 +656,50 @@ def new_file_text(imported: Imported, events: Iterable[NewEvent]) -> str:
         lines += [f"  {k}: {yaml_scalar(v)}" for k, v in settings]
     lines.append("events:")
     return "\n".join(lines) + "\n" + yaml_items(events)
+
+
+def relocated(refused: EditRefused, imported: Imported, name: str) -> EditRefused:
+    """An import's refusal said where the user can act on it: a problem in an imported event
+    at the CSV row and column (or the VEVENT) it came from, and the events named in its
+    message likewise; a problem elsewhere in the file as the file would be."""
+    from .edit import events_of
+    from .source import Source, compose
+
+    # each imported event's place in the text: (first, last) (line, column), where it came
+    # from, and where each of its keys begins
+    where: list[tuple[tuple[int, int], tuple[int, int], Origin, list[tuple[tuple[int, int], str]]]] = []
+    for node in events_of(compose(Source(refused.path, refused.text, None))):
+        ident = next((str(v.value) for k, v in node.value if k.value == "id"), None)
+        if ident in imported.origins:
+            keys = [((k.start_mark.line + 1, k.start_mark.column + 1), str(k.value)) for k, _ in node.value]
+            where.append(((node.start_mark.line + 1, node.start_mark.column + 1),
+                          (node.end_mark.line + 1, node.end_mark.column + 1), imported.origins[ident], keys))
+    where.sort(key=lambda w: w[0])
+    starts = [w[0] for w in where]
+
+    def origin_of(line: int, col: int) -> tuple[Origin, str] | None:
+        at = (line, col)
+        i = bisect_right(starts, at) - 1
+        if i < 0 or at > where[i][1]:
+            return None
+        _, _, origin, keys = where[i]
+        return origin, max((k for k in keys if k[0] <= at), default=((0, 0), "id"))[1]
+
+    def at(origin: Origin, key: str) -> str:
+        return f"{name}:{origin.line}:{origin.column(key)}" if not origin.what else f"{name}:{origin.line}:1: {origin.what}"
+
+    def named(message: str) -> str:  # `'f' (events.yaml:13)` → `'f' (rows.csv:6)`
+        def one(m: re.Match[str]) -> str:
+            origin = imported.origins.get(m.group(1))
+            return f"'{m.group(1)}' ({name}:{origin.line})" if origin else m.group(0)
+        return re.sub(rf"'([^'\s]+)' \({re.escape(refused.path)}:\d+\)", one, message)
+
+    ours, theirs = [], []
+    for p in refused.problems:
+        found = origin_of(p.line, p.col)
+        if found is None:
+            theirs.append(f"{p.file}:{p.line}:{p.col}: {named(p.message)} (line numbers of {p.file} as they would be)")
+        else:
+            ours.append((found[0].line, f"{at(*found)}: {named(p.message)}"))
+    said = [text for _, text in sorted(ours, key=lambda o: o[0])] + theirs
+    return EditRefused(refused.path, refused.problems, refused.new, refused.text, said, "import")
