@@ -250,3 +250,39 @@ def test_events_before_the_calendar_are_read_in_its_zone(tmp_path):
     early = load_events(str(write(tmp_path, "calendar:" + calendar + events, "early.yaml")))
     assert late.calendar == early.calendar and late.calendar.timezone == "Asia/Tokyo"
     assert [(e.id, e.start, e.end) for e in late.events] == [(e.id, e.start, e.end) for e in early.events]
+
+
+def _peak(path: Path) -> int:
+    """The most memory validating a file took at once, in bytes."""
+    import tracemalloc
+
+    text = source.read_source(str(path))
+    tracemalloc.start()
+    try:
+        loader.validate(text)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_file_without_a_calendar_is_read_an_event_at_a_time(tmp_path):
+    """Events are held for a calendar block only where one may follow them: a file without
+    one (what `import` writes from a CSV) takes no more memory than a file whose calendar
+    comes first, where holding every event's nodes took four times as much."""
+    events = "".join(f"  - id: event-number-{i}\n    title: Event number {i}\n    when: 2026-03-{i % 28 + 1:02d}\n"
+                     for i in range(3000))
+    bare = write(tmp_path, "events:\n" + events, "bare.yaml")
+    first = write(tmp_path, "calendar: {timezone: UTC}\nevents:\n" + events, "first.yaml")
+    last = write(tmp_path, "events:\n" + events + "calendar: {timezone: UTC}\n", "last.yaml")
+    assert _peak(bare) < 1.5 * _peak(first) < _peak(last)
+
+
+def test_a_calendar_key_spelt_with_escapes_after_the_events_still_sets_their_zone(tmp_path):
+    """The word `calendar` is nowhere in the text, yet a key reads as it: the events read in
+    UTC are read again in the calendar's zone."""
+    path = write(tmp_path, 'events:\n  - {id: m, title: M, kind: meeting, when: 2026-03-29T01:30, duration: 2h}\n'
+                           '"\\x63alendar": {timezone: Europe/Zurich}\n')
+    events_file, problems, _ = loader.validate(source.read_source(str(path)))
+    assert problems == [] and events_file.calendar.timezone == "Europe/Zurich"
+    end = events_file.events[0].end.moment  # two hours across the clock change, in Zurich
+    assert (str(end.tzinfo), end.hour, end.minute) == ("Europe/Zurich", 4, 30)

@@ -53,7 +53,7 @@ _FREQS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"
 _ORDINAL_WORDS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th", -1: "last"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where an imported event was read: a CSV row (the line it starts on, and the column of
     each key) or an iCalendar VEVENT (the line of its BEGIN, and the words that name it)."""

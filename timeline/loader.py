@@ -68,8 +68,16 @@ def validate(source: Source, root: Node | None = None) -> tuple[EventsFile, list
     Raises `EventsFileError` only when nothing can be salvaged (YAML syntax, wrong top level).
     """
     validator = _Validator(source)
-    events_file = validator.run(stream(source) if root is None else Document.of(source, root))
+    try:
+        events_file = validator.run(stream(source) if root is None else Document.of(source, root))
+    except _CalendarLate:  # a calendar key spelt with escapes, after the events: read again, holding them
+        validator = _Validator(source, hold=True)
+        events_file = validator.run(stream(source) if root is None else Document.of(source, root))
     return events_file, validator.problems, validator.known_ids
+
+
+class _CalendarLate(Exception):
+    """A `calendar:` block came after events that were read in UTC, not held for it."""
 
 
 def validate_calendar(source: Source, root: Node) -> Calendar:
@@ -91,8 +99,12 @@ T = TypeVar("T")
 class _Validator:
     """Walks the nodes once, collecting problems instead of stopping at the first."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, hold: bool = False) -> None:
         self.source = source
+        self.hold = hold or "calendar" in source.text
+        """Whether events listed before the calendar are held until it is read: only where
+        the word is written (a file without a calendar block is read an event at a time
+        wherever its events are; a key spelt with escapes is found late: `_CalendarLate`)."""
         self.problems: list[Problem] = []
         self.known_ids: set[str] = set()
         self.zone = "UTC"
@@ -212,7 +224,7 @@ class _Validator:
     def run(self, document: Document) -> EventsFile:
         """Validate the whole file, an event at a time as the document is read (the calendar
         first: events' times are read in its zone; a file that lists its events before its
-        calendar has them held until the calendar is read)."""
+        calendar has them held until the calendar is read, `hold`)."""
         root = document.root
         if not isinstance(root, MappingNode):
             self.problem(root, f"the top level must be a mapping with 'events' (and optionally 'calendar'), not {_kind_of(root)}")
@@ -229,9 +241,11 @@ class _Validator:
                 continue
             first[key] = node_at(knode)
             if key == "calendar":
+                if events and not self.hold:
+                    raise _CalendarLate
                 calendar = self.calendar(value)
                 self.zone = calendar.timezone
-            elif "calendar" not in first:
+            elif "calendar" not in first and self.hold:
                 held = list(self.items(value))  # the calendar may still come
             else:
                 events = self.events(self.items(value), seen)
