@@ -78,6 +78,14 @@ def test_an_unknown_revision_or_no_repository_is_a_message(repo, run, tmp_path_f
     assert result.exit_code == 1 and "is not in a git repository; give the older version as a file" in result.stderr
 
 
+@pytest.mark.parametrize("spec", ["HEAD\nX: forged line", "a" * 100_000, "HEAD\x1b[2J"])
+def test_a_revision_is_never_echoed_raw(repo, run, spec):
+    """A revision with a line break, an escape or 100 KB is quoted and cut: one short line."""
+    result = run("diff", spec, "-f", str(repo / "events.yaml"))
+    assert result.exit_code == 1 and result.stderr.startswith(repr(spec[:100])[:50])
+    assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr and len(result.stderr) < 1_000
+
+
 FIELDS_OLD = """\
 calendar: {timezone: UTC}
 events:

@@ -20,7 +20,9 @@ def read_version(spec: str, path: str) -> Source:
     if spec.startswith("-"):
         raise FileAccessError(f"{quote(spec)}: not a file, and a revision does not start with '-'")
     folder = os.path.dirname(os.path.abspath(path))
-    name = f"{spec}:{path}"
+    # how messages name it (`HEAD~1:events.yaml`): a revision that is no short printable text
+    # is quoted, so that it cannot forge a line of the message or fill the screen
+    name = f"{spec if spec.isprintable() and len(spec) <= 100 else quote(spec, 100)}:{path}"
     git = ["git", "-C", folder]
     try:
         inside = subprocess.run([*git, "rev-parse", "--is-inside-work-tree"], capture_output=True, text=True, timeout=60)
