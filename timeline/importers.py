@@ -665,10 +665,16 @@ def relocated(refused: EditRefused, imported: Imported, name: str) -> EditRefuse
     from .edit import events_of
     from .source import Source, compose
 
+    if not refused.text or not imported.origins:
+        return refused
     # each imported event's place in the text: (first, last) (line, column), where it came
     # from, and where each of its keys begins
     where: list[tuple[tuple[int, int], tuple[int, int], Origin, list[tuple[tuple[int, int], str]]]] = []
-    for node in events_of(compose(Source(refused.path, refused.text, None))):
+    try:
+        nodes = events_of(compose(Source(refused.path, refused.text, None)))
+    except EventsFileError:  # not even YAML: said as it is
+        return refused
+    for node in nodes:
         ident = next((str(v.value) for k, v in node.value if k.value == "id"), None)
         if ident in imported.origins:
             keys = [((k.start_mark.line + 1, k.start_mark.column + 1), str(k.value)) for k, _ in node.value]
