@@ -157,6 +157,34 @@ def test_a_chain_of_orders_narrows_as_each_statement_says(tmp_path_factory, span
         (D.fromordinal(first), D.fromordinal(last)) for first, last in zip(earliest, latest, strict=True)]
 
 
+def test_an_order_from_both_sides_whose_target_refers_back_is_a_cycle(tmp_path):
+    """`b` starts a day before `a` ends and `a` must end before `b` starts: no pass settles
+    it (each would take a day off), so it is the cycle it is, found at once."""
+    path = write(tmp_path, 'events:\n  - {id: a, title: A, when: "[2026-01..2026-12]", before: b}\n'
+                           "  - {id: b, title: B, when: a.end - 1d, after: a}\n")
+    with pytest.raises(EventsFileError, match="dependency cycle"):
+        schedule_at(path, D(2025, 1, 1))
+
+
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.lists(st.sampled_from("abcdefgh"), max_size=3), min_size=1))
+def test_components_are_what_reaches_what_both_ways(graph):
+    from timeline.resolve import _components
+
+    graph = {k: [t for t in v if t in graph] for k, v in graph.items()}
+
+    def reach(a: str) -> set[str]:
+        seen, todo = {a}, [a]
+        while todo:
+            for y in graph[todo.pop()]:
+                if y not in seen:
+                    seen.add(y)
+                    todo.append(y)
+        return seen
+
+    component, reached = _components(graph), {v: reach(v) for v in graph}
+    assert all((component[a] == component[b]) == (b in reached[a] and a in reached[b]) for a in graph for b in graph)
+
+
 def test_a_chain_too_long_to_settle_is_refused_with_a_message(tmp_path):
     """Each pass carries a last day one link back: a chain of 40 orders from both sides whose
     last days all move needs 40 passes after the first; on a file of 5,001 events (39

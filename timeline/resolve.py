@@ -49,10 +49,11 @@ MAX_STRETCHES = 8
 """How many times a phase stretched over a late part may move what follows the phase
 before the schedule is taken as it stands (each time is one pass over the events)."""
 TWICE_WORK = 200_000
-"""How many event windows the passes of the plan may compute in all to carry the last days
-of orders stated from both sides (`a: before: b` with `b: after: a`) back along a chain of
-them, one link a pass, before the file is refused: a real plan settles in two passes, a
-plan of up to 440 events settles whatever its chains, and at least 16 passes are allowed."""
+"""How many event windows (and occurrences of series counted out) the passes of the plan may
+compute in all to carry the last days of orders stated from both sides (`a: before: b` with
+`b: after: a`) back along a chain of them, one link a pass, before the file is refused: a
+real plan settles in two passes, a plan of up to 440 events settles whatever its chains,
+and at least 16 passes are allowed."""
 
 
 def _opened(w: Window) -> Window:
@@ -74,6 +75,45 @@ def resolve_days(
     order = resolver.order()
     planned, baselined = resolver.plan(order)
     return resolver.problems, lambda day: resolver.judged(day, order, planned, baselined)
+
+
+def _components(graph: dict[str, list[str]]) -> dict[str, int]:
+    """The strongly connected component of each node (Tarjan's algorithm, without recursion:
+    chains can be long): two nodes share one when each reaches the other."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    component: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            else:
+                low[node] = min(low[node], low[graph[node][i - 1]])
+            for j in range(i, len(graph[node])):
+                nxt = graph[node][j]
+                if nxt not in index:
+                    work.append((node, j + 1))
+                    work.append((nxt, 0))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                if low[node] == index[node]:
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component[member] = index[node]
+                        if member == node:
+                            break
+    return component
 
 
 class _Resolver:
@@ -144,6 +184,8 @@ class _Resolver:
                 elif target in self.events:
                     mine.append(target)
             deps[event.id] = mine
+        if self.twice:
+            self.untwice(deps)
         self.deps = deps
         if event_parent_problems := self.check_parents():
             for problem in event_parent_problems:
@@ -177,6 +219,24 @@ class _Resolver:
                     state[node] = 2
                     order.append(node)
         return order
+
+    def untwice(self, deps: dict[str, list[str]]) -> None:
+        """Put back among the dependencies each order stated from both sides whose target's
+        last day depends, through references and `before`s, on its event's last day: that is
+        a cycle (`a: before: b` with `b: start: a.end - 1d`, which no number of passes
+        settles), reported as one."""
+        latest = {e.id: [t for key, t in e.refs() if key != "after" and t in self.events and t != e.id]
+                  for e in self.events.values()}  # what each event's last days depend on
+        component = _components(latest)
+        for ident, targets in list(self.twice.items()):
+            looped = [t for t in targets if component[t] == component[ident]]
+            if looped:
+                deps[ident].extend(looped)
+                kept = [t for t in targets if t not in looped]
+                if kept:
+                    self.twice[ident] = kept
+                else:
+                    del self.twice[ident]
 
     def unknown(self, event: Event, key: str, target: str) -> None:
         """Report a reference to an id that no event has, with a suggestion for the first
@@ -255,7 +315,7 @@ class _Resolver:
         found, counted = len(self.problems), self.counted
         prior = None
         planned, baselined = self.pass_(order, prior)
-        passes = max(16, TWICE_WORK // max(len(order), 1))
+        passes = max(16, TWICE_WORK // max(len(order) + self.counted - counted, 1))  # a pass's work: its events and occurrences
         for _ in range(passes):
             if self.narrowing((planned, baselined), prior) is None:
                 return planned, baselined
