@@ -241,7 +241,7 @@ class _Validator:
                 continue
             first[key] = node_at(knode)
             if key == "calendar":
-                if events and not self.hold:
+                if "events" in first and not self.hold:  # the events were read in UTC
                     raise _CalendarLate
                 calendar = self.calendar(value)
                 self.zone = calendar.timezone
