@@ -170,11 +170,15 @@ def reference(draw, earlier: list[str]) -> str:
 
 @st.composite
 def plans(draw) -> str:
-    """An events file of 2 to 9 events, each date written or referring to an earlier event."""
+    """An events file of 2 to 9 events, each date written or referring to an earlier event;
+    an `after` is sometimes stated from both sides (the earlier event `before` the later)."""
     count = draw(st.integers(2, 9))
     lines = ["calendar: {timezone: Europe/Zurich}", "events:"]
     phases: list[str] = []
     ids: list[str] = []
+    series: set[str] = set()
+    written_fields: dict[str, list[str]] = {}
+    befores: dict[str, list[str]] = {f"e{i}": [] for i in range(count)}
     written = date_text(NEAR).map(json.dumps)  # quoted for the flow mapping
     for i in range(count):
         ident = f"e{i}"
@@ -192,19 +196,28 @@ def plans(draw) -> str:
         else:
             fields = [f"{shape}: {date_of()}"]
         if ids and shape != "series" and draw(st.booleans()):
-            fields.append(f"after: [{draw(st.sampled_from(ids))}]")
+            first = draw(st.sampled_from(ids))
+            fields.append(f"after: [{first}]")
+            if first not in series and draw(st.booleans()):  # the same order stated from its side too
+                befores[first].append(ident)
         if ids and shape != "series" and draw(st.integers(0, 4)) == 0:
-            fields.append(f"before: [{draw(st.sampled_from(ids))}]")
+            befores[ident].append(draw(st.sampled_from(ids)))
         if phases and shape != "series" and draw(st.booleans()):
             fields.append(f"parent: {draw(st.sampled_from(phases))}")
         if shape != "series" and draw(st.integers(0, 3)) == 0:
             fields.append(f"actual: {_day(draw(st.integers(0, 700)))}")
         elif shape != "series" and draw(st.integers(0, 5)) == 0:
             fields.append(f"status: {draw(st.sampled_from(['cancelled', 'done', 'confirmed']))}")
-        lines.append(f"  - {{id: {ident}, title: Event {i}, {', '.join(fields)}}}")
+        written_fields[ident] = fields
         ids.append(ident)
         if shape == "span":
             phases.append(ident)
+        if shape == "series":
+            series.add(ident)
+    for i, (ident, fields) in enumerate(written_fields.items()):
+        if befores[ident]:
+            fields.append(f"before: [{', '.join(befores[ident])}]")
+        lines.append(f"  - {{id: {ident}, title: Event {i}, {', '.join(fields)}}}")
     return "\n".join(lines) + "\n"
 
 
