@@ -701,6 +701,7 @@ def test_an_ics_import_is_said_at_its_vevents(tmp_path, run):
     for i in range(2):
         lines += ["BEGIN:VEVENT", f"UID:s{i}@x", "DTSTAMP:20260101T000000Z", "DTSTART;VALUE=DATE:20260105",
                   f"SUMMARY:Series {i}", "RRULE:FREQ=DAILY;COUNT=90000", "END:VEVENT"]
+    lines[10] = "BEGIN:VEV\r\n ENT"  # a content line may be folded anywhere: the second VEVENT still begins on line 11
     feed = write(tmp_path, "\r\n".join(lines + ["END:VCALENDAR", ""]), "s.ics")
     result = run("import", str(feed), "-f", str(tmp_path / "new.yaml"))
     assert result.exit_code == 1 and not (tmp_path / "new.yaml").exists()

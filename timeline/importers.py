@@ -205,7 +205,7 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
             if f"{LAST_MARKER}@" in marker and "DTSTART" in ev:
                 last_days[marker.replace(f"{LAST_MARKER}@", "@", 1)] = ev.decoded("DTSTART")
     first_of: dict[str, int] = {}
-    begins = [i for i, line in enumerate(text.splitlines(), 1) if line.rstrip().upper() == "BEGIN:VEVENT"]
+    begins = _begins(text)
     for number, ev in enumerate(events, 1):
         if ev.get("RECURRENCE-ID") is not None or own and f"{LAST_MARKER}@" in str(ev.get("UID", "")):
             continue
@@ -232,6 +232,20 @@ def _from_ics(name: str, text: str, calendar_zone: str, existing: dict[str, tupl
         wanted = uid.split("@", 1)[0] if uid else None
         line = begins[number - 1] if number <= len(begins) else 1
         ids.add(ids.place(wanted, title, first_day, what), [("title", title), *fields.items()], Origin(line, what=what))
+    return out
+
+
+def _begins(text: str) -> list[int]:
+    """The line each VEVENT begins on, in order (a content line may be folded anywhere)."""
+    out: list[int] = []
+    logical, first = "", 0
+    for number, line in enumerate(text.splitlines() + [""], 1):
+        if line[:1] in (" ", "\t"):
+            logical += line[1:]
+            continue
+        if logical.rstrip().upper() == "BEGIN:VEVENT":
+            out.append(first)
+        logical, first = line, number
     return out
 
 
