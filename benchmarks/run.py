@@ -210,6 +210,20 @@ def series(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
                     for name, extra in SERIES_COMMANDS.items()}, repeat)
 
 
+def imported(folder: Path, n: int, repeat: int) -> dict[str, tuple[float, float]]:
+    """Medians of `import` of an `n`-row CSV into a new file, and of `check` and `list` on
+    the file it writes: no calendar block, block items, as a spreadsheet brings them in."""
+    rows = folder / f"rows-{n}.csv"
+    rows.write_text("title,when,tags\n" + "".join(f"Event number {i},2026-{i % 12 + 1:02d}-{i % 28 + 1:02d},t{i % 50}\n"
+                                                  for i in range(n)), encoding="utf-8")
+    new = folder / f"imported-{n}.yaml"
+    command = " ".join(TIMELINE)
+    timed = {"import": ["sh", "-c", f"rm -f {new} && exec {command} import {rows} -f {new}"]}
+    subprocess.run(timed["import"], check=True, env=ENV, capture_output=True)
+    timed |= {"check": TIMELINE + ["check", "-f", str(new)], "list": TIMELINE + ["list", "--format", "json", "-f", str(new)]}
+    return in_turn(timed, repeat)
+
+
 def forecasts(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
     """Medians of the forecast's two targets, with `list` on the default file beside them, in turn."""
     events = folder / "forecast-1000.yaml"
@@ -336,6 +350,17 @@ def main() -> None:
                     say(f"- target at {n:,} events: {name} under {limit} {unit}: {value:.2f} {unit}, "
                         f"{'holds' if value < limit else 'does not hold'}")
                 say()
+
+        if 100_000 in args.sizes:
+            brought = imported(folder, 100_000, (args.repeat + 1) // 2)
+            say("A CSV of 100,000 rows imported into a new file (no calendar block), and the file it writes:")
+            say()
+            say("- " + ", ".join(f"`{name}` {wall:.2f} s, {peak:.0f} MB" for name, (wall, peak) in brought.items()))
+            for name in ("check", "list"):
+                peak = brought[name][1]
+                say(f"- target at 100,000 events, a file without a calendar block: {name} under 250 MB: {peak:.0f} MB, "
+                    f"{'holds' if peak < 250 else 'does not hold'}")
+            say()
 
         report_startup(say, startup(max(args.repeat, 5), folder))
 
