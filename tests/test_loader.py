@@ -256,10 +256,10 @@ def _peak(path: Path) -> int:
     """The most memory validating a file took at once, in bytes."""
     import tracemalloc
 
-    text = source.read_source(str(path))
+    read = source.read_source(str(path))
     tracemalloc.start()
     try:
-        loader.validate(text)
+        loader.validate(read)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
