@@ -277,7 +277,10 @@ AsOfOpt = Annotated[DayArg | None, typer.Option("--as-of", parser=_day, metavar=
 AsOfTodayOpt = Annotated[DayArg | None, typer.Option("--as-of", "--today", parser=_day, metavar=DAY,
                                                         help=_AS_OF_HELP + " --today is the same option.")]
 MAX_WIDTH = 10_000
-"""The widest chart `gantt --width` draws."""
+"""The widest chart or grid `--width` draws (`gantt`, `calendar`)."""
+WidthOpt = Annotated[int | None, typer.Option("--width", metavar="N", max=MAX_WIDTH, help="Columns (default: the terminal's width, else 80).")]
+AsciiOpt = Annotated[bool, typer.Option("--ascii", help="Only ASCII characters.")]
+
 WindowsOpt = Annotated[str | None, typer.Option("--windows", metavar="quiet|span|start|end", autocompletion=_choices("quiet", "span", "start", "end"), help="How an uncertain window appears in feeds: quiet (a window of a week or less as a span, a longer one as a marker on the day it opens and one on the day it closes), span (the whole window), start or end (its first or last possible day). Default: calendar.windows, else quiet.")]
 SinceOpt = Annotated[DayArg | None, typer.Option("--since", parser=_from_day, metavar=DAY, help="Leave out events that ended before this day ('1 year ago', 2025-01). Default: calendar.keep before today, else keep all.")]
 FromOpt = Annotated[DayArg | None, typer.Option("--from", parser=_from_day, metavar=DAY, help="Only events that may fall on or after this day (or the first day of a date expression: 2026-12, 2026-Q2).")]
@@ -697,15 +700,25 @@ def upcoming(
         raise typer.Exit(3)
 
 
+def _columns(width: int | None, minimum: int, what: str) -> int:
+    """The columns a chart or grid may take: `--width` (a usage error below `minimum`), else
+    the terminal's width, else 80."""
+    import shutil
+
+    if width is not None and width < minimum:
+        raise typer.BadParameter(f"{width} is too narrow: {what} needs at least {minimum} columns", param_hint="'--width'")
+    return width if width is not None else min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
+
+
 @app.command()
 def gantt(
     file: FileOpt = "events.yaml",
-    width: Annotated[int | None, typer.Option("--width", metavar="N", max=MAX_WIDTH, help="Columns (default: the terminal's width, else 80).")] = None,
+    width: WidthOpt = None,
     scale: Annotated[str, typer.Option("--scale", metavar="auto|week|month|quarter|year", autocompletion=_choices("auto", "week", "month", "quarter", "year"), help="Units of the time axis.")] = "auto",
     from_: Annotated[DayArg | None, typer.Option("--from", parser=_from_day, metavar=DAY, help="First day shown (or the first day of a date expression: 2026-12, 2026-Q2).")] = None,
     to: Annotated[DayArg | None, typer.Option("--to", parser=_to_day, metavar=DAY, help="Last day shown (or the last day of a date expression).")] = None,
     as_of: AsOfTodayOpt = None,
-    ascii_: Annotated[bool, typer.Option("--ascii", help="Only ASCII characters.")] = False,
+    ascii_: AsciiOpt = False,
     color: Annotated[str, typer.Option("--color", metavar="auto|always|never", autocompletion=_choices("auto", "always", "never"), help="ANSI colors (auto: NO_COLOR turns them off, else FORCE_COLOR on, else TERM=dumb off, else on a terminal).")] = "auto",
     tag: TagOpt = None,
     kind: KindOpt = None,
@@ -718,20 +731,15 @@ def gantt(
 
     Example: timeline gantt --width 100 --as-of 2004-10-15
     """
-    import shutil
-
     from .pipeline import load_schedule
     from .render.gantt import MIN_WIDTH, GanttOptions, Scale, render_gantt
 
-    if width is not None and width < MIN_WIDTH:
-        raise typer.BadParameter(f"{width} is too narrow: the chart needs at least {MIN_WIDTH} columns",
-                                 param_hint="'--width'")
+    columns = _columns(width, MIN_WIDTH, "the chart")
     axis_scale = _choice(Scale, scale, "--scale")
     chart = _choice(_Chart, fmt, "--format")
     mode = _choice(_Color, color, "--color")
     kinds = _kinds(kind)
     use_color = mode == _Color.ALWAYS or (mode == _Color.AUTO and _color_wanted())
-    columns = width if width is not None else min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
     schedule = load_schedule(file, now_utc(), as_of)
     start, stop = day_of(from_, schedule.today, "--from"), day_of(to, schedule.today, "--to")
     if chart != _Chart.TEXT:
@@ -757,8 +765,8 @@ def calendar_(
     month: Annotated[DayArg | None, typer.Argument(metavar="[MONTH]", parser=_from_day, help="The month: 2005-11, or any day in it (today, 'in 2 months'); default: this month (of --as-of).")] = None,
     file: FileOpt = "events.yaml",
     as_of: AsOfOpt = None,
-    width: Annotated[int | None, typer.Option("--width", metavar="N", max=MAX_WIDTH, help="Columns (default: the terminal's width, else 80).")] = None,
-    ascii_: Annotated[bool, typer.Option("--ascii", help="Only ASCII characters.")] = False,
+    width: WidthOpt = None,
+    ascii_: AsciiOpt = False,
     tag: TagOpt = None,
     kind: KindOpt = None,
     owner: OwnerOpt = None,
@@ -768,15 +776,11 @@ def calendar_(
 
     Example: timeline calendar 2004-11 --as-of 2004-10-15
     """
-    import shutil
-
     from .analysis.month import month_of
     from .pipeline import load_schedule
     from .render.month import MIN_WIDTH, MonthOptions, render_month
 
-    if width is not None and width < MIN_WIDTH:
-        raise typer.BadParameter(f"{width} is too narrow: the grid needs at least {MIN_WIDTH} columns", param_hint="'--width'")
-    columns = width if width is not None else min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
+    columns = _columns(width, MIN_WIDTH, "the grid")
     schedule = load_schedule(file, now_utc(), as_of)
     day = day_of(month, schedule.today, "MONTH") or schedule.today
     chosen = _chosen(schedule, tag, _kinds(kind), None, None, owner)
