@@ -112,15 +112,15 @@ class Update:
     """Each change as `key: old → new`."""
 
 
-def plan_updates(text: str, root: yaml.Node, updates: Sequence[NewEvent], schedule: Schedule) -> list[Update]:
+def plan_updates(text: str, nodes: dict[str, yaml.MappingNode], updates: Sequence[NewEvent],
+                 schedule: Schedule) -> list[Update]:
     """Compare what a source says of events the file has with what the file says (`schedule`:
     the file resolved): a key the source carries and the file writes otherwise is set, one the
     source cannot carry (after, parent, actual, notes ...) is kept. The dates (with the
     length) change as a whole, and only when the source's days fall outside the file's
     planned windows (a calendar shows "July to October" as days inside it); dates written as
     references, or of an event with an actual, are kept (a calendar holds only the days
-    they gave)."""
-    nodes = _by_id(root)
+    they gave). `nodes`: the file's events by id (`_by_id`)."""
     resolved = {e.id: e for e in schedule.events}
     return [_update(text, nodes[u.id], u, resolved[u.id], schedule.calendar.timezone)
             for u in updates if u.id in nodes and u.id in resolved]
@@ -140,16 +140,17 @@ WHEN_KEYS = (*DATE_KEYS, "duration")
 def _update(text: str, node: yaml.MappingNode, new: NewEvent, resolved: ResolvedEvent, zone: str) -> Update:
     had = {str(k.value): v for k, v in node.value}
     said = {k: v for k, v in new.fields if k != "id"}
+    read = {k: _loaded(_value_node(v)) for k, v in said.items()}  # each value as YAML reads it, once
     changes: list[Change] = []
     words: list[str] = []
     keep_dates = "actual" in had or any(_refers(had[k]) for k in DATE_KEYS if k in had) \
-        or _fits(had, said, resolved, zone)
+        or _fits(had, read, resolved, zone)
     for key, value in said.items():
         if key in WHEN_KEYS and keep_dates:
             continue
-        if key not in had and key == "kind" and resolved.kind.value == _loaded(_value_node(value)):
+        if key not in had and key == "kind" and resolved.kind.value == read[key]:
             continue  # the kind the file's dates give already
-        if key not in had or _plain(key, _loaded(had[key])) != _plain(key, _loaded(_value_node(value))):
+        if key not in had or _plain(key, _loaded(had[key])) != _plain(key, read[key]):
             changes.append(Change(key, value, yaml=True))
             words.append(f"{key}: {_shown(text, had[key]) if key in had else '(none)'} → {value}")
     if not keep_dates:
@@ -168,14 +169,15 @@ def _plain(key: str, value: object) -> object:
     return " ".join(value.split()) if key == "title" and isinstance(value, str) else value
 
 
-def _fits(had: dict[str, yaml.Node], said: dict[str, str], resolved: ResolvedEvent, zone: str) -> bool:
-    """True when the days the source gives fall inside the file's planned windows, said the
-    same way (a due date is not a window): a calendar shows an uncertain window as days, so
-    days inside it say nothing new; days outside it are a new plan."""
-    dates = {k: str(_loaded(_value_node(v))) for k, v in said.items() if k in WHEN_KEYS}
+def _fits(had: dict[str, yaml.Node], read: dict[str, object], resolved: ResolvedEvent, zone: str) -> bool:
+    """True when the days the source gives (`read`: its values as YAML reads them) fall
+    inside the file's planned windows, said the same way (a due date is not a window): a
+    calendar shows an uncertain window as days, so days inside it say nothing new; days
+    outside it are a new plan."""
+    dates = {k: str(v) for k, v in read.items() if k in WHEN_KEYS}
     if ("due" in had) != ("due" in dates):
         return False
-    theirs = _extent(dates, ZoneInfo(str(_loaded(_value_node(said["timezone"]))) if "timezone" in said else zone))
+    theirs = _extent(dates, ZoneInfo(str(read["timezone"]) if "timezone" in read else zone))
     if theirs is None:
         return False
     return _inside(theirs[0], resolved.planned_start) and _inside(theirs[1], resolved.planned_end)
@@ -254,8 +256,8 @@ def imported(source: Source, root: yaml.Node, before: Schedule, events: Sequence
              updates: Sequence[NewEvent]) -> tuple[list[Update], str]:
     """The updates an import makes and the file's text after it (updates spliced in place,
     new events appended): what `import` writes, and what `import --dry-run` checks."""
-    made = plan_updates(source.text, root, updates, before)
     nodes = _by_id(root)
+    made = plan_updates(source.text, nodes, updates, before)
     text = apply_splices(source.text, [s for u in made for s in event_splices(source.text, nodes[u.id], list(u.changes))])
     if events:
         text = appended(text, compose(Source(source.path, text, None)), events)
