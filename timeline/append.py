@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from .dates import RefExpr, SpanExpr, Window, parse_length
-from .edit import DATE_KEYS, events_of, rewrite
+from .edit import DATE_KEYS, events_by_id, rewrite
 from .yamltext import Change, apply_splices, content_end, event_splices, line_end, newline, yaml_scalar
 from .errors import RequestError
 from .source import Source, compose
@@ -120,15 +120,10 @@ def plan_updates(text: str, nodes: dict[str, yaml.MappingNode], updates: Sequenc
     length) change as a whole, and only when the source's days fall outside the file's
     planned windows (a calendar shows "July to October" as days inside it); dates written as
     references, or of an event with an actual, are kept (a calendar holds only the days
-    they gave). `nodes`: the file's events by id (`_by_id`)."""
+    they gave). `nodes`: the file's events by id (`edit.events_by_id`)."""
     resolved = {e.id: e for e in schedule.events}
     return [_update(text, nodes[u.id], u, resolved[u.id], schedule.calendar.timezone)
             for u in updates if u.id in nodes and u.id in resolved]
-
-
-def _by_id(root: yaml.Node) -> dict[str, yaml.MappingNode]:
-    """The mapping node of each event, by id."""
-    return {str(v.value): item for item in events_of(root) for k, v in item.value if k.value == "id"}
 
 
 LIST_KEYS = ("owner", "tags", "after", "before")
@@ -256,7 +251,7 @@ def imported(source: Source, root: yaml.Node, before: Schedule, events: Sequence
              updates: Sequence[NewEvent]) -> tuple[list[Update], str]:
     """The updates an import makes and the file's text after it (updates spliced in place,
     new events appended): what `import` writes, and what `import --dry-run` checks."""
-    nodes = _by_id(root)
+    nodes = events_by_id(root)
     made = plan_updates(source.text, nodes, updates, before)
     text = apply_splices(source.text, [s for u in made for s in event_splices(source.text, nodes[u.id], list(u.changes))])
     if events:

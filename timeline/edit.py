@@ -204,6 +204,11 @@ def events_of(root: yaml.Node) -> list[yaml.MappingNode]:
     return out
 
 
+def events_by_id(root: yaml.Node) -> dict[str, yaml.MappingNode]:
+    """The mapping node of each event, by id."""
+    return {str(v.value): item for item in events_of(root) for k, v in item.value if k.value == "id"}
+
+
 def find_event(path: str, root: yaml.Node, ident: str) -> yaml.MappingNode:
     """The mapping node of the event with this id."""
     ids: list[str] = []

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta, UTC
 from typing import Any
 
 from .append import NewEvent, YamlText, suggest_id
-from .edit import DATE_KEYS, EditRefused
+from .edit import DATE_KEYS, EditRefused, events_by_id
 from .dates import DateSyntaxError, RefExpr, length_text, parse_expr
 from .errors import EventsFileError, Problem, RequestError, quote
 from .feedtext import (
@@ -676,20 +676,16 @@ def relocated(refused: EditRefused, imported: Imported, name: str) -> EditRefuse
     """An import's refusal said where the user can act on it: a problem in an imported event
     at the CSV row and column (or the VEVENT) it came from, and the events named in its
     message likewise; a problem elsewhere in the file as the file would be."""
-    from .edit import events_of
-    from .source import Source, compose
-
     if not refused.text or not imported.origins:
         return refused
     # each imported event's place in the text: (first, last) (line, column), where it came
     # from, and where each of its keys begins
     where: list[tuple[tuple[int, int], tuple[int, int], Origin, list[tuple[tuple[int, int], str]]]] = []
     try:
-        nodes = events_of(compose(Source(refused.path, refused.text, None)))
+        nodes = events_by_id(_source.compose(_source.Source(refused.path, refused.text, None)))
     except EventsFileError:  # not even YAML: said as it is
         return refused
-    for node in nodes:
-        ident = next((str(v.value) for k, v in node.value if k.value == "id"), None)
+    for ident, node in nodes.items():
         if ident in imported.origins:
             keys = [((k.start_mark.line + 1, k.start_mark.column + 1), str(k.value)) for k, _ in node.value]
             where.append(((node.start_mark.line + 1, node.start_mark.column + 1),
