@@ -67,12 +67,15 @@ def validate(source: Source, root: Node | None = None) -> tuple[EventsFile, list
     `root` is the source's node tree when the caller has composed it already (edits do).
     Raises `EventsFileError` only when nothing can be salvaged (YAML syntax, wrong top level).
     """
+    def document() -> Document:
+        return stream(source) if root is None else Document.of(source, root)
+
     validator = _Validator(source)
     try:
-        events_file = validator.run(stream(source) if root is None else Document.of(source, root))
+        events_file = validator.run(document())
     except _CalendarLate:  # a calendar key spelt with escapes, after the events: read again, holding them
         validator = _Validator(source, hold=True)
-        events_file = validator.run(stream(source) if root is None else Document.of(source, root))
+        events_file = validator.run(document())
     return events_file, validator.problems, validator.known_ids
 
 

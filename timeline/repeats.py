@@ -224,10 +224,10 @@ class Series:
         """The first and last day (the calendar's) of each occurrence that is not cancelled
         on the days [lo, hi]: what a chart draws, without building each occurrence."""
         margin = timedelta(days=1) + self.length
-        starts = [n for n in self.starts(shift(lo, -margin), shift(hi, margin)) if n.date() not in self.vacated]
+        first, last = shift(lo, -margin), shift(hi, margin)
+        starts = [n for n in self.starts(first, last) if n.date() not in self.vacated]
         moved = self.moved_starts  # only those near the days asked for: a chart asks cell by cell
-        near = (datetime.combine(shift(lo, -margin), time()), datetime.combine(shift(hi, margin), time.max))
-        starts += moved[bisect_left(moved, near[0]):bisect_right(moved, near[1])]
+        starts += moved[bisect_left(moved, datetime.combine(first, time())):bisect_right(moved, datetime.combine(last, time.max))]
         return [(a, b) for a, b in map(self._days_of, filter(self.representable, starts)) if b >= lo and a <= hi]
 
     def representable(self, naive: datetime) -> bool:

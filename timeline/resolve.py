@@ -228,15 +228,10 @@ class _Resolver:
         latest = {e.id: [t for key, t in e.refs() if key != "after" and t in self.events and t != e.id]
                   for e in self.events.values()}  # what each event's last days depend on
         component = _components(latest)
-        for ident, targets in list(self.twice.items()):
-            looped = [t for t in targets if component[t] == component[ident]]
-            if looped:
-                deps[ident].extend(looped)
-                kept = [t for t in targets if t not in looped]
-                if kept:
-                    self.twice[ident] = kept
-                else:
-                    del self.twice[ident]
+        for ident, targets in self.twice.items():
+            deps[ident] += [t for t in targets if component[t] == component[ident]]
+        self.twice = {ident: kept for ident, targets in self.twice.items()
+                      if (kept := [t for t in targets if component[t] != component[ident]])}
 
     def unknown(self, event: Event, key: str, target: str) -> None:
         """Report a reference to an id that no event has, with a suggestion for the first
